@@ -1,0 +1,110 @@
+/**
+ * The heart of the gate: given a sync status, pass, wait or fail, and why. Pure: no I/O, no clock.
+ */
+import { SyncStatus } from './sync-status';
+
+export type Verdict = 'PASS' | 'WAIT' | 'FAIL';
+
+/** Why the verdict was reached; one value per row of the README's gate table. */
+export type Situation =
+  /** latestSync SUCCEEDED at the desired sha (and the expected sha, when given). */
+  | 'IN_SYNC'
+  /** requireSuccess is off: the status is read and reported, never judged. */
+  | 'READ_ONLY'
+  /** The latest sync of the desired sha FAILED. */
+  | 'SYNC_FAILED'
+  /** The latest sync of the desired sha is INITIATED or IN_PROGRESS. */
+  | 'SYNC_RUNNING'
+  /** The latest sync of the desired sha reports a status the model does not list. */
+  | 'UNKNOWN_STATUS'
+  /** No sync has ever run for the instance. */
+  | 'NEVER_SYNCED'
+  /** Proton reports no desired state yet. */
+  | 'NO_DESIRED_STATE'
+  /** The latest sync ran for another sha than the desired one: a new sync is due. */
+  | 'NEW_SYNC_DUE'
+  /** An expected sha was given and Proton does not desire it yet. */
+  | 'EXPECTED_SHA_NOT_DESIRED'
+  /** The gate kept waiting until its timeout. */
+  | 'TIMED_OUT';
+
+export interface GateCriteria {
+  /** When false, the gate only reads the status and always passes. */
+  readonly requireSuccess: boolean;
+  /** When set, the desired sha must be this commit (case-insensitive) before the gate can pass. */
+  readonly expectedSha?: string;
+}
+
+export interface Decision {
+  readonly verdict: Verdict;
+  readonly situation: Situation;
+  /** One sentence on why, naming the shas and status involved. */
+  readonly why: string;
+  /** For TIMED_OUT: the situation the gate was waiting on when time ran out. */
+  readonly waitingOn?: Situation;
+}
+
+const RUNNING = new Set(['INITIATED', 'IN_PROGRESS']);
+
+function sameSha(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Decides what the gate does with one observed sync status. */
+export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
+  const desired = status.desiredRevision;
+  const latest = status.latestAttempt;
+
+  if (!criteria.requireSuccess) {
+    return { verdict: 'PASS', situation: 'READ_ONLY', why: 'requireSuccess is off: the status is reported without being judged.' };
+  }
+  if (!desired) {
+    return latest
+      ? wait('NO_DESIRED_STATE', `Proton reports no desired state yet (the latest sync, ${latest.status}, was for sha ${latest.targetRevision.sha}).`)
+      : wait('NEVER_SYNCED', 'Proton reports no desired state and no sync has run yet.');
+  }
+  if (criteria.expectedSha !== undefined && !sameSha(desired.sha, criteria.expectedSha)) {
+    return wait('EXPECTED_SHA_NOT_DESIRED', `the expected sha ${criteria.expectedSha} is not desired yet (desired sha is ${desired.sha}).`);
+  }
+  if (!latest) {
+    return wait('NEVER_SYNCED', `no sync has run yet for desired sha ${desired.sha}.`);
+  }
+  const latestSha = latest.targetRevision.sha;
+  if (latestSha !== desired.sha) {
+    return wait('NEW_SYNC_DUE', `the latest sync (${latest.status}) was for sha ${latestSha}, not the desired sha ${desired.sha}: a new sync is due.`);
+  }
+  if (latest.status === 'SUCCEEDED') {
+    return { verdict: 'PASS', situation: 'IN_SYNC', why: `the latest sync SUCCEEDED at the desired sha ${desired.sha}.` };
+  }
+  if (latest.status === 'FAILED') {
+    return { verdict: 'FAIL', situation: 'SYNC_FAILED', why: `the latest sync of the desired sha ${desired.sha} FAILED.` };
+  }
+  if (RUNNING.has(latest.status)) {
+    return wait('SYNC_RUNNING', `the sync of the desired sha ${desired.sha} is ${latest.status}.`);
+  }
+  return wait('UNKNOWN_STATUS', `the sync of the desired sha ${desired.sha} reports status ${JSON.stringify(latest.status)}, which this gate does not know; it is not treated as success.`);
+}
+
+/** Turns a WAIT into a TIMED_OUT failure once the gate's time is up. PASS and FAIL pass through. */
+export function applyDeadline(decision: Decision, elapsedMs: number, timeoutMs: number): Decision {
+  if (decision.verdict !== 'WAIT' || elapsedMs < timeoutMs) {
+    return decision;
+  }
+  const waited = timeoutMs === 0 ? 'the gate checks once without waiting (waitTimeout is 0)' : `the gate waited ${formatDuration(elapsedMs)} of its ${formatDuration(timeoutMs)} timeout`;
+  return { verdict: 'FAIL', situation: 'TIMED_OUT', waitingOn: decision.situation, why: `${waited} and ${decision.why}` };
+}
+
+function wait(situation: Situation, why: string): Decision {
+  return { verdict: 'WAIT', situation, why };
+}
+
+/** "9m 30s", "45s", "1h 0m 0s". */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The gate's two Provider-framework handlers as plain functions that take their dependencies, so tests call
+ * them directly. onEvent only validates and names the resource; isComplete reads the sync status once per
+ * call and decides. The Step Functions waiter of aws-cdk-lib's Provider framework calls isComplete again
+ * every poll interval: nothing here sleeps.
+ */
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { Limits } from '../lib/contract';
+import { applyDeadline, decide, formatDuration } from './decide';
+import { SyncGateError } from './errors';
+import { GateSettings, parseSettings, physicalResourceId } from './properties';
+import { Attributes, boundAttributes, failureReason, Subject, toAttributes } from './response';
+import { SyncStatus } from './sync-status';
+
+/** Top-level key onEvent adds to the event; the framework hands it to every isComplete call. */
+export const GATE_STARTED_AT = 'GateStartedAtEpochMs';
+
+export interface GateDeps {
+  /** Reads the sync status (one API call, retries inside). Throws SyncGateError on failure. */
+  readonly readStatus: (subject: Subject) => Promise<SyncStatus>;
+  readonly now: () => number;
+  /** Writes one structured log line. */
+  readonly log: (line: Record<string, unknown>) => void;
+  /** The handler's own region, used when the gate names none. */
+  readonly defaultRegion: string;
+  /** Where the poll lines go, named in failure reasons. */
+  readonly logGroupName?: string;
+}
+
+export interface OnEventResponse {
+  readonly PhysicalResourceId: string;
+  readonly [GATE_STARTED_AT]?: number;
+}
+
+export type IsCompleteEvent = CloudFormationCustomResourceEvent & {
+  readonly PhysicalResourceId?: string;
+  readonly [GATE_STARTED_AT]?: number;
+};
+
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+  readonly Data?: Attributes;
+}
+
+function redacted(event: object): object {
+  return { ...event, ResponseURL: '(redacted)' };
+}
+
+/** The wait the gate honours: its own timeout, capped so it answers before CloudFormation's one hour. */
+export function effectiveTimeoutMs(settings: GateSettings): number {
+  const cap = (Limits.maxWaitTimeoutSeconds - Limits.cloudFormationReserveSeconds) * 1000 - settings.pollIntervalMs;
+  return Math.min(settings.waitTimeoutMs, cap);
+}
+
+export async function onEvent(event: CloudFormationCustomResourceEvent, deps: GateDeps): Promise<OnEventResponse> {
+  deps.log({ message: 'event', event: redacted(event) });
+  if (event.RequestType === 'Delete') {
+    // Never calls Proton and never fails: stack deletion must not be blocked by Proton's state or existence.
+    return { PhysicalResourceId: event.PhysicalResourceId };
+  }
+  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion);
+  return { PhysicalResourceId: physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
+}
+
+export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promise<IsCompleteResponse> {
+  if (event.RequestType === 'Delete') {
+    return { IsComplete: true };
+  }
+  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion);
+  const now = deps.now();
+  const startedAt = typeof event[GATE_STARTED_AT] === 'number' ? event[GATE_STARTED_AT] : now;
+  const elapsedMs = Math.max(0, now - startedAt);
+  const timeoutMs = effectiveTimeoutMs(settings);
+
+  const status = await deps.readStatus(settings.subject);
+  const decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
+  const attributes = toAttributes(status);
+
+  deps.log({
+    message: 'poll',
+    service: settings.subject.serviceName,
+    instance: settings.subject.serviceInstanceName,
+    region: settings.subject.region,
+    status: attributes.Status,
+    desiredSha: attributes.Sha,
+    latestSyncSha: attributes.LatestSyncSha,
+    latestSuccessfulSyncSha: attributes.LatestSuccessfulSyncSha,
+    expectedSha: settings.expectedSha,
+    verdict: decision.verdict,
+    situation: decision.situation,
+    why: decision.why,
+    elapsedSeconds: Math.round(elapsedMs / 1000),
+    remainingSeconds: Math.max(0, Math.round((timeoutMs - elapsedMs) / 1000)),
+    elapsed: formatDuration(elapsedMs),
+  });
+
+  switch (decision.verdict) {
+    case 'PASS':
+      return { IsComplete: true, Data: boundAttributes(attributes) };
+    case 'WAIT':
+      return { IsComplete: false };
+    case 'FAIL':
+      throw new SyncGateError(failureReason(settings.subject, decision, status, deps.logGroupName));
+  }
+}

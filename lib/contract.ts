@@ -1,0 +1,88 @@
+/**
+ * The CloudFormation contract of the sync gate, written once.
+ *
+ * Both the construct (lib/) and the handler (lambda/) import this module, so a
+ * property or attribute name cannot drift between the template and the code
+ * that reads it. It has no imports, so the handler bundle stays small.
+ */
+
+/** The CloudFormation resource type of every gate. */
+export const RESOURCE_TYPE = 'Custom::ProtonServiceInstanceSync';
+
+/** Resource properties the construct writes and the handler reads (PascalCase, as CloudFormation's own). */
+export const Prop = {
+  ServiceName: 'ServiceName',
+  ServiceInstanceName: 'ServiceInstanceName',
+  Region: 'Region',
+  ExpectedSha: 'ExpectedSha',
+  RequireSuccess: 'RequireSuccess',
+  WaitTimeoutSeconds: 'WaitTimeoutSeconds',
+  PollIntervalSeconds: 'PollIntervalSeconds',
+  /** Changes on every synth when re-checking on every deployment is on; the handler ignores its value. */
+  DeploymentNonce: 'DeploymentNonce',
+} as const;
+
+/** Attributes the handler returns on SUCCESS; every key is always present, as a string. */
+export const Attr = {
+  Sha: 'Sha',
+  Status: 'Status',
+  InSync: 'InSync',
+  Branch: 'Branch',
+  Directory: 'Directory',
+  RepositoryName: 'RepositoryName',
+  RepositoryProvider: 'RepositoryProvider',
+  LatestSyncSha: 'LatestSyncSha',
+  LatestSyncStartedAt: 'LatestSyncStartedAt',
+  LatestSuccessfulSyncSha: 'LatestSuccessfulSyncSha',
+  LatestSuccessfulSyncStartedAt: 'LatestSuccessfulSyncStartedAt',
+  LatestSyncEvent: 'LatestSyncEvent',
+} as const;
+
+export type AttrName = (typeof Attr)[keyof typeof Attr];
+
+/** All attribute names, in the order they are documented. */
+export const ATTRIBUTE_NAMES: readonly AttrName[] = Object.values(Attr);
+
+/** Value of the Status attribute when no sync has ever run. */
+export const STATUS_NONE = 'NONE';
+
+/** Limits shared by the construct's synth-time validation and the handler's runtime validation. */
+export const Limits = {
+  /** Proton ResourceName: length 1-100. */
+  nameMinLength: 1,
+  nameMaxLength: 100,
+  /** Proton ResourceName pattern. */
+  namePattern: '^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$',
+  /** Proton SHA: length 1-255. */
+  shaMaxLength: 255,
+  /** CloudFormation gives a custom resource at most one hour. */
+  maxWaitTimeoutSeconds: 3600,
+  /**
+   * The gate answers by itself at the latest this long before CloudFormation's one-hour limit, so that a gate
+   * configured for the full hour fails with its own reason rather than CloudFormation's generic timeout.
+   */
+  cloudFormationReserveSeconds: 180,
+  minPollIntervalSeconds: 5,
+  maxPollIntervalSeconds: 300,
+  defaultWaitTimeoutSeconds: 600,
+  defaultPollIntervalSeconds: 15,
+} as const;
+
+/**
+ * Timing budget of the handler that calls Proton. The construct sets the Lambda timeout from it and the
+ * handler configures the SDK from it; a test checks that every attempt, with its timeouts and backoff,
+ * fits well inside the Lambda timeout.
+ */
+export const CallBudget = {
+  /** SDK attempts per Proton call (the SDK's default is 3). */
+  maxAttempts: 6,
+  /** TCP connect timeout of one attempt. */
+  connectionTimeoutMs: 3_000,
+  /** Whole-request timeout of one attempt (aborts the request; it does not only warn). */
+  requestTimeoutMs: 5_000,
+  /** Lambda timeout of the handler that calls Proton. */
+  handlerTimeoutSeconds: 120,
+} as const;
+
+/** The AWS-announced end of support for AWS Proton. */
+export const PROTON_END_OF_SUPPORT = '2026-10-07';
