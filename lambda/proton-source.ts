@@ -15,15 +15,25 @@ import { SyncGateError } from './errors';
 import { describeSubject, statusCommand, Subject } from './response';
 import { Revision, SyncAttempt, SyncStatus } from './sync-status';
 
-/** A Proton client whose every call, with all its attempts, fits inside the handler's Lambda timeout. */
-export function createProtonClient(region: string): ProtonClient {
+export interface ClientBudget {
+  readonly maxAttempts: number;
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * A Proton client whose every call, with all its attempts, fits inside the handler's Lambda timeout: the SDK's
+ * standard retry strategy (exponential backoff with jitter; throttling and 5xx are retried), bounded connection
+ * and request timeouts. `budget` is for tests; the handler uses CallBudget.
+ */
+export function createProtonClient(region: string, budget: ClientBudget = CallBudget): ProtonClient {
   return new ProtonClient({
     region,
-    maxAttempts: CallBudget.maxAttempts,
+    maxAttempts: budget.maxAttempts,
     retryMode: 'standard',
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: CallBudget.connectionTimeoutMs,
-      requestTimeout: CallBudget.requestTimeoutMs,
+      connectionTimeout: budget.connectionTimeoutMs,
+      requestTimeout: budget.requestTimeoutMs,
       // Without this, requestTimeout only logs a warning and a hung endpoint eats the Lambda's time.
       throwOnRequestTimeout: true,
     }),
@@ -144,7 +154,14 @@ export function explainProtonError(error: unknown, subject: Subject): SyncGateEr
       break;
   }
   const code = e.code ?? name;
-  if (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(name) || !e.$metadata?.httpStatusCode) {
+  const status = e.$metadata?.httpStatusCode;
+  if (status) {
+    return new SyncGateError(
+      `Proton answered HTTP ${status} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,
+      { cause: error },
+    );
+  }
+  if (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(name) || /socket hang up|ECONNRESET|EPIPE/i.test(message)) {
     return new SyncGateError(
       `Could not reach AWS Proton in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
         `(${code}: ${message}). ${END_OF_SUPPORT_NOTE} Otherwise check the region and the network, then deploy again; ` +
@@ -153,7 +170,8 @@ export function explainProtonError(error: unknown, subject: Subject): SyncGateEr
     );
   }
   return new SyncGateError(
-    `Proton answered HTTP ${e.$metadata.httpStatusCode} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,
+    `Reading the sync status of ${who} failed before Proton answered (${name}: ${message}). ` +
+      'Check the handler\'s credentials and region, then deploy again; the poll log has the details.',
     { cause: error },
   );
 }

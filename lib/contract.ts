@@ -75,7 +75,7 @@ export const Limits = {
  */
 export const CallBudget = {
   /** SDK attempts per Proton call (the SDK's default is 3). */
-  maxAttempts: 6,
+  maxAttempts: 5,
   /** TCP connect timeout of one attempt. */
   connectionTimeoutMs: 3_000,
   /** Whole-request timeout of one attempt (aborts the request; it does not only warn). */

@@ -1,0 +1,120 @@
+import { applyDeadline, decide, Decision, formatDuration, GateCriteria, Situation, Verdict } from '../lambda/decide';
+import { KNOWN_SYNC_STATUSES, SyncStatus } from '../lambda/sync-status';
+import { attempt, DESIRED, OLDER, syncStatus } from './fixtures';
+
+const GATE: GateCriteria = { requireSuccess: true };
+const READER: GateCriteria = { requireSuccess: false };
+const EXPECT_DESIRED: GateCriteria = { requireSuccess: true, expectedSha: DESIRED };
+const EXPECT_DESIRED_UPPER: GateCriteria = { requireSuccess: true, expectedSha: DESIRED.toUpperCase() };
+const EXPECT_OTHER: GateCriteria = { requireSuccess: true, expectedSha: 'c'.repeat(40) };
+
+type Row = [string, SyncStatus, GateCriteria, Verdict, Situation];
+
+// Every status the model lists, plus an unlisted one, for each sha relation and expected-sha case.
+const rows: Row[] = [];
+for (const status of [...KNOWN_SYNC_STATUSES, 'CANCELLED', '']) {
+  const atDesired: Record<string, [Verdict, Situation]> = {
+    INITIATED: ['WAIT', 'SYNC_RUNNING'],
+    IN_PROGRESS: ['WAIT', 'SYNC_RUNNING'],
+    SUCCEEDED: ['PASS', 'IN_SYNC'],
+    FAILED: ['FAIL', 'SYNC_FAILED'],
+    CANCELLED: ['WAIT', 'UNKNOWN_STATUS'],
+    '': ['WAIT', 'UNKNOWN_STATUS'],
+  };
+  const [verdict, situation] = atDesired[status];
+  rows.push([`${status || '(empty)'} at the desired sha`, syncStatus(DESIRED, attempt(status, DESIRED)), GATE, verdict, situation]);
+  rows.push([`${status || '(empty)'} at the desired sha, expected sha equal`, syncStatus(DESIRED, attempt(status, DESIRED)), EXPECT_DESIRED, verdict, situation]);
+  rows.push([`${status || '(empty)'} at the desired sha, expected sha differs only in case`, syncStatus(DESIRED, attempt(status, DESIRED)), EXPECT_DESIRED_UPPER, verdict, situation]);
+  rows.push([`${status || '(empty)'} at the desired sha, expected sha not desired yet`, syncStatus(DESIRED, attempt(status, DESIRED)), EXPECT_OTHER, 'WAIT', 'EXPECTED_SHA_NOT_DESIRED']);
+  rows.push([`${status || '(empty)'} for an older sha than the desired one`, syncStatus(DESIRED, attempt(status, OLDER)), GATE, 'WAIT', 'NEW_SYNC_DUE']);
+  rows.push([`${status || '(empty)'} for an older sha, expected sha desired`, syncStatus(DESIRED, attempt(status, OLDER)), EXPECT_DESIRED, 'WAIT', 'NEW_SYNC_DUE']);
+  rows.push([`${status || '(empty)'} with no desired state`, syncStatus(undefined, attempt(status, DESIRED)), GATE, 'WAIT', 'NO_DESIRED_STATE']);
+  rows.push([`${status || '(empty)'} read by a gate that does not require success`, syncStatus(DESIRED, attempt(status, DESIRED)), READER, 'PASS', 'READ_ONLY']);
+}
+rows.push(
+  ['no sync ever ran', syncStatus(DESIRED), GATE, 'WAIT', 'NEVER_SYNCED'],
+  ['no sync ever ran and nothing desired', syncStatus(undefined), GATE, 'WAIT', 'NEVER_SYNCED'],
+  ['no sync ever ran, expected sha desired', syncStatus(DESIRED), EXPECT_DESIRED, 'WAIT', 'NEVER_SYNCED'],
+  ['no sync ever ran, expected sha not desired', syncStatus(DESIRED), EXPECT_OTHER, 'WAIT', 'EXPECTED_SHA_NOT_DESIRED'],
+  ['an empty answer read by a reader', syncStatus(undefined), READER, 'PASS', 'READ_ONLY'],
+  ['a sha that differs from the desired one only in case', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED.toUpperCase())), GATE, 'WAIT', 'NEW_SYNC_DUE'],
+  [
+    'latest sync FAILED at the desired sha though an older sync succeeded',
+    syncStatus(DESIRED, attempt('FAILED', DESIRED), attempt('SUCCEEDED', OLDER)),
+    GATE,
+    'FAIL',
+    'SYNC_FAILED',
+  ],
+  [
+    'latest successful sync at the desired sha but a newer attempt is in progress for it',
+    syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED), attempt('SUCCEEDED', DESIRED)),
+    GATE,
+    'WAIT',
+    'SYNC_RUNNING',
+  ],
+);
+
+describe('decide', () => {
+  it.each(rows)('%s: %s', (_name, status, criteria, verdict, situation) => {
+    const d = decide(status, criteria);
+    expect([d.verdict, d.situation]).toEqual([verdict, situation]);
+    expect(d.why.length).toBeGreaterThan(10);
+  });
+
+  it('never passes a status the model does not list', () => {
+    for (const status of ['CANCELLED', 'SUCCEEDED ', 'succeeded', 'ROLLED_BACK', '']) {
+      expect(decide(syncStatus(DESIRED, attempt(status, DESIRED)), GATE).verdict).not.toBe('PASS');
+    }
+  });
+
+  it('names the desired and latest shas when a new sync is due', () => {
+    const d = decide(syncStatus(DESIRED, attempt('SUCCEEDED', OLDER)), GATE);
+    expect(d.why).toContain(DESIRED);
+    expect(d.why).toContain(OLDER);
+  });
+
+  it('names the expected and the desired sha while the expected sha is not desired', () => {
+    const d = decide(syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), EXPECT_OTHER);
+    expect(d.why).toContain('c'.repeat(40));
+    expect(d.why).toContain(DESIRED);
+  });
+});
+
+describe('applyDeadline', () => {
+  const waiting: Decision = decide(syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED)), GATE);
+  const passing: Decision = decide(syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), GATE);
+  const failing: Decision = decide(syncStatus(DESIRED, attempt('FAILED', DESIRED)), GATE);
+
+  it.each([
+    ['keeps waiting before the timeout', waiting, 599_999, 600_000, 'WAIT', 'SYNC_RUNNING'],
+    ['times out at the timeout', waiting, 600_000, 600_000, 'FAIL', 'TIMED_OUT'],
+    ['times out after the timeout', waiting, 615_000, 600_000, 'FAIL', 'TIMED_OUT'],
+    ['fails at once when the timeout is zero', waiting, 0, 0, 'FAIL', 'TIMED_OUT'],
+    ['passes even after the timeout', passing, 900_000, 600_000, 'PASS', 'IN_SYNC'],
+    ['fails on a failed sync before the timeout', failing, 0, 600_000, 'FAIL', 'SYNC_FAILED'],
+  ] as const)('%s', (_name, decision, elapsed, timeout, verdict, situation) => {
+    const d = applyDeadline(decision, elapsed, timeout);
+    expect([d.verdict, d.situation]).toEqual([verdict, situation]);
+  });
+
+  it('says how long it waited and what it was waiting on', () => {
+    const d = applyDeadline(waiting, 615_000, 600_000);
+    expect(d.waitingOn).toBe('SYNC_RUNNING');
+    expect(d.why).toContain('10m 15s');
+    expect(d.why).toContain('10m 0s timeout');
+    expect(d.why).toContain('IN_PROGRESS');
+  });
+
+  it('says the gate checks once when the timeout is zero', () => {
+    expect(applyDeadline(waiting, 0, 0).why).toContain('waitTimeout is 0');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [45_000, '45s'],
+    [570_000, '9m 30s'],
+    [3_600_000, '1h 0m 0s'],
+  ])('%d ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});

@@ -1,0 +1,262 @@
+import {
+  AccessDeniedException,
+  GetServiceInstanceSyncStatusCommand,
+  InternalServerException,
+  ProtonClient,
+  ResourceNotFoundException,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-proton';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { ATTRIBUTE_NAMES, Limits, Prop } from '../lib/contract';
+import { SyncGateError } from '../lambda/errors';
+import * as gate from '../lambda/gate';
+import { explainProtonError, readProtonSyncStatus } from '../lambda/proton-source';
+import { jsonBytes, MAX_DATA_JSON_BYTES } from '../lambda/response';
+import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonOutput, updateEvent } from './fixtures';
+
+const protonMock = mockClient(ProtonClient);
+const client = new ProtonClient({ region: 'us-east-1' });
+const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
+
+let clock = Date.UTC(2026, 10, 26, 10, 0);
+const lines: Record<string, unknown>[] = [];
+const deps: gate.GateDeps = {
+  readStatus: (subject) => readProtonSyncStatus(client, subject),
+  now: () => clock,
+  log: (line) => lines.push(line),
+  defaultRegion: 'us-east-1',
+  logGroupName: '/aws/lambda/gate-handler-logs',
+};
+
+beforeEach(() => {
+  protonMock.reset();
+  lines.length = 0;
+  clock = Date.UTC(2026, 10, 26, 10, 0);
+});
+
+/** What the Provider framework hands isComplete: the request merged with onEvent's answer. */
+async function started(event = createEvent()): Promise<gate.IsCompleteEvent> {
+  const answer = await gate.onEvent(event, deps);
+  return { ...event, ...answer } as gate.IsCompleteEvent;
+}
+
+describe('onEvent', () => {
+  it('names the resource after region, service and instance, and records when the wait started, without calling Proton', async () => {
+    const answer = await gate.onEvent(createEvent(), deps);
+    expect(answer).toEqual({ PhysicalResourceId: 'proton:us-east-1:api/prod', [gate.GATE_STARTED_AT]: clock });
+    expect(protonMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('keeps the physical id on an Update that changes only the nonce or the timeout, so no Delete follows', async () => {
+    const answer = await gate.onEvent(
+      updateEvent({ ...GATE_PROPS, [Prop.DeploymentNonce]: 'new', [Prop.WaitTimeoutSeconds]: '60' }, { ...GATE_PROPS, [Prop.DeploymentNonce]: 'old' }),
+      deps,
+    );
+    expect(answer.PhysicalResourceId).toBe('proton:us-east-1:api/prod');
+  });
+
+  it('returns a new physical id when the instance or the region changes, so CloudFormation replaces the resource', async () => {
+    const renamed = await gate.onEvent(updateEvent({ ...GATE_PROPS, [Prop.ServiceInstanceName]: 'staging' }), deps);
+    const moved = await gate.onEvent(updateEvent({ ...GATE_PROPS, [Prop.Region]: 'eu-west-1' }), deps);
+    expect(renamed.PhysicalResourceId).toBe('proton:us-east-1:api/staging');
+    expect(moved.PhysicalResourceId).toBe('proton:eu-west-1:api/prod');
+  });
+
+  it('succeeds on Delete without calling Proton, even with properties it cannot read', async () => {
+    const answer = await gate.onEvent(deleteEvent({ [Prop.ServiceName]: '!!' } as never, 'proton:us-east-1:old/gone'), deps);
+    expect(answer).toEqual({ PhysicalResourceId: 'proton:us-east-1:old/gone' });
+    expect(protonMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('logs the event once with the ResponseURL redacted', async () => {
+    await gate.onEvent(createEvent(), deps);
+    expect(lines).toHaveLength(1);
+    expect(JSON.stringify(lines[0])).not.toContain('secret-presigned');
+  });
+
+  it.each([
+    [Prop.ServiceName, 'bad name', /Invalid ServiceName "bad name": expected 1-100 characters matching/],
+    [Prop.ServiceInstanceName, 'x'.repeat(101), /Invalid ServiceInstanceName "x{101}"/],
+    [Prop.ServiceInstanceName, '', /Invalid ServiceInstanceName ""/],
+    [Prop.RequireSuccess, 'yes', /Invalid RequireSuccess "yes": expected "true" or "false"/],
+    [Prop.WaitTimeoutSeconds, '3601', /Invalid WaitTimeoutSeconds "3601": expected a whole number of seconds from 0 to 3600/],
+    [Prop.WaitTimeoutSeconds, '1.5', /Invalid WaitTimeoutSeconds "1.5"/],
+    [Prop.PollIntervalSeconds, '1', /Invalid PollIntervalSeconds "1": expected a whole number of seconds from 5 to 300/],
+    [Prop.Region, 'moon', /Invalid Region "moon": expected an AWS region name/],
+    [Prop.ExpectedSha, 'f'.repeat(256), /Invalid ExpectedSha "f{256}": expected a commit sha of 1-255 characters/],
+  ])('rejects %s %j with a message naming the property, the value and the rule', async (prop, value, message) => {
+    await expect(gate.onEvent(createEvent({ ...GATE_PROPS, [prop]: value }), deps)).rejects.toThrow(message);
+  });
+});
+
+describe('isComplete', () => {
+  it('passes with every attribute when the latest sync SUCCEEDED at the desired sha, in one call', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('SUCCEEDED'));
+    const answer = await gate.isComplete(await started(), deps);
+    expect(answer.IsComplete).toBe(true);
+    expect(Object.keys(answer.Data!).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
+    expect(answer.Data).toMatchObject({ Sha: DESIRED, Status: 'SUCCEEDED', InSync: 'true', LatestSuccessfulSyncSha: OLDER });
+    expect(protonMock).toHaveReceivedCommandTimes(GetServiceInstanceSyncStatusCommand, 1);
+    expect(protonMock).toHaveReceivedCommandWith(GetServiceInstanceSyncStatusCommand, { serviceName: 'api', serviceInstanceName: 'prod' });
+  });
+
+  it('keeps waiting, without Data, while the sync is IN_PROGRESS, and logs one structured line per poll', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    const event = await started();
+    lines.length = 0;
+    clock += 45_000;
+    expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        message: 'poll',
+        instance: 'prod',
+        service: 'api',
+        status: 'IN_PROGRESS',
+        desiredSha: DESIRED,
+        latestSyncSha: DESIRED,
+        elapsedSeconds: 45,
+        remainingSeconds: 555,
+        verdict: 'WAIT',
+      }),
+    ]);
+  });
+
+  it('fails with the events and the next step when the sync of the desired sha FAILED', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
+    const failure = gate.isComplete(await started(), deps);
+    await expect(failure).rejects.toThrow(SyncGateError);
+    await expect(failure).rejects.toThrow(
+      new RegExp(`Proton sync FAILED for service instance "prod" of service "api" in us-east-1 at desired sha ${DESIRED}[^]*\\[FAILED\\] Sync failed[^]*Next: read the sync's events`),
+    );
+  });
+
+  it("fails with the gate's own reason, the last status and shas, once its timeout has passed", async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    const event = await started(createEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '60' }));
+    clock += 59_000;
+    expect((await gate.isComplete(event, deps)).IsComplete).toBe(false);
+    clock += 2_000;
+    await expect(gate.isComplete(event, deps)).rejects.toThrow(
+      /Gave up waiting[^]*waited 1m 1s of its 1m 0s timeout[^]*Last seen: status IN_PROGRESS, desired sha a{40}, latest sync sha a{40}/,
+    );
+  });
+
+  it('checks once and fails at once when the timeout is zero and the sync is not done', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    await expect(gate.isComplete(await started(createEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '0' })), deps)).rejects.toThrow(
+      /waitTimeout is 0/,
+    );
+    expect(protonMock).toHaveReceivedCommandTimes(GetServiceInstanceSyncStatusCommand, 1);
+  });
+
+  it('answers before CloudFormation gives up, even when the gate is configured for the whole hour', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    const event = await started(createEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '3600', [Prop.PollIntervalSeconds]: '300' }));
+    clock += (3600 - Limits.cloudFormationReserveSeconds - 300) * 1000;
+    await expect(gate.isComplete(event, deps)).rejects.toThrow(/Gave up waiting/);
+  });
+
+  it('reports without judging when requireSuccess is false, even on a FAILED sync', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
+    const answer = await gate.isComplete(await started(createEvent({ ...GATE_PROPS, [Prop.RequireSuccess]: 'false' })), deps);
+    expect(answer).toMatchObject({ IsComplete: true, Data: { Status: 'FAILED', InSync: 'false' } });
+  });
+
+  it('waits for the expected sha to become desired, then passes once it synced', async () => {
+    const event = await started(createEvent({ ...GATE_PROPS, [Prop.ExpectedSha]: DESIRED }));
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolvesOnce(protonOutput('SUCCEEDED', OLDER, OLDER)).resolves(protonOutput('SUCCEEDED'));
+    expect((await gate.isComplete(event, deps)).IsComplete).toBe(false);
+    expect((await gate.isComplete(event, deps)).IsComplete).toBe(true);
+  });
+
+  it('passes with Status NONE and empty attributes for a reader of an instance that never synced', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves({});
+    const answer = await gate.isComplete(await started(createEvent({ ...GATE_PROPS, [Prop.RequireSuccess]: 'false' })), deps);
+    expect(answer.Data).toMatchObject({ Status: 'NONE', Sha: '', InSync: 'false', LatestSyncStartedAt: '' });
+  });
+
+  it('reads the instance in the gate\'s region when one is given', async () => {
+    const seen: string[] = [];
+    const regional: gate.GateDeps = { ...deps, readStatus: async (s) => (seen.push(s.region), {}) };
+    await gate.isComplete(await started(createEvent({ ...GATE_PROPS, [Prop.Region]: 'eu-west-1', [Prop.RequireSuccess]: 'false' })), regional);
+    expect(seen).toEqual(['eu-west-1']);
+  });
+
+  it('keeps the response within its byte budget for thousands of long events', async () => {
+    const output = protonOutput('SUCCEEDED');
+    output.latestSync!.events = Array.from({ length: 5000 }, (_, i) => ({ type: 'E', time: new Date(i * 1000), event: 'x'.repeat(2000) }));
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(output);
+    const answer = await gate.isComplete(await started(), deps);
+    expect(jsonBytes(answer.Data)).toBeLessThanOrEqual(MAX_DATA_JSON_BYTES);
+    expect(answer.Data!.LatestSyncEvent).toMatch(/^1970-01-01T01:23:19.000Z E: x+…$/);
+  });
+
+  it('succeeds on Delete without calling Proton', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new Error('must not be called'));
+    expect(await gate.isComplete({ ...deleteEvent() } as gate.IsCompleteEvent, deps)).toEqual({ IsComplete: true });
+    expect(protonMock).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('Proton errors', () => {
+  const meta = (code: number, attempts = 1) => ({ $metadata: { httpStatusCode: code, attempts } });
+  it.each([
+    [
+      'ResourceNotFound names the instance, the service and the region',
+      new ResourceNotFoundException({ message: 'Service instance prod not found', ...meta(404) }),
+      /Proton found no service instance "prod" of service "api" in us-east-1 \(ResourceNotFoundException: Service instance prod not found\)[^]*list-service-instances --region us-east-1 --service-name api/,
+    ],
+    [
+      'AccessDenied names the permission to add',
+      new AccessDeniedException({ message: 'not authorized', ...meta(403) }),
+      /Access denied[^]*proton:GetServiceInstanceSyncStatus on Resource "\*"/,
+    ],
+    [
+      'Validation shows the input sent',
+      new ValidationException({ message: 'bad', ...meta(400) }),
+      /ValidationException: bad\)[^]*\{"serviceName":"api","serviceInstanceName":"prod"\}/,
+    ],
+    [
+      'Throttling says how many attempts were made',
+      new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }),
+      /kept answering ThrottlingException for service instance "prod" of service "api" in us-east-1 after 5 attempts/,
+    ],
+    [
+      'InternalServer says how many attempts were made',
+      new InternalServerException({ message: 'boom', ...meta(500, 5) }),
+      /kept answering InternalServerException[^]*after 5 attempts/,
+    ],
+    [
+      'a refused connection mentions the end of support',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } }),
+      /Could not reach AWS Proton in us-east-1[^]*ECONNREFUSED[^]*AWS ended support for AWS Proton on 2026-10-07/,
+    ],
+    [
+      'an unknown DNS name mentions the end of support',
+      Object.assign(new Error('getaddrinfo ENOTFOUND proton.us-east-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      /Could not reach AWS Proton[^]*ENOTFOUND[^]*2026-10-07/,
+    ],
+    [
+      'an error raised before Proton answered is not mistaken for an unreachable endpoint',
+      new TypeError('Cannot read properties of undefined'),
+      /failed before Proton answered \(TypeError: Cannot read properties of undefined\)/,
+    ],
+    [
+      'an unmodelled HTTP error mentions the end of support',
+      Object.assign(new Error('Unknown operation'), { name: 'UnknownOperationException', $metadata: { httpStatusCode: 404 } }),
+      /HTTP 404 UnknownOperationException[^]*2026-10-07/,
+    ],
+  ])('%s', async (_name, error, message) => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
+    const failure = gate.isComplete(await started(), deps);
+    await expect(failure).rejects.toThrow(message);
+    await expect(failure).rejects.toMatchObject({ name: 'SyncGateError', cause: error });
+  });
+
+  it('keeps the stack to one line, so the framework does not repeat the reason in CloudFormation', () => {
+    const e = explainProtonError(new ThrottlingException({ message: 'x', $metadata: {} }), SUBJECT);
+    expect(e.stack).toBe(`SyncGateError: ${e.message.split('\n')[0]}`);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The handler's Proton client, for real: the SDK over HTTP to servers on 127.0.0.1. These check the client
+ * configuration that unit tests with a mocked client cannot see: attempts, backoff and timeouts.
+ */
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/util-retry';
+import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { CallBudget } from '../lib/contract';
+import { ServiceInstanceSyncGate } from '../lib';
+import { ClientBudget, createProtonClient, readProtonSyncStatus } from '../lambda/proton-source';
+
+const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
+
+/** Serves `handler` on a random loopback port and points the Proton SDK at it for the test's duration. */
+async function withServer(handler: http.RequestListener, run: (budget?: ClientBudget) => Promise<void>): Promise<void> {
+  const server = http.createServer(handler).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_PROTON: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+  try {
+    await run();
+  } finally {
+    process.env = saved;
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+function error(res: http.ServerResponse, status: number, type: string): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: type, message: type }));
+}
+
+describe('the Proton client', () => {
+  it('retries more than the SDK default of three attempts', async () => {
+    const c = createProtonClient('us-east-1');
+    expect(CallBudget.maxAttempts).toBeGreaterThan(3);
+    expect(await c.config.maxAttempts()).toBe(CallBudget.maxAttempts);
+  });
+
+  it('retries throttling with backoff until Proton answers', async () => {
+    let calls = 0;
+    await withServer(
+      (req, res) => {
+        req.resume();
+        calls++;
+        if (calls < 3) return error(res, 429, 'ThrottlingException');
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+      },
+      async () => {
+        const c = createProtonClient('us-east-1', { ...CallBudget });
+        await expect(readProtonSyncStatus(c, SUBJECT)).resolves.toEqual({});
+        expect(calls).toBe(3);
+        c.destroy();
+      },
+    );
+  });
+
+  it('gives up on an internal error that never clears after every attempt, saying how many', async () => {
+    let calls = 0;
+    await withServer(
+      (req, res) => {
+        req.resume();
+        calls++;
+        error(res, 500, 'InternalServerException');
+      },
+      async () => {
+        const c = createProtonClient('us-east-1', { ...CallBudget });
+        await expect(readProtonSyncStatus(c, SUBJECT)).rejects.toThrow(
+          `kept answering InternalServerException for service instance "prod" of service "api" in us-east-1 after ${CallBudget.maxAttempts} attempts`,
+        );
+        expect(calls).toBe(CallBudget.maxAttempts);
+        c.destroy();
+      },
+    );
+  });
+
+  it('aborts a call to an endpoint that never answers instead of waiting for it', async () => {
+    const hung: http.ServerResponse[] = [];
+    await withServer(
+      (_req, res) => void hung.push(res),
+      async () => {
+        const c = createProtonClient('us-east-1', { maxAttempts: 2, connectionTimeoutMs: 200, requestTimeoutMs: 300 });
+        const t0 = Date.now();
+        await expect(readProtonSyncStatus(c, SUBJECT)).rejects.toThrow(/Could not reach AWS Proton[^]*after 2 attempts \((TimeoutError|ETIMEDOUT): [^]*requestTimeout[^]*2026-10-07/);
+        expect(hung.length).toBe(2);
+        // Two attempts of 300 ms plus one backoff, where a warning-only timeout would hang until the test's limit.
+        expect(Date.now() - t0).toBeLessThan(10_000);
+        c.destroy();
+      },
+    );
+  });
+
+  it('fits every attempt, with its timeout and the longest backoff, in half of the Lambda timeout', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Budget');
+    new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod' });
+    const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.isComplete' } });
+    const [timeoutSeconds] = Object.values(fns).map((f) => f.Properties.Timeout as number);
+
+    const attempts = CallBudget.maxAttempts;
+    const perAttempt = Math.max(CallBudget.requestTimeoutMs, CallBudget.connectionTimeoutMs);
+    // Throttling backs off the longest: base * 2^i capped at MAXIMUM_RETRY_DELAY, plus at most 5 s for a
+    // Retry-After hint (smithy's StandardRetryStrategy).
+    let backoff = 0;
+    for (let i = 0; i < attempts - 1; i++) backoff += Math.min(Retry.throttlingDelay() * 2 ** i, MAXIMUM_RETRY_DELAY) + 5_000;
+    expect(attempts * perAttempt + backoff).toBeLessThanOrEqual((timeoutSeconds * 1000) / 2);
+  });
+});
