@@ -1,0 +1,211 @@
+import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { ServiceInstanceSyncGate, ServiceInstanceSyncGateProps } from '../lib';
+import { ATTRIBUTE_NAMES, RESOURCE_TYPE } from '../lib/contract';
+import { ExampleStack } from '../bin/example-stack';
+
+const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
+
+function stackWith(...gates: Partial<ServiceInstanceSyncGateProps>[]): Stack {
+  const stack = new Stack(new App(), 'Test');
+  gates.forEach((props, i) => new ServiceInstanceSyncGate(stack, `Gate${i}`, { ...NAMES, ...props }));
+  return stack;
+}
+
+function resourceCount(stack: Stack): number {
+  return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+}
+
+describe('ServiceInstanceSyncGate', () => {
+  it('writes a Custom::ProtonServiceInstanceSync resource with PascalCase properties and the defaults', () => {
+    const template = Template.fromStack(stackWith({}));
+    template.hasResourceProperties(RESOURCE_TYPE, {
+      ServiceToken: Match.anyValue(),
+      ServiceName: 'api',
+      ServiceInstanceName: 'prod',
+      RequireSuccess: 'true',
+      WaitTimeoutSeconds: '600',
+      PollIntervalSeconds: '15',
+      DeploymentNonce: Match.stringLikeRegexp('^[0-9a-f-]{36}$'),
+      Region: Match.absent(),
+      ExpectedSha: Match.absent(),
+    });
+  });
+
+  it('passes every prop through', () => {
+    Template.fromStack(
+      stackWith({ requireSuccess: true, waitTimeout: Duration.minutes(30), pollInterval: Duration.seconds(30), expectedSha: 'abc1234', region: 'eu-west-1' }),
+    ).hasResourceProperties(RESOURCE_TYPE, {
+      WaitTimeoutSeconds: '1800',
+      PollIntervalSeconds: '30',
+      ExpectedSha: 'abc1234',
+      Region: 'eu-west-1',
+    });
+  });
+
+  it('changes a property on every synth so every deployment re-checks, and is deterministic when that is off', () => {
+    const a = Template.fromStack(stackWith({})).toJSON();
+    const b = Template.fromStack(stackWith({})).toJSON();
+    expect(JSON.stringify(a)).not.toEqual(JSON.stringify(b));
+    const off = () => Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).toJSON();
+    expect(JSON.stringify(off())).toEqual(JSON.stringify(off()));
+    Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).hasResourceProperties(RESOURCE_TYPE, { DeploymentNonce: Match.absent() });
+  });
+
+  it('exposes every attribute as a typed getter that reads Fn::GetAtt', () => {
+    const stack = stackWith();
+    const gate = new ServiceInstanceSyncGate(stack, 'Gate', NAMES);
+    const getters: Record<string, string> = {
+      Sha: gate.sha,
+      Status: gate.status,
+      InSync: gate.inSync,
+      Branch: gate.branch,
+      Directory: gate.directory,
+      RepositoryName: gate.repositoryName,
+      RepositoryProvider: gate.repositoryProvider,
+      LatestSyncSha: gate.latestSyncSha,
+      LatestSyncStartedAt: gate.latestSyncStartedAt,
+      LatestSuccessfulSyncSha: gate.latestSuccessfulSyncSha,
+      LatestSuccessfulSyncStartedAt: gate.latestSuccessfulSyncStartedAt,
+      LatestSyncEvent: gate.latestSyncEvent,
+    };
+    expect(Object.keys(getters).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
+    for (const [name, value] of Object.entries(getters)) new CfnOutput(stack, `Out${name}`, { value });
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
+    const logicalId = stack.getLogicalId(gate.resource.node.defaultChild as never);
+    for (const name of ATTRIBUTE_NAMES) {
+      expect(outputs[`Out${name}`].Value).toEqual({ 'Fn::GetAtt': [logicalId, name] });
+    }
+  });
+
+  it('lets later resources depend on the gate', () => {
+    const stack = stackWith();
+    const gate = new ServiceInstanceSyncGate(stack, 'Gate', NAMES);
+    const param = new ssm.StringParameter(stack, 'Param', { stringValue: gate.sha });
+    param.node.addDependency(gate);
+    const template = Template.fromStack(stack);
+    const gateId = stack.getLogicalId(gate.resource.node.defaultChild as never);
+    template.hasResource('AWS::SSM::Parameter', { DependsOn: Match.arrayWith([gateId]) });
+  });
+});
+
+describe('the shared provider', () => {
+  it('lets only the isComplete role call Proton, on Resource * (the action has no resource-level permissions)', () => {
+    const template = Template.fromStack(stackWith({}));
+    const policies = template.findResources('AWS::IAM::Policy');
+    const protonStatements = Object.values(policies).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((s) =>
+        [s.Action].flat().some((a) => a.startsWith('proton:')),
+      ),
+    );
+    expect(protonStatements).toEqual([{ Action: 'proton:GetServiceInstanceSyncStatus', Effect: 'Allow', Resource: '*' }]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'proton:GetServiceInstanceSyncStatus', Effect: 'Allow', Resource: '*' }, Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })] },
+      Roles: [{ Ref: Match.stringLikeRegexp('IsCompleteRole') }],
+    });
+  });
+
+  it('gives the handlers no managed policies: they write only to their own log group', () => {
+    const template = Template.fromStack(stackWith({}));
+    for (const role of ['OnEventRole', 'IsCompleteRole']) {
+      const [found] = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.includes(role));
+      expect(found[1].Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) => id.includes('HandlerLogs'));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }] },
+      Roles: [{ Ref: Match.stringLikeRegexp('OnEventRole') }],
+    });
+  });
+
+  it('gives every log group a retention', () => {
+    const groups = Template.fromStack(stackWith({})).findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups).length).toBeGreaterThanOrEqual(2);
+    for (const g of Object.values(groups)) expect(g.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('runs the prebuilt bundle on the newest Node.js runtime, the handlers logging to the exposed log group', () => {
+    const stack = stackWith();
+    const gate = new ServiceInstanceSyncGate(stack, 'Gate', NAMES);
+    const template = Template.fromStack(stack);
+    const logGroupId = stack.getLogicalId(gate.logGroup.node.defaultChild as never);
+    for (const handler of ['index.onEvent', 'index.isComplete']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Handler: handler,
+        Runtime: 'nodejs24.x',
+        LoggingConfig: { LogGroup: { Ref: logGroupId } },
+      });
+    }
+  });
+
+  it('waits with a Step Functions waiter polling at the gate interval for up to an hour', () => {
+    const template = Template.fromStack(stackWith({ pollInterval: Duration.seconds(20) }));
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    expect(definition).toContain('\\"IntervalSeconds\\":20');
+    expect(definition).toContain(`\\"MaxAttempts\\":${3600 / 20}`);
+  });
+
+  it('is shared by all gates of a stack: each extra gate adds exactly one resource', () => {
+    const one = resourceCount(stackWith({}));
+    const fifty = resourceCount(stackWith(...Array.from({ length: 50 }, () => ({}))));
+    expect(fifty - one).toBe(49);
+    const t = Template.fromStack(stackWith(...Array.from({ length: 50 }, () => ({}))));
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    t.resourceCountIs(RESOURCE_TYPE, 50);
+  });
+
+  it('adds one provider per distinct poll interval', () => {
+    const t = Template.fromStack(stackWith({}, { pollInterval: Duration.seconds(60) }, { pollInterval: Duration.seconds(60) }));
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+  });
+});
+
+describe('synth-time validation', () => {
+  it.each([
+    [{ serviceName: 'bad name' }, /Invalid serviceName "bad name": expected 1-100 characters matching \^\[0-9A-Za-z\]\+\[0-9A-Za-z_\\-\]\*\$/],
+    [{ serviceName: '' }, /Invalid serviceName ""/],
+    [{ serviceInstanceName: '-prod' }, /Invalid serviceInstanceName "-prod"/],
+    [{ serviceInstanceName: 'p'.repeat(101) }, /Invalid serviceInstanceName "p{101}"/],
+    [{ waitTimeout: Duration.minutes(61) }, /Invalid waitTimeout 1 hour 1 minute: expected whole seconds from 0 to 3600/],
+    [{ waitTimeout: Duration.millis(1500) }, /Invalid waitTimeout 1 second 500 millis/],
+    [{ pollInterval: Duration.seconds(1) }, /Invalid pollInterval 1 second: expected whole seconds from 5 to 300/],
+    [{ pollInterval: Duration.minutes(10) }, /Invalid pollInterval 10 minutes/],
+    [{ expectedSha: '' }, /Invalid expectedSha "": expected a commit sha of 1-255 characters/],
+    [{ expectedSha: 'f'.repeat(256) }, /Invalid expectedSha "f{256}"/],
+    [{ region: 'Europe' }, /Invalid region "Europe": expected an AWS region name/],
+    [{ requireSuccess: false, waitTimeout: Duration.minutes(1) }, /waitTimeout has no effect when requireSuccess is false/],
+    [{ requireSuccess: false, expectedSha: 'abc' }, /expectedSha has no effect when requireSuccess is false/],
+  ])('rejects %j', (props, message) => {
+    expect(() => stackWith(props as Partial<ServiceInstanceSyncGateProps>)).toThrow(message);
+  });
+
+  it('accepts the limits themselves', () => {
+    expect(() =>
+      stackWith({ serviceName: 'a'.repeat(100), waitTimeout: Duration.hours(1), pollInterval: Duration.seconds(300), expectedSha: 'f'.repeat(255) }, { waitTimeout: Duration.seconds(0), pollInterval: Duration.seconds(5) }),
+    ).not.toThrow();
+  });
+
+  it('accepts tokens, which are checked by the handler at deploy time', () => {
+    const token = Lazy.string({ produce: () => 'from-a-parameter' });
+    const template = Template.fromStack(stackWith({ serviceName: token, serviceInstanceName: token, expectedSha: token, region: token }));
+    template.hasResourceProperties(RESOURCE_TYPE, { ServiceName: 'from-a-parameter', ExpectedSha: 'from-a-parameter' });
+  });
+});
+
+describe('the example app', () => {
+  it('has the gate, its provider and a parameter that is written only after the gate passes, recording its sha', () => {
+    const stack = new ExampleStack(new App(), 'Example', { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' });
+    const template = Template.fromStack(stack);
+    const gateId = stack.getLogicalId(stack.gate.resource.node.defaultChild as never);
+    template.resourceCountIs(RESOURCE_TYPE, 1);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResource('AWS::SSM::Parameter', {
+      Properties: { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } },
+      DependsOn: Match.arrayWith([gateId]),
+    });
+    template.hasOutput('Sha', { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } });
+    template.hasOutput('Status', { Value: { 'Fn::GetAtt': [gateId, 'Status'] } });
+  });
+});
