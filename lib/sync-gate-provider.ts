@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CallBudget, Limits } from './contract';
+import { acknowledgeProviderNagFindings } from './nag-suppressions';
 
 /** Where the prebuilt handler bundle lives, relative to this file (lib/*.ts and lib/*.js alike). */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
@@ -118,5 +119,12 @@ export class SyncGateProvider extends Construct {
       }),
     });
     this.serviceToken = provider.serviceToken;
+
+    // Findings that are by design (Proton's Resource '*', aws-cdk-lib's framework resources), each with its reason.
+    acknowledgeProviderNagFindings({
+      isCompleteRole,
+      userFunctions: [this.onEventFunction, this.isCompleteFunction],
+      provider,
+    });
   }
 }

@@ -1,0 +1,121 @@
+/**
+ * cdk-nag (AwsSolutions pack) acknowledgements for the resources of one sync-gate provider, so that users who
+ * run cdk-nag on their own stacks see no findings from this library.
+ *
+ * It uses aws-cdk-lib's own `Validations.of(x).acknowledge()`, which cdk-nag v3 reads, so cdk-nag is not a
+ * dependency of the library. Every acknowledgement sits on the one CloudFormation resource it is about and names
+ * the exact finding (for IAM5, the exact wildcard resource), never a whole rule on a whole scope. Internal: not
+ * exported from the package.
+ */
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+
+/** The managed policy that aws-cdk-lib's Provider framework attaches to the roles of its own functions. */
+const LAMBDA_BASIC_EXECUTION_ROLE = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+
+/** Framework functions (ids inside cr.Provider) that the waiter state machine invokes. */
+const WAITER_INVOKES = ['framework-isComplete', 'framework-onTimeout'];
+
+export interface ProviderNagProps {
+  /** The role of the handler that calls Proton. */
+  readonly isCompleteRole: iam.Role;
+  /** The user handlers (onEvent, isComplete) that the framework functions invoke. */
+  readonly userFunctions: lambda.Function[];
+  /** aws-cdk-lib's Provider, whose framework resources are acknowledged here. */
+  readonly provider: cr.Provider;
+}
+
+/** Acknowledges the AwsSolutions findings of one provider that are by design; see each reason. */
+export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
+  const { isCompleteRole, userFunctions, provider } = props;
+
+  const protonPolicy = defaultPolicyOf(isCompleteRole);
+  if (protonPolicy) {
+    acknowledge(protonPolicy, 'AwsSolutions-IAM5[Resource::*]',
+      'proton:GetServiceInstanceSyncStatus supports no resource-level permissions and no condition keys (AWS ' +
+        "Service Authorization Reference, AWS Proton), so IAM accepts only Resource '*' for it. The statement " +
+        'allows only that one read-only action, on the role of the isComplete handler alone.');
+  }
+
+  for (const fn of provider.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
+    const role = fn.role;
+    if (!(role instanceof iam.Role)) continue;
+    const cfnRole = role.node.defaultChild;
+    if (cfnRole instanceof iam.CfnRole && managedPolicies(cfnRole).includes(LAMBDA_BASIC_EXECUTION_ROLE)) {
+      acknowledge(cfnRole, `AwsSolutions-IAM4[Policy::${LAMBDA_BASIC_EXECUTION_ROLE}]`,
+        `Role of the ${fn.node.id} function of aws-cdk-lib's custom-resources Provider framework, which attaches ` +
+          'the AWS managed policy AWSLambdaBasicExecutionRole itself. That policy allows only logs:CreateLogGroup, ' +
+          'logs:CreateLogStream and logs:PutLogEvents, which the framework function needs to write its own logs.');
+    }
+    const policy = defaultPolicyOf(role);
+    if (policy) acknowledgeInvoke(policy, userFunctions, fn.node.id);
+  }
+
+  for (const machine of provider.node.findAll().filter((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine)) {
+    acknowledge(machine, 'AwsSolutions-SF1',
+      "Waiter state machine of aws-cdk-lib's Provider framework: it only calls the framework isComplete function " +
+        'every poll interval and then onTimeout. Every poll is already logged by the gate handler (one line per ' +
+        'poll) and the framework functions, and Step Functions keeps the execution history for 90 days; ALL-level ' +
+        "logging would duplicate that and needs log-delivery permissions on Resource '*'.");
+    acknowledge(machine, 'AwsSolutions-SF2',
+      "Waiter state machine of aws-cdk-lib's Provider framework, which offers no tracing option. Its two states " +
+        "only invoke framework functions; X-Ray would need xray:Put* on Resource '*' and a trace per poll without " +
+        "adding to the gate handler's per-poll log lines.");
+    const waiterRole = machine.node.scope?.node.tryFindChild('Role');
+    if (waiterRole instanceof iam.Role) {
+      const invoked = WAITER_INVOKES.map((id) => provider.node.tryFindChild(id)).filter(
+        (c): c is lambda.Function => c instanceof lambda.Function,
+      );
+      const policy = defaultPolicyOf(waiterRole);
+      if (policy) acknowledgeInvoke(policy, invoked, 'waiter state machine');
+    }
+  }
+}
+
+/**
+ * aws-cdk-lib's `grantInvoke` allows lambda:InvokeFunction on the function and on `<arn>:*` (its versions and
+ * aliases); cdk-nag reports the latter as a wildcard. Acknowledges exactly that resource for each function.
+ */
+function acknowledgeInvoke(policy: CfnResource, functions: lambda.Function[], caller: string): void {
+  for (const fn of functions) {
+    const cfnFunction = fn.node.defaultChild;
+    if (!(cfnFunction instanceof lambda.CfnFunction)) continue;
+    const logicalId = Stack.of(cfnFunction).getLogicalId(cfnFunction);
+    acknowledge(policy, `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+      `Granted by aws-cdk-lib's Provider framework (grantInvoke) so that its ${caller} can call the ${fn.node.id} ` +
+        "function: lambda:InvokeFunction on that one function of this stack, where ':*' covers only its versions " +
+        'and aliases. No other function can be invoked.');
+  }
+}
+
+function acknowledge(resource: CfnResource, id: string, reason: string): void {
+  Validations.of(resource).acknowledge({ id, reason });
+}
+
+function defaultPolicyOf(role: iam.Role): CfnResource | undefined {
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  const cfn = policy?.node.defaultChild;
+  return cfn instanceof CfnResource ? cfn : undefined;
+}
+
+/** The role's managed policy ARNs, flattened the way cdk-nag names them (`arn:<AWS::Partition>:...`). */
+function managedPolicies(role: iam.CfnRole): string[] {
+  const resolved: unknown = Stack.of(role).resolve(role.managedPolicyArns);
+  return Array.isArray(resolved) ? resolved.map(flatten) : [];
+}
+
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const join = obj['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return (join[1] as unknown[]).map(flatten).join(join[0]);
+    }
+    if (typeof obj.Ref === 'string') return `<${obj.Ref}>`;
+  }
+  return JSON.stringify(value);
+}
