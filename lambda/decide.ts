@@ -26,7 +26,9 @@ export type Situation =
   /** An expected sha was given and Proton does not desire it yet. */
   | 'EXPECTED_SHA_NOT_DESIRED'
   /** The gate kept waiting until its timeout. */
-  | 'TIMED_OUT';
+  | 'TIMED_OUT'
+  /** The stack is rolling back an update: the gate reports without judging, so the rollback can finish. */
+  | 'ROLLBACK';
 
 export interface GateCriteria {
   /** When false, the gate only reads the status and always passes. */

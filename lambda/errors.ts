@@ -1,10 +1,16 @@
-/** A failure the user must act on. The message says what happened and what to do next; `cause` keeps the original. */
+import { MAX_REASON_JSON_BYTES, truncateToJsonBytes } from './response';
+
+/**
+ * A failure the user must act on. The message says what happened and what to do next; `cause` keeps the
+ * original. The message becomes the CloudFormation reason, so it is bounded to the reason's byte budget
+ * (error texts that Proton sends are not bounded by the API).
+ */
 export class SyncGateError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(truncateToJsonBytes(message, MAX_REASON_JSON_BYTES), options);
     this.name = 'SyncGateError';
     // The Provider framework appends every stack line after the first to the CloudFormation reason. A
     // one-line stack keeps the reason to the message (and within the response size limit).
-    this.stack = `${this.name}: ${message.split('\n')[0]}`;
+    this.stack = `${this.name}: ${this.message.split('\n')[0]}`;
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Limits } from '../lib/contract';
-import { applyDeadline, decide, formatDuration } from './decide';
+import { applyDeadline, decide, Decision, formatDuration } from './decide';
 import { SyncGateError } from './errors';
 import { GateSettings, parseSettings, physicalResourceId } from './properties';
 import { Attributes, boundAttributes, failureReason, Subject, toAttributes } from './response';
@@ -21,6 +21,11 @@ export interface GateDeps {
   readonly now: () => number;
   /** Writes one structured log line. */
   readonly log: (line: Record<string, unknown>) => void;
+  /**
+   * Whether the stack is rolling back an update (UPDATE_ROLLBACK_IN_PROGRESS). Asked only for an Update the
+   * gate would not pass; a rejection counts as "no", so the gate judges as usual.
+   */
+  readonly isRollingBack: (stackId: string) => Promise<boolean>;
   /** The handler's own region, used when the gate names none. */
   readonly defaultRegion: string;
   /** Where the poll lines go, named in failure reasons. */
@@ -62,6 +67,15 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Ga
   return { PhysicalResourceId: physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
 }
 
+async function rollingBack(event: IsCompleteEvent, deps: GateDeps): Promise<boolean> {
+  try {
+    return await deps.isRollingBack(event.StackId);
+  } catch (e) {
+    deps.log({ message: 'could not tell whether the stack is rolling back; judging as usual', error: String(e) });
+    return false;
+  }
+}
+
 export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promise<IsCompleteResponse> {
   if (event.RequestType === 'Delete') {
     return { IsComplete: true };
@@ -72,9 +86,25 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   const elapsedMs = Math.max(0, now - startedAt);
   const timeoutMs = effectiveTimeoutMs(settings);
 
-  const status = await deps.readStatus(settings.subject);
-  const decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
+  let status: SyncStatus;
+  try {
+    status = await deps.readStatus(settings.subject);
+  } catch (e) {
+    if (event.RequestType === 'Update' && e instanceof SyncGateError && (await rollingBack(event, deps))) {
+      throw new SyncGateError(
+        `${e.message}\nThe stack is rolling back an update and the gate cannot read Proton. To finish the rollback, run ` +
+          `\`aws cloudformation continue-update-rollback --stack-name ${event.StackId} --resources-to-skip ${event.LogicalResourceId}\`.`,
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+  let decision: Decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
   const attributes = toAttributes(status);
+  const rollback = decision.verdict !== 'PASS' && event.RequestType === 'Update' && (await rollingBack(event, deps));
+  if (rollback) {
+    decision = { verdict: 'PASS', situation: 'ROLLBACK', why: `the stack is rolling back an update; the gate reports without judging (${decision.why})` };
+  }
 
   deps.log({
     message: 'poll',

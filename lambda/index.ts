@@ -3,9 +3,11 @@
  * One client per region, created on first use and kept for the life of the execution environment.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ProtonClient } from '@aws-sdk/client-proton';
 import * as gate from './gate';
 import { createProtonClient, readProtonSyncStatus } from './proton-source';
+import { createCloudFormationClient, isUpdateRollingBack, stackRegion } from './stack-state';
 
 const clients = new Map<string, ProtonClient>();
 
@@ -18,8 +20,14 @@ function clientFor(region: string): ProtonClient {
   return client;
 }
 
+let cloudFormation: CloudFormationClient | undefined;
+
 const deps: gate.GateDeps = {
   readStatus: (subject) => readProtonSyncStatus(clientFor(subject.region), subject),
+  isRollingBack: (stackId) => {
+    cloudFormation ??= createCloudFormationClient(stackRegion(stackId) ?? deps.defaultRegion);
+    return isUpdateRollingBack(cloudFormation, stackId);
+  },
   now: () => Date.now(),
   log: (line) => console.log(JSON.stringify({ level: 'INFO', ...line })),
   defaultRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',

@@ -67,13 +67,20 @@ export class SyncGateProvider extends Construct {
     });
     const isCompleteRole = new iam.Role(this, 'IsCompleteRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Proton sync gate isComplete handler: reads one Proton sync status, writes its logs',
+      description: 'Proton sync gate isComplete handler: reads one Proton sync status and its own stack status, writes its logs',
     });
     isCompleteRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['proton:GetServiceInstanceSyncStatus'],
         // The action supports no resource-level permissions and no condition keys.
         resources: ['*'],
+      }),
+    );
+    isCompleteRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // Only to tell an update rollback from an update (a rollback is never judged, so it cannot get stuck).
+        actions: ['cloudformation:DescribeStacks'],
+        resources: [Stack.of(this).stackId],
       }),
     );
     for (const role of [onEventRole, isCompleteRole]) {

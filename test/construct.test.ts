@@ -91,7 +91,7 @@ describe('ServiceInstanceSyncGate', () => {
 });
 
 describe('the shared provider', () => {
-  it('lets only the isComplete role call Proton, on Resource * (the action has no resource-level permissions)', () => {
+  it('lets only the isComplete role call Proton, on Resource * (the action has no resource-level permissions), and read only its own stack', () => {
     const template = Template.fromStack(stackWith({}));
     const policies = template.findResources('AWS::IAM::Policy');
     const protonStatements = Object.values(policies).flatMap((p) =>
@@ -101,7 +101,13 @@ describe('the shared provider', () => {
     );
     expect(protonStatements).toEqual([{ Action: 'proton:GetServiceInstanceSyncStatus', Effect: 'Allow', Resource: '*' }]);
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'proton:GetServiceInstanceSyncStatus', Effect: 'Allow', Resource: '*' }, Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })] },
+      PolicyDocument: {
+        Statement: [
+          { Action: 'proton:GetServiceInstanceSyncStatus', Effect: 'Allow', Resource: '*' },
+          { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+        ],
+      },
       Roles: [{ Ref: Match.stringLikeRegexp('IsCompleteRole') }],
     });
   });

@@ -13,7 +13,7 @@ import { ATTRIBUTE_NAMES, Limits, Prop } from '../lib/contract';
 import { SyncGateError } from '../lambda/errors';
 import * as gate from '../lambda/gate';
 import { explainProtonError, readProtonSyncStatus } from '../lambda/proton-source';
-import { jsonBytes, MAX_DATA_JSON_BYTES } from '../lambda/response';
+import { jsonBytes, MAX_DATA_JSON_BYTES, MAX_REASON_JSON_BYTES } from '../lambda/response';
 import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonOutput, updateEvent } from './fixtures';
 
 const protonMock = mockClient(ProtonClient);
@@ -21,9 +21,16 @@ const client = new ProtonClient({ region: 'us-east-1' });
 const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 
 let clock = Date.UTC(2026, 10, 26, 10, 0);
+let rollingBack: boolean | Error = false;
+const rollbackQueries: string[] = [];
 const lines: Record<string, unknown>[] = [];
 const deps: gate.GateDeps = {
   readStatus: (subject) => readProtonSyncStatus(client, subject),
+  isRollingBack: async (stackId) => {
+    rollbackQueries.push(stackId);
+    if (rollingBack instanceof Error) throw rollingBack;
+    return rollingBack;
+  },
   now: () => clock,
   log: (line) => lines.push(line),
   defaultRegion: 'us-east-1',
@@ -34,6 +41,8 @@ beforeEach(() => {
   protonMock.reset();
   lines.length = 0;
   clock = Date.UTC(2026, 10, 26, 10, 0);
+  rollingBack = false;
+  rollbackQueries.length = 0;
 });
 
 /** What the Provider framework hands isComplete: the request merged with onEvent's answer. */
@@ -258,5 +267,49 @@ describe('Proton errors', () => {
   it('keeps the stack to one line, so the framework does not repeat the reason in CloudFormation', () => {
     const e = explainProtonError(new ThrottlingException({ message: 'x', $metadata: {} }), SUBJECT);
     expect(e.stack).toBe(`SyncGateError: ${e.message.split('\n')[0]}`);
+  });
+});
+
+describe('update rollbacks', () => {
+  it('reports without judging while the stack rolls back an update, so the rollback cannot get stuck', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
+    rollingBack = true;
+    const answer = await gate.isComplete(await started(updateEvent()), deps);
+    expect(answer).toMatchObject({ IsComplete: true, Data: { Status: 'FAILED', InSync: 'false', Sha: DESIRED } });
+    expect(rollbackQueries).toEqual([createEvent().StackId]);
+    expect(lines.at(-1)).toMatchObject({ situation: 'ROLLBACK', verdict: 'PASS' });
+  });
+
+  it('still fails an ordinary update on a FAILED sync', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
+    await expect(gate.isComplete(await started(updateEvent()), deps)).rejects.toThrow(/Proton sync FAILED/);
+  });
+
+  it('judges as usual when it cannot tell whether the stack rolls back', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
+    rollingBack = new Error('AccessDenied');
+    await expect(gate.isComplete(await started(updateEvent()), deps)).rejects.toThrow(/Proton sync FAILED/);
+  });
+
+  it('asks only when it matters: never on Create, never when the gate passes', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('SUCCEEDED'));
+    await gate.isComplete(await started(updateEvent()), deps);
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
+    await expect(gate.isComplete(await started(createEvent()), deps)).rejects.toThrow();
+    expect(rollbackQueries).toEqual([]);
+  });
+
+  it('says how to finish the rollback when Proton cannot be read during it', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    rollingBack = true;
+    await expect(gate.isComplete(await started(updateEvent()), deps)).rejects.toThrow(
+      /Could not reach AWS Proton[^]*continue-update-rollback --stack-name arn:aws:cloudformation:[^ ]+ --resources-to-skip SyncGateA9EB8F84/,
+    );
+  });
+
+  it('keeps an error message from Proton of any length within the reason budget', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new ValidationException({ message: '"'.repeat(100_000), $metadata: { httpStatusCode: 400 } }));
+    const failure = await gate.isComplete(await started(), deps).catch((e: Error) => e);
+    expect(jsonBytes((failure as Error).message)).toBeLessThanOrEqual(MAX_REASON_JSON_BYTES);
   });
 });
