@@ -1,0 +1,65 @@
+// @ts-check
+/**
+ * One cold start, in a fresh Node process: load a handler, then answer one event (which loads the Proton client,
+ * creates it and makes one GetServiceInstanceSyncStatus call against the endpoint in AWS_ENDPOINT_URL_PROTON).
+ * Prints one line `BENCH_RESULT {...}` on stderr; the handlers' own logs go to stdout.
+ *
+ *   node bench/cold-start-child.js ours|awscr <event.json>
+ */
+/* global performance, setImmediate */
+'use strict';
+const t0 = performance.now();
+const fs = require('fs');
+const path = require('path');
+
+const [variant, eventFile] = process.argv.slice(2);
+const event = JSON.parse(fs.readFileSync(eventFile, 'utf8'));
+const root = path.join(__dirname, '..');
+
+/** AwsCustomResource's handler answers CloudFormation itself with an https PUT to ResponseURL: capture it instead. */
+let responseBody = '';
+if (variant === 'awscr') {
+  const https = require('https');
+  // @ts-ignore -- a stand-in ClientRequest with only what the handler uses
+  https.request = (_options, callback) => ({
+    on() {},
+    write(chunk) {
+      responseBody += chunk;
+    },
+    end() {
+      setImmediate(() => callback({ statusCode: 200 }));
+    },
+  });
+}
+
+async function main() {
+  const tReq = performance.now();
+  const handlerPath =
+    variant === 'ours'
+      ? path.join(root, 'assets', 'handler', 'index.js')
+      : path.join(
+          path.dirname(require.resolve('aws-cdk-lib', { paths: [root] })),
+          'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js',
+        );
+  const mod = require(handlerPath);
+  const tLoaded = performance.now();
+  let outcome;
+  if (variant === 'ours') {
+    const result = await mod.isComplete(event);
+    outcome = result.IsComplete ? 'SUCCESS' : 'WAIT';
+  } else {
+    await mod.handler(event, { logStreamName: 'bench' });
+    outcome = JSON.parse(responseBody).Status;
+  }
+  const tDone = performance.now();
+  process.stderr.write(
+    'BENCH_RESULT ' +
+      JSON.stringify({ outcome, bootMs: t0, loadMs: tLoaded - tReq, firstCallMs: tDone - tLoaded, totalMs: tDone - t0 }) +
+      '\n',
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(`BENCH_ERROR ${e && e.stack ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
