@@ -1,0 +1,180 @@
+/**
+ * The npm package, as a user gets it: `npm pack` (whose prepack builds the handler bundle and the jsii/tsc output)
+ * holds exactly the compiled library, its declarations, the jsii assembly, the prebuilt handler, README and
+ * LICENSE; installed into a fresh CDK app next to nothing but aws-cdk-lib and constructs, with no esbuild
+ * reachable, it type-checks and synthesizes a stack with a gate whose Lambda code is that prebuilt handler.
+ */
+import { execFileSync, ExecFileSyncOptions } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const NPM_CLI = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+
+/** The environment of the consumer app: no npm script PATH (node_modules/.bin), no NODE_PATH, no project dirs. */
+function consumerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_PATH;
+  delete env.NODE_OPTIONS;
+  for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key];
+  env.PATH = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir && !dir.includes('node_modules') && !path.resolve(dir).startsWith(ROOT))
+    .join(path.delimiter);
+  env.CDK_DISABLE_CLI_TELEMETRY = 'true';
+  return env;
+}
+
+function run(cmd: string, args: string[], options: ExecFileSyncOptions): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).toString();
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  }
+}
+
+/** What the package must hold: the compiled form of every lib/ source, and the fixed files. */
+function expectedFiles(): string[] {
+  const compiled = fs
+    .readdirSync(path.join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .flatMap((f) => {
+      const base = path.posix.join('lib', f.split(path.sep).join('/')).replace(/\.ts$/, '');
+      return [`${base}.js`, `${base}.d.ts`];
+    });
+  return ['package.json', 'README.md', 'LICENSE', '.jsii', 'assets/handler/index.js', ...compiled].sort();
+}
+
+describe('the npm package', () => {
+  let work: string;
+  let tarball: string;
+  let app: string;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-gate-pack-'));
+    const packDir = path.join(work, 'pack');
+    fs.mkdirSync(packDir);
+    // The real `npm pack`, prepack included (handler bundle, then jsii compiling lib/ in place).
+    run(NPM_CLI, ['pack', '--pack-destination', packDir, '--loglevel', 'error'], { cwd: ROOT });
+    const tgz = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
+    expect(tgz).toEqual([`${PKG.name}-${PKG.version}.tgz`]);
+    tarball = path.join(packDir, tgz[0]);
+    app = path.join(work, 'app');
+  }, 240_000);
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('contains the compiled library, declarations, jsii assembly, prebuilt handler, README and LICENSE, nothing else', () => {
+    const listed = run('tar', ['-tzf', tarball], {})
+      .split('\n')
+      .filter((l) => l && !l.endsWith('/'))
+      .map((l) => l.replace(/^package\//, ''))
+      .sort();
+    expect(listed).toEqual(expectedFiles());
+  });
+
+  test('its jsii assembly exposes the construct and its props only', () => {
+    const extracted = path.join(work, 'extracted');
+    fs.mkdirSync(extracted, { recursive: true });
+    run('tar', ['-xzf', tarball, '-C', extracted, 'package/.jsii'], {});
+    const assembly = JSON.parse(fs.readFileSync(path.join(extracted, 'package', '.jsii'), 'utf8')) as {
+      name: string;
+      types: Record<string, { properties?: { name: string }[] }>;
+    };
+    expect(assembly.name).toBe(PKG.name);
+    expect(Object.keys(assembly.types).sort()).toEqual([
+      `${PKG.name}.ServiceInstanceSyncGate`,
+      `${PKG.name}.ServiceInstanceSyncGateProps`,
+    ]);
+    expect(assembly.types[`${PKG.name}.ServiceInstanceSyncGateProps`].properties?.map((p) => p.name).sort()).toEqual(
+      ['expectedSha', 'pollInterval', 'recheckOnEveryDeployment', 'region', 'requireSuccess', 'serviceInstanceName', 'serviceName', 'waitTimeout'],
+    );
+  });
+
+  test('installs into a fresh CDK app and synthesizes a gate there without esbuild', () => {
+    fs.mkdirSync(app, { recursive: true });
+    fs.writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, dependencies: { [PKG.name]: `file:${tarball}` } }, null, 2),
+    );
+    const env = consumerEnv();
+    // Offline, and without npm's automatic peer install: the peers come from this project, linked below.
+    run(NPM_CLI, ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], {
+      cwd: app,
+      env: { ...env, PATH: process.env.PATH },
+    });
+    for (const peer of ['aws-cdk-lib', 'constructs']) {
+      fs.symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(app, 'node_modules', peer), 'dir');
+    }
+
+    // The package was copied in (not linked to this clone), and nothing in the app can load esbuild.
+    const installed = path.join(app, 'node_modules', PKG.name);
+    expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
+    expect(fs.readdirSync(path.join(app, 'node_modules')).filter((f) => !f.startsWith('.')).sort()).toEqual([PKG.name, 'aws-cdk-lib', 'constructs'].sort());
+    const resolveEsbuild = (from: string): string =>
+      run(process.execPath, ['-e', `try { require.resolve('esbuild', { paths: [${JSON.stringify(from)}] }); console.log('found'); } catch { console.log('missing'); }`], { cwd: app, env });
+    expect(resolveEsbuild(ROOT).trim()).toBe('found'); // the probe does detect esbuild where it is installed
+    expect(resolveEsbuild(app).trim()).toBe('missing');
+    expect(resolveEsbuild(installed).trim()).toBe('missing');
+
+    // Type-checks against the shipped declarations, with the project's TypeScript.
+    fs.writeFileSync(
+      path.join(app, 'app.ts'),
+      [
+        "import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';",
+        `import { ServiceInstanceSyncGate } from '${PKG.name}';`,
+        '',
+        'const app = new App();',
+        "const stack = new Stack(app, 'Consumer');",
+        "const gate = new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', pollInterval: Duration.seconds(30) });",
+        "new CfnOutput(stack, 'Sha', { value: gate.sha });",
+        "new CfnOutput(stack, 'Logs', { value: gate.logGroup.logGroupName });",
+        'app.synth();',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [], outDir: 'dist' },
+        files: ['app.ts'],
+      }),
+    );
+    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, env });
+
+    run(process.execPath, [path.join('dist', 'app.js')], { cwd: app, env: { ...env, CDK_OUTDIR: path.join(app, 'cdk.out') } });
+
+    const template = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    const resources = Object.values(template.Resources);
+    const gates = resources.filter((r) => r.Type === 'Custom::ProtonServiceInstanceSync');
+    expect(gates).toHaveLength(1);
+    expect(gates[0].Properties).toMatchObject({ ServiceName: 'api', ServiceInstanceName: 'prod', PollIntervalSeconds: '30' });
+
+    // The user handlers' code is the prebuilt bundle from the package, staged byte for byte.
+    const handlers = resources.filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && /^index\.(onEvent|isComplete)$/.test(String(r.Properties?.Handler)),
+    );
+    expect(handlers).toHaveLength(2);
+    const bundle = fs.readFileSync(path.join(installed, 'assets', 'handler', 'index.js'));
+    const assets = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'Consumer.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging?: string } }>;
+    };
+    for (const fn of handlers) {
+      const key = (fn.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key;
+      expect(typeof key).toBe('string');
+      const asset = assets.files[String(key).replace(/\.zip$/, '')];
+      expect(asset?.source.packaging).toBe('zip');
+      const staged = path.join(app, 'cdk.out', asset.source.path);
+      expect(fs.readdirSync(staged)).toEqual(['index.js']);
+      expect(fs.readFileSync(path.join(staged, 'index.js')).equals(bundle)).toBe(true);
+    }
+    expect(bundle.equals(fs.readFileSync(path.join(ROOT, 'assets', 'handler', 'index.js')))).toBe(true);
+  }, 120_000);
+});
