@@ -1,0 +1,398 @@
+/**
+ * An offline stand-in for AWS Lambda: runs function code from a CDK asset directory and serves the Lambda
+ * Invoke API on 127.0.0.1, so that code calling `@aws-sdk/client-lambda` (aws-cdk-lib's Provider framework)
+ * reaches it through `AWS_ENDPOINT_URL_LAMBDA`.
+ *
+ * Each function gets its own execution environment: its modules are loaded fresh from the asset (they share no
+ * module state with the test or with other functions), with the function's environment variables (template
+ * Environment plus what Lambda sets: AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_LOG_GROUP_NAME...) as its
+ * `process.env`, a `console` whose lines go to the function's log group (kept in memory), and a `Date` that reads
+ * the world's {@link VirtualClock}. An environment is reused by later invocations (warm) until
+ * {@link FakeLambda.coldStart}. Errors are reported the way the Node.js runtime does (`errorType` = error.name,
+ * `errorMessage`, `trace` = stack lines; HTTP 200 with `X-Amz-Function-Error: Unhandled`).
+ *
+ * What it does not emulate: the Node.js version of the runtime (code runs on the test's Node.js), memory limits,
+ * concurrency limits, cold-start latency, IAM (no role is evaluated), log-level filtering of JSON logs.
+ */
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as path from 'path';
+import * as util from 'util';
+import * as vm from 'vm';
+import { VirtualClock } from './virtual-clock';
+
+/** The real process (jest gives tests a copy whose env does not reach natively loaded modules). */
+export const realProcess: NodeJS.Process = vm.runInThisContext('process');
+
+/** Node's own module system (not jest's): loads and compiles modules natively even inside jest. */
+interface NativeModule {
+  exports: unknown;
+  filename: string;
+  paths: string[];
+  require: (id: string) => unknown;
+  _compile(content: string, filename: string): unknown;
+  [SANDBOX]?: Sandbox;
+}
+interface NativeModuleConstructor {
+  new (id: string, parent: null): NativeModule;
+  createRequire(file: string): NodeRequire;
+  _nodeModulePaths(dir: string): string[];
+}
+const NativeModule: NativeModuleConstructor = ((realProcess as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('module') ??
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('module')) as NativeModuleConstructor;
+const SANDBOX = '__offlineWorldSandbox';
+
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+/** A function as the template defines it, with its names resolved. */
+export interface FunctionSpec {
+  readonly name: string;
+  readonly arn: string;
+  /** Directory of the unpacked code asset. */
+  readonly codeDir: string;
+  /** `file.export`, as in the template's Handler. */
+  readonly handler: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly runtime: string;
+  readonly logGroupName: string;
+  /** Environment variables from the template. */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Called once per execution environment after its modules are loaded, with a loader of the asset's modules
+   * (the same instances the function uses). The world uses it to route the framework's ResponseURL PUT.
+   */
+  readonly onLoad?: (load: (file: string) => Record<string, unknown>) => void;
+}
+
+/** What one invocation returned. */
+export interface InvokeResult {
+  /** The JSON the function returned (undefined when it failed). */
+  readonly payload?: unknown;
+  /** Set when the function failed: the runtime's error payload. */
+  readonly error?: { readonly errorType: string; readonly errorMessage: string; readonly trace: string[] };
+}
+
+/** One invocation, as a log of what Lambda ran. */
+export interface InvocationRecord {
+  readonly functionName: string;
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly virtualStartedAt: number;
+  readonly coldStart: boolean;
+  durationMs?: number;
+  errorType?: string;
+}
+
+interface Environment {
+  readonly handler: (event: unknown, context: unknown) => unknown;
+}
+
+/** The Lambda emulator. Start with {@link FakeLambda.start}; always {@link FakeLambda.close} it. */
+export class FakeLambda {
+  public static async start(options: { clock: VirtualClock; region: string }): Promise<FakeLambda> {
+    const fake = new FakeLambda(options.clock, options.region);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return fake;
+  }
+
+  /** Every invocation, in order. */
+  public readonly invocations: InvocationRecord[] = [];
+  /** Log lines per log group name, as CloudWatch Logs would keep them. */
+  public readonly logs = new Map<string, string[]>();
+  /** Set to true to also print every function log line (debugging). */
+  public echoLogs = process.env.OFFLINE_WORLD_ECHO_LOGS === '1';
+
+  private readonly functions = new Map<string, FunctionSpec>();
+  private readonly environments = new Map<string, Environment>();
+  private readonly server: http.Server;
+  private readonly background = new Set<Promise<unknown>>();
+
+  private constructor(
+    private readonly clock: VirtualClock,
+    private readonly region: string,
+  ) {
+    this.server = http.createServer((req, res) => void this.handleHttp(req, res));
+  }
+
+  /** `http://127.0.0.1:<port>`: the value for AWS_ENDPOINT_URL_LAMBDA. */
+  public get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Makes a function invokable by name and by ARN. Replaces a function of the same name (and drops its environment). */
+  public register(spec: FunctionSpec): void {
+    this.functions.set(spec.name, spec);
+    this.functions.set(spec.arn, spec);
+    this.environments.delete(spec.name);
+  }
+
+  /** Drops every execution environment: the next invocation of each function is a cold start. */
+  public coldStart(): void {
+    this.environments.clear();
+  }
+
+  /** The log lines of one log group (empty when none). */
+  public logLines(logGroupName: string): string[] {
+    return this.logs.get(logGroupName) ?? [];
+  }
+
+  /** Invokes a function synchronously (RequestResponse), in process: what AWS services do among themselves. */
+  public async invoke(functionNameOrArn: string, event: unknown): Promise<InvokeResult> {
+    const spec = this.lookup(functionNameOrArn);
+    if (!spec) throw new Error(`Function not found: ${functionNameOrArn}`);
+    return this.run(spec, event);
+  }
+
+  /** Invokes a function asynchronously (InvocationType Event): returns at once, the run goes on. */
+  public invokeAsync(functionNameOrArn: string, event: unknown): void {
+    const spec = this.lookup(functionNameOrArn);
+    if (!spec) throw new Error(`Function not found: ${functionNameOrArn}`);
+    const run = this.run(spec, event);
+    this.background.add(run);
+    void run.finally(() => this.background.delete(run));
+  }
+
+  /** Waits until no asynchronous invocation is running. */
+  public async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  public async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private lookup(nameOrArn: string): FunctionSpec | undefined {
+    // Invoke accepts a name, a full ARN or a partial ARN, optionally with a qualifier.
+    const bare = nameOrArn.replace(/:(\$LATEST|\d+)$/, '');
+    return this.functions.get(bare) ?? this.functions.get(bare.split(':').pop()!);
+  }
+
+  private async run(spec: FunctionSpec, event: unknown): Promise<InvokeResult> {
+    const requestId = randomUUID();
+    let env = this.environments.get(spec.name);
+    const record: InvocationRecord = {
+      functionName: spec.name,
+      requestId,
+      startedAt: Date.now(),
+      virtualStartedAt: this.clock.now(),
+      coldStart: !env,
+    };
+    this.invocations.push(record);
+    const log = this.logLines(spec.logGroupName);
+    this.logs.set(spec.logGroupName, log);
+    try {
+      if (!env) {
+        env = this.load(spec);
+        this.environments.set(spec.name, env);
+      }
+      const deadline = Date.now() + spec.timeoutSeconds * 1000;
+      const context = {
+        functionName: spec.name,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: spec.arn,
+        memoryLimitInMB: String(spec.memoryMb),
+        awsRequestId: requestId,
+        logGroupName: spec.logGroupName,
+        logStreamName: `offline/[$LATEST]${spec.name}`,
+        callbackWaitsForEmptyEventLoop: true,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      };
+      // The event crosses a JSON boundary, as it does in Lambda.
+      const input: unknown = JSON.parse(JSON.stringify(event));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(Object.assign(new Error(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`), { name: 'Sandbox.Timedout' })),
+          spec.timeoutSeconds * 1000,
+        );
+      });
+      try {
+        const result = await Promise.race([Promise.resolve(env.handler(input, context)), timeout]);
+        const text = JSON.stringify(result);
+        return { payload: text === undefined ? null : JSON.parse(text) };
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (e) {
+      const error = toRuntimeError(e);
+      record.errorType = error.errorType;
+      log.push(JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace }));
+      if (error.errorType === 'Sandbox.Timedout') this.environments.delete(spec.name);
+      return { error };
+    } finally {
+      record.durationMs = Date.now() - record.startedAt;
+    }
+  }
+
+  /** Loads the function's handler in a fresh execution environment. */
+  private load(spec: FunctionSpec): Environment {
+    const [file, exportName] = splitHandler(spec.handler);
+    const environment: Record<string, string | undefined> = {
+      ...realProcess.env,
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      AWS_LAMBDA_FUNCTION_NAME: spec.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: spec.logGroupName,
+      AWS_LAMBDA_LOG_STREAM_NAME: `offline/[$LATEST]${spec.name}`,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
+      LAMBDA_TASK_ROOT: spec.codeDir,
+      _HANDLER: spec.handler,
+      TZ: ':UTC',
+      ...spec.environment,
+    };
+    const log = this.logLines(spec.logGroupName);
+    this.logs.set(spec.logGroupName, log);
+    const write = (...args: unknown[]): void => {
+      const line = util.format(...args);
+      log.push(line);
+      if (this.echoLogs) realProcess.stdout.write(`[${spec.name}] ${line}\n`);
+    };
+    const sandbox: Sandbox = {
+      Date: this.clock.dateConstructor(),
+      console: { log: write, info: write, warn: write, error: write, debug: write, trace: write },
+      process: new Proxy(realProcess, {
+        get: (target, prop) => (prop === 'env' ? environment : Reflect.get(target, prop, target)),
+      }),
+    };
+    const loader = new ModuleLoader(spec.codeDir, sandbox);
+    const moduleExports = loader.load(file);
+    spec.onLoad?.((f) => loader.load(f));
+    const handler = moduleExports[exportName];
+    if (typeof handler !== 'function') {
+      throw Object.assign(new Error(`${spec.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+    }
+    return { handler: handler as Environment['handler'] };
+  }
+
+  private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const match = /^\/2015-03-31\/functions\/([^/?]+)\/invocations(\?.*)?$/.exec(req.url ?? '');
+    const sendError = (status: number, type: string, message: string): void => {
+      const body = JSON.stringify({ Type: 'User', message });
+      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() }).end(body);
+    };
+    if (req.method !== 'POST' || !match) {
+      sendError(404, 'UnknownOperationException', `FakeLambda serves only Invoke, not ${req.method} ${req.url}`);
+      return;
+    }
+    if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/lambda\/aws4_request/.test(req.headers.authorization ?? '')) {
+      sendError(403, 'MissingAuthenticationTokenException', 'Missing or malformed SigV4 signature for lambda');
+      return;
+    }
+    const name = decodeURIComponent(match[1]);
+    const spec = this.lookup(name);
+    if (!spec) {
+      sendError(404, 'ResourceNotFoundException', `Function not found: ${name}`);
+      return;
+    }
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let event: unknown;
+    try {
+      event = raw === '' ? {} : JSON.parse(raw);
+    } catch {
+      sendError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+      return;
+    }
+    const type = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    if (type === 'Event') {
+      this.invokeAsync(spec.name, event);
+      res.writeHead(202, { 'x-amzn-requestid': randomUUID() }).end();
+      return;
+    }
+    const result = await this.run(spec, event);
+    const body = JSON.stringify(result.error ?? result.payload);
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-amz-executed-version': '$LATEST',
+      'x-amzn-requestid': randomUUID(),
+      ...(result.error ? { 'x-amz-function-error': 'Unhandled' } : {}),
+    });
+    res.end(body);
+  }
+}
+
+/** The globals that sandboxed code sees instead of the main realm's. */
+interface Sandbox {
+  readonly Date: DateConstructor;
+  readonly console: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace'>;
+  readonly process: NodeJS.Process;
+}
+
+/**
+ * A CommonJS loader for one execution environment: relative requires load the asset's own files (fresh
+ * instances, shared within the environment); bare ones load natively from the project, standing in for what
+ * the Lambda runtime provides (the AWS SDK v3 and Node's built-ins). Code is compiled by Node's own module
+ * system in the main realm, inside a function whose three parameters (Date, console, process) shadow the globals.
+ */
+class ModuleLoader {
+  private readonly cache = new Map<string, NativeModule>();
+  private readonly runtimeRequire = NativeModule.createRequire(path.join(PROJECT_ROOT, 'package.json'));
+
+  constructor(
+    private readonly root: string,
+    private readonly sandbox: Sandbox,
+  ) {}
+
+  public load(request: string, from = this.root): Record<string, unknown> {
+    const file = resolveFile(path.resolve(from, request));
+    const cached = this.cache.get(file);
+    if (cached) return cached.exports as Record<string, unknown>;
+    const dir = path.dirname(file);
+    // A native module object, so that the code compiles the way Node compiles any CommonJS file (dynamic
+    // import() of built-ins included); only its require and three globals are the environment's own.
+    const module = new NativeModule(file, null);
+    module.filename = file;
+    module.paths = NativeModule._nodeModulePaths(dir);
+    module.require = (spec: string): unknown =>
+      spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec) ? this.load(spec, dir) : this.runtimeRequire(spec);
+    module[SANDBOX] = this.sandbox;
+    this.cache.set(file, module);
+    const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
+    // Kept on the first line, so that stack traces keep the asset's line numbers.
+    const wrapped =
+      `return (function (Date, console, process) {${source}\n}).call(this, ` +
+      `module.${SANDBOX}.Date, module.${SANDBOX}.console, module.${SANDBOX}.process);`;
+    try {
+      module._compile(wrapped, file);
+    } catch (e) {
+      this.cache.delete(file);
+      throw e;
+    }
+    return module.exports as Record<string, unknown>;
+  }
+}
+
+function resolveFile(file: string): string {
+  for (const candidate of [file, `${file}.js`, `${file}.cjs`, path.join(file, 'index.js')]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  throw Object.assign(new Error(`Cannot find module '${file}'`), { name: 'Runtime.ImportModuleError' });
+}
+
+function splitHandler(handler: string): [string, string] {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0) throw new Error(`Bad handler ${handler}: expected file.export`);
+  return [`./${handler.slice(0, dot)}`, handler.slice(dot + 1)];
+}
+
+/** The Node.js runtime's error payload: errorType from error.name, trace from the stack's lines. */
+function toRuntimeError(e: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+  if (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)) {
+    const err = e as Error;
+    return { errorType: err.name ?? 'Error', errorMessage: err.message ?? '', trace: String(err.stack ?? '').split('\n') };
+  }
+  return { errorType: 'Error', errorMessage: String(e), trace: [] };
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * Synthesizes the example app (bin/app.ts) once per job, the way the CDK CLI runs an app: with CDK_OUTDIR and
+ * CDK_CONTEXT_JSON in the environment (cdk.json's context plus the job's overrides). Several jobs share one
+ * Node.js process and one TypeScript compiler so that the variants cost one start-up.
+ *
+ *   node test/support/synth-example-app.js '[{"outdir":"...","context":{"serviceName":"a", ...}}]'
+ *
+ * Used by test/support/synth.ts; runs the handler build first, as cdk.json's app command does.
+ */
+'use strict';
+const { execFileSync } = require('child_process');
+const path = require('path');
+
+const root = path.join(__dirname, '..', '..');
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build-handler.js'), '--quiet'], { stdio: 'inherit' });
+
+process.env.TS_NODE_TRANSPILE_ONLY = 'true';
+process.env.TS_NODE_PREFER_TS_EXTS = 'true';
+process.env.TS_NODE_PROJECT = path.join(root, 'tsconfig.json');
+require('ts-node/register');
+
+const jobs = JSON.parse(process.argv[2]);
+const appFile = require.resolve(path.join(root, 'bin', 'app.ts'));
+for (const job of jobs) {
+  // The App reads both variables in its constructor and writes the cloud assembly when the process is about to exit.
+  process.env.CDK_OUTDIR = job.outdir;
+  process.env.CDK_CONTEXT_JSON = JSON.stringify(job.context);
+  delete require.cache[appFile];
+  require(appFile);
+}
