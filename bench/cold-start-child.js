@@ -6,7 +6,6 @@
  *
  *   node bench/cold-start-child.js ours|awscr <event.json>
  */
-/* global performance, setImmediate */
 'use strict';
 const t0 = performance.now();
 const fs = require('fs');
