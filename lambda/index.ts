@@ -2,9 +2,9 @@
  * Lambda entry points: wire the real Proton client and hand over to the logic in gate.ts.
  * One client per region, created on first use and kept for the life of the execution environment.
  */
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ProtonClient } from '@aws-sdk/client-proton';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as gate from './gate';
 import { createProtonClient, readProtonSyncStatus } from './proton-source';
 import { createCloudFormationClient, isUpdateRollingBack, stackRegion } from './stack-state';

@@ -4,8 +4,8 @@
  * templates. Errors name the property, show the value and say what is allowed.
  */
 import { Limits, Prop } from '../lib/contract';
-import { SyncGateError } from './errors';
 import { GateCriteria } from './decide';
+import { SyncGateError } from './errors';
 import { Subject } from './response';
 
 export interface GateSettings extends GateCriteria {

@@ -4,8 +4,8 @@
  */
 import type { GetServiceInstanceSyncStatusOutput } from '@aws-sdk/client-proton';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Prop } from '../lib/contract';
 import { Revision, SyncAttempt, SyncEvent, SyncStatus } from '../lambda/sync-status';
+import { Prop } from '../lib/contract';
 
 export const DESIRED = 'a'.repeat(40);
 export const OLDER = 'b'.repeat(40);

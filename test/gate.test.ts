@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/client-proton';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ATTRIBUTE_NAMES, Limits, Prop } from '../lib/contract';
 import { SyncGateError } from '../lambda/errors';
 import * as gate from '../lambda/gate';
 import { explainProtonError, readProtonSyncStatus } from '../lambda/proton-source';
 import { jsonBytes, MAX_DATA_JSON_BYTES, MAX_REASON_JSON_BYTES } from '../lambda/response';
+import { ATTRIBUTE_NAMES, Limits, Prop } from '../lib/contract';
 import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonOutput, updateEvent } from './fixtures';
 
 const protonMock = mockClient(ProtonClient);

@@ -5,11 +5,11 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/util-retry';
-import { Template } from 'aws-cdk-lib/assertions';
 import { App, Stack } from 'aws-cdk-lib';
-import { CallBudget } from '../lib/contract';
-import { ServiceInstanceSyncGate } from '../lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { ClientBudget, createProtonClient, readProtonSyncStatus } from '../lambda/proton-source';
+import { ServiceInstanceSyncGate } from '../lib';
+import { CallBudget } from '../lib/contract';
 
 const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 

@@ -1,5 +1,4 @@
 import * as fc from 'fast-check';
-import { ATTRIBUTE_NAMES, Attr, STATUS_NONE } from '../lib/contract';
 import { applyDeadline, decide } from '../lambda/decide';
 import {
   boundAttributes,
@@ -11,6 +10,7 @@ import {
   truncateToJsonBytes,
 } from '../lambda/response';
 import { Revision, SyncAttempt, SyncStatus } from '../lambda/sync-status';
+import { ATTRIBUTE_NAMES, Attr, STATUS_NONE } from '../lib/contract';
 import { attempt, DESIRED, event, OLDER, syncStatus } from './fixtures';
 
 const SUBJECT = { serviceName: 'a'.repeat(100), serviceInstanceName: 'b'.repeat(100), region: 'ap-southeast-4' };

@@ -1,0 +1,103 @@
+// ESLint flat config: typescript-eslint (type-aware for the promise rules) and import-x for import order and
+// dependency hygiene. `npm run lint` runs it on lib, lambda, bin, test, bench and scripts.
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+/** Folders whose code may import devDependencies: tests, benchmarks, the example app, build scripts, and the
+ * handler (lambda/ is bundled by esbuild at build time, so its imports never reach a user's node_modules). */
+const DEV_DEPENDENCY_GLOBS = [
+  'test/**',
+  'bench/**',
+  'bin/**',
+  'scripts/**',
+  'lambda/**',
+  '*.config.{js,mjs,cjs,ts}',
+];
+
+/** Node.js globals for plain JavaScript files (TypeScript files get them from @types/node). */
+const NODE_GLOBALS = Object.fromEntries(
+  [
+    'process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'performance',
+    'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate',
+    'queueMicrotask', 'structuredClone', 'AbortController', 'fetch',
+  ].map((name) => [name, 'readonly']),
+);
+
+export default defineConfig(
+  globalIgnores([
+    'node_modules/',
+    'cdk.out/',
+    'assets/',
+    'dist/',
+    'coverage/',
+    '.tmp/',
+    // Build output of jsii/tsc, compiled in place beside the sources.
+    'lib/**/*.js',
+    'lib/**/*.d.ts',
+  ]),
+
+  {
+    files: ['**/*.{ts,js,mjs,cjs}'],
+    extends: [js.configs.recommended, importX.flatConfigs.recommended],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'] })],
+    },
+    rules: {
+      'import-x/order': [
+        'error',
+        {
+          groups: ['builtin', 'external', 'internal', 'parent', 'sibling', 'index'],
+          'newlines-between': 'never',
+          alphabetize: { order: 'asc', caseInsensitive: true },
+        },
+      ],
+      // Only what the package declares; devDependencies only where the code never ships as a runtime import.
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        { devDependencies: DEV_DEPENDENCY_GLOBS, peerDependencies: true, optionalDependencies: false },
+      ],
+      // TypeScript resolves modules (tsc runs in CI); import-x's resolver does not know ts-jest's or esbuild's rules.
+      'import-x/no-unresolved': 'off',
+      'import-x/named': 'off',
+    },
+  },
+
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommended, importX.flatConfigs.typescript],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+
+  {
+    // Plain JavaScript: build scripts, jest config and setup (CommonJS, Node.js).
+    files: ['**/*.{js,cjs}'],
+    // Taking a global from its module (`const { performance } = require('perf_hooks')`) is fine.
+    rules: { 'no-redeclare': ['error', { builtinGlobals: false }] },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        ...NODE_GLOBALS,
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+      },
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { sourceType: 'module', globals: NODE_GLOBALS },
+  },
+);
