@@ -47,7 +47,7 @@ export function loopbackCertificate(): { key: string; cert: string } {
     certificate = { key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
     return certificate;
   } catch (e) {
-    throw new Error(`The offline world needs openssl to make a loopback TLS certificate for ResponseURLs: ${(e as Error).message}`);
+    throw new Error(`The offline world needs openssl to make a loopback TLS certificate for ResponseURLs: ${(e as Error).message}`, { cause: e });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

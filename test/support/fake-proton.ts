@@ -92,6 +92,12 @@ export interface FakeProtonOptions {
   readonly model?: SmithyModel;
   /** Called for every request once it is recorded, before it is answered (benchmarks timestamp here). */
   readonly onCall?: (call: ProtonCall) => void;
+  /**
+   * The service's clock (ms since epoch) for the Date header of its answers. SDKs compare it with their own and
+   * retry after correcting a skew of more than 5 minutes, so it must follow the client's (virtual) clock.
+   * Default: real time. Settable later through {@link FakeProton.now}.
+   */
+  readonly now?: () => number;
 }
 
 interface Script {
@@ -108,6 +114,7 @@ export class FakeProton {
   /** Starts the fake on 127.0.0.1 on a random free port. */
   public static async start(options: FakeProtonOptions = {}): Promise<FakeProton> {
     const fake = new FakeProton(options.model ?? SmithyModel.load(), options.onCall);
+    if (options.now) fake.now = options.now;
     await new Promise<void>((resolve, reject) => {
       fake.server.once('error', reject);
       fake.server.listen(0, '127.0.0.1', () => resolve());
@@ -121,6 +128,8 @@ export class FakeProton {
   public readonly scenarioViolations: string[] = [];
   /** Requests that broke the model; each was answered with ValidationException (or a protocol error). */
   public readonly requestViolations: string[] = [];
+  /** The service's clock, for the Date header of answers (see {@link FakeProtonOptions.now}). */
+  public now: () => number = () => Date.now();
 
   private readonly op: OperationInfo;
   private readonly scripts = new Map<string, Script>();
@@ -334,6 +343,7 @@ export class FakeProton {
     call.responseBytes = Buffer.byteLength(text);
     call.finishedAt = Date.now();
     res.writeHead(status, {
+      date: new Date(this.now()).toUTCString(),
       'content-type': this.op.contentType,
       'content-length': Buffer.byteLength(text),
       'x-amzn-requestid': randomUUID(),

@@ -9,6 +9,7 @@
  * - Lambda ({@link FakeLambda}): the template's functions, code from the cloud assembly's assets; the Invoke API.
  * - Step Functions ({@link FakeStepFunctions}): the synthesized waiter state machine with its Retry/Catch.
  * - Proton ({@link FakeProton}): scripted, model-checked.
+ * - CloudFormation's DescribeStacks ({@link FakeCloudFormationApi}): the stack status during the request.
  * - Time ({@link VirtualClock}): waits compressed by `timeScale`; the functions' Date follows.
  *
  * The Provider framework's runtime runs unchanged from the assembly; one seam is routed: its ResponseURL PUT
@@ -28,6 +29,7 @@
  */
 import { createHash, randomUUID } from 'crypto';
 import { CfnResponseServer, MAX_RESPONSE_BYTES, ReceivedResponse } from './cfn-response-server';
+import { DescribeStacksCall, FakeCloudFormationApi } from './fake-cloudformation-api';
 import { FakeProton, ProtonCall } from './fake-proton';
 import { FakeLambda, realProcess } from './lambda-emulator';
 import { FakeStepFunctions, StateMachineDefinition } from './step-functions';
@@ -79,6 +81,8 @@ export interface LifecycleOutcome {
   readonly request: Readonly<Record<string, unknown>>;
   /** Proton calls made while the request ran. */
   readonly protonCalls: readonly ProtonCall[];
+  /** CloudFormation DescribeStacks calls made while the request ran. */
+  readonly describeStacksCalls: readonly DescribeStacksCall[];
   /** How many times the waiter ran the framework's isComplete task. */
   readonly waiterAttempts: number;
   /** Virtual time from sending the request to receiving the answer. */
@@ -97,6 +101,12 @@ export interface LifecycleOutcome {
 export interface RequestOptions {
   /** The custom resource to act on; defaults to the stack's only custom resource. */
   readonly logicalResourceId?: string;
+  /**
+   * The stack status DescribeStacks reports while the request runs. Defaults to what CloudFormation shows:
+   * CREATE_IN_PROGRESS, UPDATE_IN_PROGRESS, DELETE_IN_PROGRESS; pass UPDATE_ROLLBACK_IN_PROGRESS for the Update
+   * that rolls a failed update back, or UPDATE_COMPLETE_CLEANUP_IN_PROGRESS for the Delete after a replacement.
+   */
+  readonly stackStatus?: string;
 }
 
 const ENV_KEYS = [
@@ -113,6 +123,7 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_PROTON',
   'AWS_ENDPOINT_URL_LAMBDA',
   'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_CLOUDFORMATION',
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
   'AWS_MAX_ATTEMPTS',
   'AWS_RETRY_MODE',
@@ -128,7 +139,11 @@ export class OfflineWorld {
     const lambda = await FakeLambda.start({ clock, region });
     const sfn = await FakeStepFunctions.start({ lambda, clock });
     const cfn = await CfnResponseServer.start();
-    return new OfflineWorld(clock, proton, !options.proton, lambda, sfn, cfn, region, accountId, options.responseTimeoutMs ?? 60_000);
+    const cloudFormation = await FakeCloudFormationApi.start();
+    // Services that the handler's SDK (which sees the virtual clock) talks to answer with virtual Date headers.
+    proton.now = () => clock.now();
+    cloudFormation.now = () => clock.now();
+    return new OfflineWorld(clock, proton, !options.proton, lambda, sfn, cfn, cloudFormation, region, accountId, options.responseTimeoutMs ?? 60_000);
   }
 
   private readonly savedEnv = new Map<string, string | undefined>();
@@ -144,6 +159,8 @@ export class OfflineWorld {
     /** The Step Functions emulator (executions). */
     public readonly stepFunctions: FakeStepFunctions,
     private readonly cfn: CfnResponseServer,
+    /** CloudFormation's DescribeStacks, reporting the status of the stack being deployed. */
+    public readonly cloudFormation: FakeCloudFormationApi,
     public readonly region: string,
     public readonly accountId: string,
     private readonly responseTimeoutMs: number,
@@ -165,6 +182,7 @@ export class OfflineWorld {
       AWS_ENDPOINT_URL_PROTON: proton.endpoint,
       AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
       AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.endpoint,
       AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
       AWS_MAX_ATTEMPTS: undefined,
       AWS_RETRY_MODE: undefined,
@@ -178,9 +196,11 @@ export class OfflineWorld {
 
   /**
    * Installs a synthesized stack's Lambda functions and state machines (what CloudFormation would create before
-   * the custom resources that depend on them). Installing another synthesis of the same stack replaces them.
+   * the custom resources that depend on them). Installing another synthesis of the same stack replaces them;
+   * installing an InstalledStack again puts its functions back.
    */
-  public install(synthesized: SynthesizedStack): InstalledStack {
+  public install(stack: SynthesizedStack | InstalledStack): InstalledStack {
+    const synthesized = 'synthesized' in stack ? stack.synthesized : stack;
     const { template, stackName } = synthesized;
     const stackId = `arn:aws:cloudformation:${this.region}:${this.accountId}:stack/${stackName}/${stableUuid(stackName)}`;
     const names = new Map<string, { ref: string; arn?: string }>();
@@ -259,7 +279,7 @@ export class OfflineWorld {
   /** Sends a Create for the resource as the stack's template defines it. */
   public create(stack: InstalledStack, options: RequestOptions = {}): Promise<LifecycleOutcome> {
     const id = this.logicalId(stack, options);
-    return this.send(stack, { RequestType: 'Create', LogicalResourceId: id, ResourceProperties: this.properties(stack, id) });
+    return this.send(stack, { RequestType: 'Create', LogicalResourceId: id, ResourceProperties: this.properties(stack, id) }, options);
   }
 
   /**
@@ -275,13 +295,21 @@ export class OfflineWorld {
       PhysicalResourceId: physicalResourceId,
       ResourceProperties: this.properties(next, id),
       OldResourceProperties: this.properties(previous, id),
-    });
+    }, options);
   }
 
   /** Sends a Delete of `physicalResourceId` with the properties of `stack`'s template. */
   public delete(stack: InstalledStack, physicalResourceId: string, options: RequestOptions = {}): Promise<LifecycleOutcome> {
     const id = this.logicalId(stack, options);
-    return this.send(stack, { RequestType: 'Delete', LogicalResourceId: id, PhysicalResourceId: physicalResourceId, ResourceProperties: this.properties(stack, id) });
+    return this.send(stack, { RequestType: 'Delete', LogicalResourceId: id, PhysicalResourceId: physicalResourceId, ResourceProperties: this.properties(stack, id) }, options);
+  }
+
+  /**
+   * Points the gate's Proton client somewhere else from the next request on (e.g. a closed port, to make Proton
+   * unreachable); without an argument, back to {@link proton}. Functions load the environment at cold start.
+   */
+  public setProtonEndpoint(endpoint?: string): void {
+    realProcess.env.AWS_ENDPOINT_URL_PROTON = endpoint ?? this.proton.endpoint;
   }
 
   /** Stops every server and restores the process environment. */
@@ -290,6 +318,7 @@ export class OfflineWorld {
     await this.cfn.close();
     await this.stepFunctions.close();
     await this.lambda.close();
+    await this.cloudFormation.close();
     if (this.ownsProton) await this.proton.close();
     for (const [key, value] of this.savedEnv) {
       if (value === undefined) delete realProcess.env[key];
@@ -311,7 +340,11 @@ export class OfflineWorld {
     return stringify(stack.resolve(resource.Properties ?? {})) as Record<string, unknown>;
   }
 
-  private async send(stack: InstalledStack, partial: Record<string, unknown> & { RequestType: 'Create' | 'Update' | 'Delete'; LogicalResourceId: string; ResourceProperties: Record<string, unknown> }): Promise<LifecycleOutcome> {
+  private async send(
+    stack: InstalledStack,
+    partial: Record<string, unknown> & { RequestType: 'Create' | 'Update' | 'Delete'; LogicalResourceId: string; ResourceProperties: Record<string, unknown> },
+    options: RequestOptions,
+  ): Promise<LifecycleOutcome> {
     const resource = stack.synthesized.template.Resources[partial.LogicalResourceId];
     const serviceToken = String(partial.ResourceProperties.ServiceToken);
     const requestId = randomUUID();
@@ -326,7 +359,10 @@ export class OfflineWorld {
     };
     // Each request starts on cold execution environments (no state carried over from an earlier scenario).
     this.lambda.coldStart();
+    const status = options.stackStatus ?? `${partial.RequestType.toUpperCase()}_IN_PROGRESS`;
+    this.cloudFormation.setStatus(stack.stackId, stack.stackName, status);
     const callsBefore = this.proton.calls.length;
+    const describeBefore = this.cloudFormation.calls.length;
     const executionsBefore = this.stepFunctions.executions.length;
     const logsBefore = new Map([...this.lambda.logs].map(([group, lines]) => [group, lines.length]));
     const realStart = Date.now();
@@ -373,6 +409,7 @@ export class OfflineWorld {
       body,
       request,
       protonCalls: this.proton.calls.slice(callsBefore),
+      describeStacksCalls: this.cloudFormation.calls.slice(describeBefore),
       waiterAttempts: this.stepFunctions.executions.slice(executionsBefore).reduce((n, e) => n + e.attempts.filter((a) => a.state.includes('isComplete')).length, 0),
       virtualElapsedMs,
       realElapsedMs: received.receivedAt - realStart,

@@ -47,16 +47,12 @@ export class VirtualClock {
    * now; everything else is the real Date (instances are real Dates, `instanceof Date` holds).
    */
   public dateConstructor(): DateConstructor {
-    const clock = this;
+    // Arrow functions, so `this` is the clock rather than the proxy handler.
     return new Proxy(MainDate, {
-      construct(target, args, newTarget) {
-        return Reflect.construct(target, args.length === 0 ? [clock.now()] : args, newTarget);
-      },
-      apply() {
-        return new MainDate(clock.now()).toString();
-      },
-      get(target, prop, receiver) {
-        if (prop === 'now') return () => clock.now();
+      construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [this.now()] : args, newTarget),
+      apply: () => new MainDate(this.now()).toString(),
+      get: (target, prop, receiver) => {
+        if (prop === 'now') return () => this.now();
         return Reflect.get(target, prop, receiver);
       },
     });

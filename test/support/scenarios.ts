@@ -1,0 +1,74 @@
+/**
+ * Shared pieces of the lifecycle test files: the example app's names, realistic shas, sync-status bodies, and
+ * lookups into an installed stack (the handler's function and log group names, the gate's template values).
+ */
+import { createHash } from 'crypto';
+import { Step, wireAttempt, WireJson, wireSyncOutput } from './fake-proton';
+import { InstalledStack } from './offline-world';
+
+/** Context values from cdk.json that the example app uses. */
+export const SERVICE = 'sample-service';
+export const INSTANCE = 'sample-instance';
+export const GATE_TYPE = 'Custom::ProtonServiceInstanceSync';
+
+/** A 40-hex-digit Git sha derived from a label (stable across runs). */
+export function sha(label: string): string {
+  return createHash('sha1').update(label).digest('hex');
+}
+
+/** When the scripted syncs started (epoch ms). */
+export const SYNC_STARTED = Date.UTC(2026, 0, 15, 10, 0, 0);
+
+/** A sync status whose latest sync of `target` has `status`; desired is `desired` (default: the target). */
+export function status(latestStatus: string, target: string, o: { desired?: string; lastGood?: string; events?: WireJson[] } = {}): WireJson {
+  return wireSyncOutput({
+    desired: o.desired ?? target,
+    latest: wireAttempt(latestStatus, target, { startedAt: SYNC_STARTED, events: o.events }),
+    latestSuccessful: o.lastGood ? wireAttempt('SUCCEEDED', o.lastGood, { startedAt: SYNC_STARTED - 3_600_000 }) : undefined,
+  });
+}
+
+/** A script step answering `body` for `times` calls. */
+export function answer(body: WireJson, times = 1): Step {
+  return { respond: body, times };
+}
+
+/** The name of the function whose Handler is `handler` (e.g. index.isComplete). */
+export function functionName(stack: InstalledStack, handler: string): string {
+  const ids = Object.entries(stack.synthesized.template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === handler)
+    .map(([id]) => id);
+  if (ids.length !== 1) throw new Error(`expected one function with handler ${handler}, found ${ids.length}`);
+  return stack.functionNames.get(ids[0])!;
+}
+
+/** The log group a function writes to (LoggingConfig.LogGroup, resolved). */
+export function logGroupOf(stack: InstalledStack, handler: string): string {
+  const resource = Object.values(stack.synthesized.template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === handler,
+  )!;
+  return String(stack.resolve((resource.Properties!.LoggingConfig as { LogGroup: unknown }).LogGroup));
+}
+
+/** The gate's properties as synthesized. */
+export function gateProps(stack: InstalledStack): Record<string, string> {
+  const [id] = stack.customResources(GATE_TYPE);
+  return stack.synthesized.template.Resources[id].Properties as Record<string, string>;
+}
+
+/** The waiter's Retry rule (interval, attempts, backoff) of the stack's only state machine. */
+export function waiterRetry(stack: InstalledStack): { IntervalSeconds: number; MaxAttempts: number; BackoffRate: number } {
+  const machines = [...stack.stateMachines.values()];
+  if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
+  const task = Object.values(machines[0].States).find((s) => s.Retry);
+  return task!.Retry![0] as { IntervalSeconds: number; MaxAttempts: number; BackoffRate: number };
+}
+
+/**
+ * How many polls a gate that never passes makes before its own timeout fails it: one at once, then one per poll
+ * interval until the elapsed time reaches the timeout.
+ */
+export function pollsUntilTimeout(stack: InstalledStack): number {
+  const props = gateProps(stack);
+  return Math.ceil(Number(props.WaitTimeoutSeconds) / Number(props.PollIntervalSeconds)) + 1;
+}
