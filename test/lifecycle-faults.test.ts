@@ -1,0 +1,150 @@
+/**
+ * End-to-end, when the network and Proton misbehave: throttling, internal errors, a slow endpoint, dropped
+ * connections, Proton unreachable. Same offline world as lifecycle.test.ts (the example app's synthesized
+ * template, handler bundle and Provider framework, the real AWS SDK with its retries and timeouts).
+ * A separate file so that jest runs it beside the other lifecycle file: the slow-endpoint scenario waits out
+ * the SDK's real request timeout.
+ */
+import { CallBudget, PROTON_END_OF_SUPPORT } from '../lib/contract';
+import { InstalledStack, LifecycleOutcome, OfflineWorld } from './support/offline-world';
+import { ScenarioReport } from './support/scenario-report';
+import { answer, gateProps, INSTANCE, SERVICE, sha, status, waiterRetry } from './support/scenarios';
+import { SynthesizedStack, synthExampleApp } from './support/synth';
+
+let world: OfflineWorld;
+let synthesized: SynthesizedStack;
+let base: InstalledStack;
+const report = new ScenarioReport();
+
+beforeAll(async () => {
+  [synthesized] = synthExampleApp([{}]);
+  world = await OfflineWorld.start();
+  base = world.install(synthesized);
+}, 180_000);
+
+afterEach(() => {
+  world.proton.assertHonest();
+  world.setProtonEndpoint();
+  world.install(base);
+  world.proton.reset();
+});
+
+afterAll(async () => {
+  report.print('Lifecycle fault scenarios (example app, offline world)');
+  await world?.close();
+});
+
+function expectWithinLimit(o: LifecycleOutcome): void {
+  expect(o.responseBytes).toBeLessThanOrEqual(4096);
+}
+
+test('rides out throttling bursts with the SDK retries inside each poll, then passes', async () => {
+  const s = sha('throttled');
+  world.proton.script(SERVICE, INSTANCE, [
+    answer(status('IN_PROGRESS', s)),
+    { error: 'ThrottlingException', times: 2 },
+    answer(status('IN_PROGRESS', s)),
+    { error: 'ThrottlingException' },
+    answer(status('SUCCEEDED', s, { lastGood: s })),
+  ]);
+  const o = report.add('throttling bursts', await world.create(base));
+  expectWithinLimit(o);
+  expect(o.status).toBe('SUCCESS');
+  expect(o.data).toMatchObject({ Sha: s, InSync: 'true' });
+  // 3 polls; the second made 3 calls (2 throttled), the third 2 calls (1 throttled).
+  expect(o.waiterAttempts).toBe(3);
+  expect(o.protonCalls.map((c) => c.httpStatus)).toEqual([200, 429, 429, 200, 429, 200]);
+});
+
+test('fails with a reason, not a hang, when Proton keeps answering an internal error', async () => {
+  world.proton.script(SERVICE, INSTANCE, [{ error: 'InternalServerException' }]);
+  const o = report.add('internal error never clears', await world.create(base));
+  expectWithinLimit(o);
+  expect(o.status).toBe('FAILED');
+  // One poll: the SDK spends all its attempts, and the gate fails instead of polling again.
+  expect(o.waiterAttempts).toBe(1);
+  expect(o.protonCalls).toHaveLength(CallBudget.maxAttempts);
+  expect(o.protonCalls.every((c) => c.httpStatus === 500)).toBe(true);
+  expect(o.reason).toContain(`kept answering InternalServerException for service instance "${INSTANCE}"`);
+  expect(o.reason).toContain(`after ${CallBudget.maxAttempts} attempts`);
+  expect(o.reason).toContain(PROTON_END_OF_SUPPORT);
+});
+
+test('gives up on an endpoint slower than the request timeout and passes on the retry', async () => {
+  const s = sha('slow endpoint');
+  world.proton.script(SERVICE, INSTANCE, [
+    { respond: status('SUCCEEDED', s, { lastGood: s }), delayMs: CallBudget.requestTimeoutMs + 1_000 },
+    answer(status('SUCCEEDED', s, { lastGood: s })),
+  ]);
+  const o = report.add('endpoint slower than request timeout', await world.create(base));
+  expectWithinLimit(o);
+  expect(o.status).toBe('SUCCESS');
+  expect(o.protonCalls).toHaveLength(2);
+  expect(o.protonCalls[0].clientGaveUp).toBe(true);
+  expect(o.protonCalls[1].httpStatus).toBe(200);
+  // The first attempt was abandoned at the request timeout, not when the slow answer came.
+  const abandonedAfter = o.protonCalls[1].receivedAt - o.protonCalls[0].receivedAt;
+  expect(abandonedAfter).toBeGreaterThanOrEqual(CallBudget.requestTimeoutMs - 50);
+  expect(abandonedAfter).toBeLessThan(CallBudget.requestTimeoutMs + 1_000);
+}, 30_000);
+
+test('retries a dropped connection and passes', async () => {
+  const s = sha('dropped');
+  world.proton.script(SERVICE, INSTANCE, [{ drop: true }, answer(status('SUCCEEDED', s, { lastGood: s }))]);
+  const o = report.add('dropped connection', await world.create(base));
+  expectWithinLimit(o);
+  expect(o.status).toBe('SUCCESS');
+  expect(o.protonCalls.map((c) => c.outcome)).toEqual(['dropped', 'response']);
+  expect(o.waiterAttempts).toBe(1);
+});
+
+test('fails with the end-of-support note when Proton cannot be reached at all', async () => {
+  world.setProtonEndpoint('http://127.0.0.1:9');
+  const o = report.add('Proton unreachable on Create', await world.create(base));
+  expectWithinLimit(o);
+  expect(o.status).toBe('FAILED');
+  expect(o.protonCalls).toHaveLength(0);
+  expect(o.reason).toContain('Could not reach AWS Proton in us-east-1');
+  expect(o.reason).toContain(`after ${CallBudget.maxAttempts} attempts`);
+  expect(o.reason).toContain(PROTON_END_OF_SUPPORT);
+});
+
+test('a Delete succeeds while every connection to Proton is dropped', async () => {
+  world.proton.script(SERVICE, INSTANCE, [{ drop: true }]);
+  const o = report.add('delete, connections dropped', await world.delete(base, `proton:us-east-1:${SERVICE}/${INSTANCE}`));
+  expect(o.status).toBe('SUCCESS');
+  expect(o.protonCalls).toHaveLength(0);
+});
+
+test('the world is faithful: a waiter that runs out of attempts answers the framework\'s generic timeout', async () => {
+  // Not the gate's behaviour (its own timeout comes first, see lifecycle.test.ts) but the emulated Step
+  // Functions' Catch and the framework's onTimeout: a copy of the template whose waiter allows 2 retries.
+  const short = withWaiterAttempts(synthesized, 2);
+  const s = sha('stuck for the framework');
+  world.proton.script(SERVICE, INSTANCE, [answer(status('IN_PROGRESS', s))]);
+  const stack = world.install(short);
+  expect(waiterRetry(stack).MaxAttempts).toBe(2);
+  const o = report.add('provider waiter exhausted (world check)', await world.create(stack));
+  expect(o.status).toBe('FAILED');
+  expect(o.reason).toBe('Operation timed out');
+  expect(o.protonCalls).toHaveLength(3);
+  expect(o.physicalResourceId).toBe(`proton:us-east-1:${SERVICE}/${INSTANCE}`);
+  expect(Number(gateProps(stack).WaitTimeoutSeconds)).toBeGreaterThan(2 * waiterRetry(stack).IntervalSeconds);
+});
+
+/** A copy of a synthesized stack whose waiter state machine allows `attempts` retries. */
+function withWaiterAttempts(stack: SynthesizedStack, attempts: number): SynthesizedStack {
+  const template = JSON.parse(JSON.stringify(stack.template)) as SynthesizedStack['template'];
+  let changed = 0;
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
+    const join = (resource.Properties!.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    join[1] = join[1].map((part) => {
+      if (typeof part !== 'string' || !/"MaxAttempts":\d+/.test(part)) return part;
+      changed += 1;
+      return part.replace(/"MaxAttempts":\d+/, `"MaxAttempts":${attempts}`);
+    });
+  }
+  if (changed !== 1) throw new Error(`expected one MaxAttempts in the waiter definition, found ${changed}`);
+  return { ...stack, template };
+}
