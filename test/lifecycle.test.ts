@@ -4,6 +4,8 @@
  * gate's handler bundle run from the cloud assembly, with the real AWS SDK, against a model-checked fake Proton.
  * See test/README.md for what the world emulates and what it does not.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { wireEvent } from './support/fake-proton';
 import { LifecycleOutcome, InstalledStack, OfflineWorld } from './support/offline-world';
 import { ScenarioReport } from './support/scenario-report';
@@ -58,6 +60,29 @@ function expectAllAttributes(o: LifecycleOutcome): void {
 }
 
 describe('the example app synthesizes what the world runs', () => {
+  test('the gate functions run the handler bundle as built, from the cloud assembly', () => {
+    const built = fs.readFileSync(path.join(__dirname, '..', 'assets', 'handler', 'index.js'));
+    for (const handler of ['index.onEvent', 'index.isComplete']) {
+      const [id] = Object.entries(base.synthesized.template.Resources).find(([, r]) => r.Properties?.Handler === handler)!;
+      const code = base.synthesized.template.Resources[id].Properties!.Code as { S3Key: string };
+      const dir = base.synthesized.assetDirs.get(code.S3Key.replace(/\.zip$/, ''))!;
+      expect(path.relative(base.synthesized.outdir, dir)).toMatch(/^asset\./);
+      expect(fs.readFileSync(path.join(dir, 'index.js')).equals(built)).toBe(true);
+    }
+  });
+
+  test('the provider functions run aws-cdk-lib\'s own framework runtime, from the cloud assembly', () => {
+    const runtime = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'custom-resources', 'lib', 'provider-framework', 'runtime');
+    const framework = Object.values(base.synthesized.template.Resources).filter((r) => String(r.Properties?.Handler).startsWith('framework.'));
+    expect(framework.map((r) => r.Properties!.Handler).sort()).toEqual(['framework.isComplete', 'framework.onEvent', 'framework.onTimeout']);
+    for (const r of framework) {
+      const dir = base.synthesized.assetDirs.get((r.Properties!.Code as { S3Key: string }).S3Key.replace(/\.zip$/, ''))!;
+      for (const file of ['framework.js', 'cfn-response.js', 'outbound.js', 'util.js', 'consts.js']) {
+        expect(fs.readFileSync(path.join(dir, file)).equals(fs.readFileSync(path.join(runtime, file)))).toBe(true);
+      }
+    }
+  });
+
   test('the waiter polls at the gate poll interval and the provider gives up only after the gate timeout', () => {
     const props = gateProps(base);
     const retry = waiterRetry(base);

@@ -42,7 +42,7 @@ export interface OfflineWorldOptions {
   readonly timeScale?: number;
   readonly region?: string;
   readonly accountId?: string;
-  /** Give up on a request when no answer arrived after this much real time (default 60 s). */
+  /** Give up on a request when no answer arrived after this much real time (default 45 s, under jest's 60 s test timeout). */
   readonly responseTimeoutMs?: number;
   /** Use this fake Proton instead of starting one (it is not closed with the world). */
   readonly proton?: FakeProton;
@@ -127,6 +127,7 @@ const ENV_KEYS = [
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
   'AWS_MAX_ATTEMPTS',
   'AWS_RETRY_MODE',
+  'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ] as const;
 
 /** The offline world. Start with {@link OfflineWorld.start}; always {@link OfflineWorld.close} it. */
@@ -143,7 +144,7 @@ export class OfflineWorld {
     // Services that the handler's SDK (which sees the virtual clock) talks to answer with virtual Date headers.
     proton.now = () => clock.now();
     cloudFormation.now = () => clock.now();
-    return new OfflineWorld(clock, proton, !options.proton, lambda, sfn, cfn, cloudFormation, region, accountId, options.responseTimeoutMs ?? 60_000);
+    return new OfflineWorld(clock, proton, !options.proton, lambda, sfn, cfn, cloudFormation, region, accountId, options.responseTimeoutMs ?? 45_000);
   }
 
   private readonly savedEnv = new Map<string, string | undefined>();
@@ -186,6 +187,8 @@ export class OfflineWorld {
       AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: undefined,
       AWS_MAX_ATTEMPTS: undefined,
       AWS_RETRY_MODE: undefined,
+      // The functions' runtime is Node.js 24, where the SDK has nothing to warn about; the tests may run on 20.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     for (const key of ENV_KEYS) {
       this.savedEnv.set(key, realProcess.env[key]);
