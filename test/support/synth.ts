@@ -13,6 +13,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const CACHE_DIR = path.join(ROOT, '.tmp', 'offline-world');
 const RUNNER = path.join(__dirname, 'synth-example-app.js');
 const LOCK_STALE_MS = 180_000;
+/** Cached assemblies unused for this long are removed when a new one is made. */
+const CACHE_MAX_AGE_MS = 24 * 3_600_000;
 
 /** A synthesized stack: its template and where its assets are. */
 export interface SynthesizedStack {
@@ -51,6 +53,8 @@ export function synthExampleApp(variants: readonly ContextOverrides[]): Synthesi
   });
   const missing = jobs.filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')));
   if (missing.length > 0) withLock(() => synthesize(missing.filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')))));
+  const now = new Date();
+  for (const j of jobs) fs.utimesSync(j.outdir, now, now);
   return jobs.map((j) => readAssembly(j.outdir, j.context));
 }
 
@@ -68,6 +72,17 @@ function synthesize(jobs: { context: Record<string, unknown>; outdir: string }[]
     fs.rmSync(j.outdir, { recursive: true, force: true });
     fs.renameSync(staged[i].outdir, j.outdir);
   });
+  prune(new Set(jobs.map((j) => j.outdir)));
+}
+
+/** Removes cached assemblies (and leftovers of interrupted runs) not touched for a day. */
+function prune(keep: Set<string>): void {
+  for (const name of fs.readdirSync(CACHE_DIR)) {
+    const dir = path.join(CACHE_DIR, name);
+    if (keep.has(dir) || name === 'synth.lock') continue;
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat && Date.now() - stat.mtimeMs > CACHE_MAX_AGE_MS) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function withLock(fn: () => void): void {
