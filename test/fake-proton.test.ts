@@ -178,6 +178,26 @@ describe('the real AWS SDK reads what the fake serves', () => {
     expect(proton.calls[0]).toMatchObject({ clientGaveUp: true, outcome: 'dropped' });
   });
 
+  test('a dynamic step answers per call from the service clock, and is checked against the model when served', async () => {
+    let now = 1_000;
+    proton.now = () => now;
+    try {
+      proton.script('api', 'prod', [
+        { respondWith: (_, t) => wireSyncOutput({ desired: SHA, latest: wireAttempt(t < 2_000 ? 'IN_PROGRESS' : 'SUCCEEDED', SHA) }) },
+      ]);
+      expect((await read(client())).latestSync?.status).toBe('IN_PROGRESS');
+      now = 2_000;
+      expect((await read(client())).latestSync?.status).toBe('SUCCEEDED');
+      proton.assertHonest();
+
+      proton.script('api', 'prod', [{ respondWith: () => ({ desiredState: { sha: SHA } }) }]);
+      await expect(read(client())).rejects.toMatchObject({ name: 'InternalServerException' });
+      expect(() => proton.assertHonest()).toThrow(/desiredState\.repositoryName: required member/);
+    } finally {
+      proton.now = () => Date.now();
+    }
+  });
+
   test('a request that breaks the model is answered ValidationException and recorded', async () => {
     proton.script('api', 'prod', [{ respond: {} }]);
     await expect(read(client(), 'bad name!')).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });

@@ -59,8 +59,17 @@ export interface DropStep extends StepTiming {
   readonly drop: true;
 }
 
+/**
+ * Answer with a body computed per call, e.g. from the service's clock (`now`, see {@link FakeProton.now}) to flip
+ * a sync to SUCCEEDED at a given (virtual) time. Checked against the model when served: a body outside the
+ * model is answered 500 and recorded in {@link FakeProton.scenarioViolations}.
+ */
+export interface DynamicStep extends StepTiming {
+  readonly respondWith: (call: ProtonCall, now: number) => WireJson;
+}
+
 /** One step of a scripted scenario. */
-export type Step = RespondStep | ErrorStep | DropStep;
+export type Step = RespondStep | ErrorStep | DropStep | DynamicStep;
 
 /** One request the fake received. */
 export interface ProtonCall {
@@ -299,14 +308,15 @@ export class FakeProton {
         this.sendError(res, call, step.error, step.message ?? defaultMessage(step.error));
         return;
       }
-      const problems = this.model.validate(this.op.outputShape, step.respond);
+      const body = 'respondWith' in step ? step.respondWith(call, this.now()) : step.respond;
+      const problems = this.model.validate(this.op.outputShape, body);
       if (problems.length > 0) {
-        // Cannot happen for a script accepted by script(), unless its objects were mutated afterwards.
+        // Only a dynamic step (or a static body mutated after script()) can get here.
         this.scenarioViolations.push(...problems.map((p) => `call ${call.seq}: ${p}`));
         this.sendError(res, call, 'InternalServerException', 'FakeProton refused to serve a body outside the model');
         return;
       }
-      this.send(res, call, 200, step.respond);
+      this.send(res, call, 200, body);
       call.outcome = 'response';
     };
     if (step.delayMs) {
