@@ -85,7 +85,7 @@ test('gives up on an endpoint slower than the request timeout and passes on the 
   // The first attempt was abandoned at the request timeout, not when the slow answer came.
   const abandonedAfter = o.protonCalls[1].receivedAt - o.protonCalls[0].receivedAt;
   expect(abandonedAfter).toBeGreaterThanOrEqual(CallBudget.requestTimeoutMs - 50);
-  expect(abandonedAfter).toBeLessThan(CallBudget.requestTimeoutMs + 1_000);
+  expect(abandonedAfter).toBeLessThan(CallBudget.requestTimeoutMs + 2_000);
 }, 30_000);
 
 test('retries a dropped connection and passes', async () => {
