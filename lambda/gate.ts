@@ -23,7 +23,8 @@ export interface GateDeps {
   readonly log: (line: Record<string, unknown>) => void;
   /**
    * Whether the stack is rolling back an update (UPDATE_ROLLBACK_IN_PROGRESS). Asked only for an Update the
-   * gate would not pass; a rejection counts as "no", so the gate judges as usual.
+   * gate would not pass, on its first poll and before it fails; a rejection counts as "no", so the gate
+   * judges as usual.
    */
   readonly isRollingBack: (stackId: string) => Promise<boolean>;
   /** The handler's own region, used when the gate names none. */
@@ -101,7 +102,10 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   }
   let decision: Decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
   const attributes = toAttributes(status);
-  const rollback = decision.verdict !== 'PASS' && event.RequestType === 'Update' && (await rollingBack(event, deps));
+  // The stack's status does not change while it waits for this resource, so ask on the first poll and again
+  // only before failing: at most two DescribeStacks calls per request, however long the gate waits.
+  const ask = decision.verdict === 'FAIL' || (decision.verdict === 'WAIT' && elapsedMs < settings.pollIntervalMs);
+  const rollback = ask && event.RequestType === 'Update' && (await rollingBack(event, deps));
   if (rollback) {
     decision = { verdict: 'PASS', situation: 'ROLLBACK', why: `the stack is rolling back an update; the gate reports without judging (${decision.why})` };
   }

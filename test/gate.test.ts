@@ -299,6 +299,16 @@ describe('update rollbacks', () => {
     expect(rollbackQueries).toEqual([]);
   });
 
+  it('asks once on the first poll of a waiting update and again only before failing it', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    const event = await started(updateEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '60' }));
+    for (let t = 0; t < 60_000; t += 15_000, clock += 15_000) {
+      expect((await gate.isComplete(event, deps)).IsComplete).toBe(false);
+    }
+    await expect(gate.isComplete(event, deps)).rejects.toThrow(/Gave up waiting/);
+    expect(rollbackQueries).toHaveLength(2);
+  });
+
   it('says how to finish the rollback when Proton cannot be read during it', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     rollingBack = true;
