@@ -606,7 +606,7 @@ function render(r: Report): string {
     const dep = (st: TemplateStats): string => (st.violations.length === 0 ? 'yes' : `**no**: ${st.violations.join('; ')}`);
     lines.push(
       `| ${n} | ${o.resources} | ${t.resources} | ${fmtInt(o.bytes)} B | ${fmtInt(t.bytes)} B | ${fmtInt(o.largestRole.chars)} chars | ` +
-        `${fmtInt(t.largestRole.chars)} chars (${t.largestRole.policies} policies) | ${dep(o)} | ${dep(t)} |`,
+        `${fmtInt(t.largestRole.chars)} chars (${t.largestRole.policies} ${t.largestRole.policies === 1 ? 'policy' : 'policies'}) | ${dep(o)} | ${dep(t)} |`,
     );
   }
   lines.push('');
