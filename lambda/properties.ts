@@ -53,7 +53,7 @@ export function parseSettings(props: Props, defaultRegion: string): GateSettings
   const serviceName = name(props, Prop.ServiceName);
   const serviceInstanceName = name(props, Prop.ServiceInstanceName);
   const regionValue = props?.[Prop.Region];
-  if (regionValue !== undefined && (typeof regionValue !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(regionValue))) {
+  if (regionValue !== undefined && (typeof regionValue !== 'string' || !new RegExp(Limits.regionPattern).test(regionValue))) {
     throw invalid(Prop.Region, regionValue, 'expected an AWS region name such as us-east-1');
   }
   const expected = props?.[Prop.ExpectedSha];

@@ -22,12 +22,12 @@ export interface ClientBudget {
 }
 
 /**
- * A Proton client whose every call, with all its attempts, fits inside the handler's Lambda timeout: the SDK's
- * standard retry strategy (exponential backoff with jitter; throttling and 5xx are retried), bounded connection
- * and request timeouts. `budget` is for tests; the handler uses CallBudget.
+ * Client settings under which every call, with all its attempts, fits inside the handler's Lambda timeout: the
+ * SDK's standard retry strategy (exponential backoff with jitter; throttling and 5xx are retried), bounded
+ * connection and request timeouts. `budget` is for tests; the handler uses CallBudget.
  */
-export function createProtonClient(region: string, budget: ClientBudget = CallBudget): ProtonClient {
-  return new ProtonClient({
+export function boundedClientConfig(region: string, budget: ClientBudget = CallBudget) {
+  return {
     region,
     maxAttempts: budget.maxAttempts,
     retryMode: 'standard',
@@ -37,7 +37,12 @@ export function createProtonClient(region: string, budget: ClientBudget = CallBu
       // Without this, requestTimeout only logs a warning and a hung endpoint eats the Lambda's time.
       throwOnRequestTimeout: true,
     }),
-  });
+  };
+}
+
+/** A Proton client with bounded calls (see boundedClientConfig). */
+export function createProtonClient(region: string, budget: ClientBudget = CallBudget): ProtonClient {
+  return new ProtonClient(boundedClientConfig(region, budget));
 }
 
 function revision(r: ProtonRevision): Revision {

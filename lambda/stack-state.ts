@@ -6,8 +6,7 @@
  * the stack would be stuck in UPDATE_ROLLBACK_FAILED. So during a rollback the gate reports without judging.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CallBudget } from '../lib/contract';
+import { boundedClientConfig } from './proton-source';
 
 /** The region of a stack ARN (arn:partition:cloudformation:region:account:stack/name/id). */
 export function stackRegion(stackId: string): string | undefined {
@@ -16,16 +15,7 @@ export function stackRegion(stackId: string): string | undefined {
 }
 
 export function createCloudFormationClient(region: string): CloudFormationClient {
-  return new CloudFormationClient({
-    region,
-    maxAttempts: CallBudget.maxAttempts,
-    retryMode: 'standard',
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: CallBudget.connectionTimeoutMs,
-      requestTimeout: CallBudget.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    }),
-  });
+  return new CloudFormationClient(boundedClientConfig(region));
 }
 
 /** True when the stack's status is UPDATE_ROLLBACK_IN_PROGRESS. */

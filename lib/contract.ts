@@ -53,6 +53,8 @@ export const Limits = {
   nameMaxLength: 100,
   /** Proton ResourceName pattern. */
   namePattern: '^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$',
+  /** An AWS region name such as us-east-1 or us-gov-west-1. */
+  regionPattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
   /** Proton SHA: length 1-255. */
   shaMaxLength: 255,
   /** CloudFormation gives a custom resource at most one hour. */

@@ -116,7 +116,7 @@ export class ServiceInstanceSyncGate extends Construct {
         );
       }
     }
-    if (props.region !== undefined && !Token.isUnresolved(props.region) && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(props.region)) {
+    if (props.region !== undefined && !Token.isUnresolved(props.region) && !new RegExp(Limits.regionPattern).test(props.region)) {
       throw new Error(`Invalid region ${JSON.stringify(props.region)}: expected an AWS region name such as us-east-1.`);
     }
 
