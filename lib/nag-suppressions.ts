@@ -13,9 +13,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 
-/** The managed policy that aws-cdk-lib's Provider framework attaches to the roles of its own functions. */
-const LAMBDA_BASIC_EXECUTION_ROLE = 'arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
-
 /** Framework functions (ids inside cr.Provider) that the waiter state machine invokes. */
 const WAITER_INVOKES = ['framework-isComplete', 'framework-onTimeout'];
 
@@ -40,16 +37,12 @@ export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
         'allows only that one read-only action, on the role of the isComplete handler alone.');
   }
 
+  // Framework functions may share a role (the gate gives isComplete and onTimeout one): acknowledge each once.
+  const seen = new Set<iam.Role>();
   for (const fn of provider.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
     const role = fn.role;
-    if (!(role instanceof iam.Role)) continue;
-    const cfnRole = role.node.defaultChild;
-    if (cfnRole instanceof iam.CfnRole && managedPolicies(cfnRole).includes(LAMBDA_BASIC_EXECUTION_ROLE)) {
-      acknowledge(cfnRole, `AwsSolutions-IAM4[Policy::${LAMBDA_BASIC_EXECUTION_ROLE}]`,
-        `Role of the ${fn.node.id} function of aws-cdk-lib's custom-resources Provider framework, which attaches ` +
-          'the AWS managed policy AWSLambdaBasicExecutionRole itself. That policy allows only logs:CreateLogGroup, ' +
-          'logs:CreateLogStream and logs:PutLogEvents, which the framework function needs to write its own logs.');
-    }
+    if (!(role instanceof iam.Role) || seen.has(role)) continue;
+    seen.add(role);
     const policy = defaultPolicyOf(role);
     if (policy) acknowledgeInvoke(policy, userFunctions, fn.node.id);
   }
@@ -99,23 +92,4 @@ function defaultPolicyOf(role: iam.Role): CfnResource | undefined {
   const policy = role.node.tryFindChild('DefaultPolicy');
   const cfn = policy?.node.defaultChild;
   return cfn instanceof CfnResource ? cfn : undefined;
-}
-
-/** The role's managed policy ARNs, flattened the way cdk-nag names them (`arn:<AWS::Partition>:...`). */
-function managedPolicies(role: iam.CfnRole): string[] {
-  const resolved: unknown = Stack.of(role).resolve(role.managedPolicyArns);
-  return Array.isArray(resolved) ? resolved.map(flatten) : [];
-}
-
-function flatten(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const join = obj['Fn::Join'];
-    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-      return (join[1] as unknown[]).map(flatten).join(join[0]);
-    }
-    if (typeof obj.Ref === 'string') return `<${obj.Ref}>`;
-  }
-  return JSON.stringify(value);
 }

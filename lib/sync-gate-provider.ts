@@ -115,15 +115,32 @@ export class SyncGateProvider extends Construct {
       description: 'Proton sync gate: reads GetServiceInstanceSyncStatus and decides',
     });
 
+    // The framework's own functions get roles of ours: without them, aws-cdk-lib gives each of its three
+    // functions a role with the AWS managed AWSLambdaBasicExecutionRole (logs on every log group). These may
+    // write only to the framework's log group; the Provider adds the invoke and start-execution grants.
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const frameworkRole = (id: string, description: string): iam.Role => {
+      const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [frameworkLogs.logGroupArn] }),
+      );
+      return role;
+    };
+
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
       queryInterval: pollInterval,
       totalTimeout: PROVIDER_TOTAL_TIMEOUT,
-      logGroup: new logs.LogGroup(this, 'FrameworkLogs', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup: frameworkLogs,
+      frameworkOnEventRole: frameworkRole('FrameworkOnEventRole', 'Proton sync gate: Provider framework onEvent (invokes onEvent, starts the waiter)'),
+      frameworkCompleteAndTimeoutRole: frameworkRole(
+        'FrameworkWaiterRole',
+        'Proton sync gate: Provider framework isComplete and onTimeout (invoke isComplete, answer CloudFormation)',
+      ),
     });
     this.serviceToken = provider.serviceToken;
 

@@ -112,11 +112,21 @@ describe('the shared provider', () => {
     });
   });
 
-  it('gives the handlers no managed policies: they write only to their own log group', () => {
+  it("gives no role a managed policy, the framework's included: each writes only to its own log group", () => {
     const template = Template.fromStack(stackWith({}));
-    for (const role of ['OnEventRole', 'IsCompleteRole']) {
-      const [found] = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.includes(role));
-      expect(found[1].Properties.ManagedPolicyArns).toBeUndefined();
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles.length).toBeGreaterThanOrEqual(5);
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const [frameworkLogsId] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) => id.includes('FrameworkLogs'));
+    for (const role of ['FrameworkOnEventRole', 'FrameworkWaiterRole']) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [frameworkLogsId, 'Arn'] } },
+          ]),
+        },
+        Roles: [{ Ref: Match.stringLikeRegexp(role) }],
+      });
     }
     const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) => id.includes('HandlerLogs'));
     template.hasResourceProperties('AWS::IAM::Policy', {
