@@ -1,0 +1,79 @@
+/**
+ * scripts/build-handler.js, which `npx cdk synth` (cdk.json's app command) and `npm test` (jest's globalSetup)
+ * run first: it must build the bundle when it is missing or stale, and only then.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+let work: string;
+
+/** Runs the build script in the copy and returns what it reported. */
+function build(): string {
+  const result = spawnSync(process.execPath, [path.join(work, 'scripts', 'build-handler.js')], { cwd: work, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`build-handler failed: ${result.stderr}`);
+  return result.stderr;
+}
+
+const bundlePath = () => path.join(work, 'assets', 'handler', 'index.js');
+
+beforeAll(() => {
+  // A copy of what the script reads, with the project's node_modules (esbuild, the SDK) linked in.
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'build-handler-'));
+  for (const dir of ['lambda', 'scripts']) fs.cpSync(path.join(ROOT, dir), path.join(work, dir), { recursive: true });
+  fs.mkdirSync(path.join(work, 'lib'));
+  fs.copyFileSync(path.join(ROOT, 'lib', 'contract.ts'), path.join(work, 'lib', 'contract.ts'));
+  fs.copyFileSync(path.join(ROOT, 'package-lock.json'), path.join(work, 'package-lock.json'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+});
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('the handler build', () => {
+  it('builds a missing bundle, then leaves an up-to-date one alone', () => {
+    expect(build()).toMatch(/^built assets\/handler\/index\.js/m);
+    const first = fs.statSync(bundlePath()).mtimeMs;
+    expect(build()).toMatch(/up to date/);
+    expect(fs.statSync(bundlePath()).mtimeMs).toBe(first);
+  });
+
+  it('rebuilds when a handler source, the shared contract or the lock file changes', () => {
+    fs.appendFileSync(path.join(work, 'lambda', 'index.ts'), '\nexport const BUILD_PROBE = "probe-in-index";\n');
+    expect(build()).toMatch(/^built/m);
+    expect(fs.readFileSync(bundlePath(), 'utf8')).toContain('probe-in-index');
+    fs.appendFileSync(path.join(work, 'lib', 'contract.ts'), '\n// a change to the contract\n');
+    expect(build()).toMatch(/^built/m);
+    fs.appendFileSync(path.join(work, 'package-lock.json'), '\n');
+    expect(build()).toMatch(/^built/m);
+    expect(build()).toMatch(/up to date/);
+  });
+
+  it('rebuilds a bundle that was deleted even though the stamp says it is current', () => {
+    fs.rmSync(bundlePath());
+    expect(build()).toMatch(/^built/m);
+    expect(fs.existsSync(bundlePath())).toBe(true);
+  });
+
+  it('bundles the AWS SDK in, minified, and exports both handlers', () => {
+    // Loaded from a folder with no node_modules anywhere above it: only what is inside the bundle is there.
+    const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-alone-'));
+    try {
+      fs.copyFileSync(bundlePath(), path.join(alone, 'index.js'));
+      const probe = spawnSync(
+        process.execPath,
+        ['-e', "const h = require('./index.js'); console.log(typeof h.onEvent, typeof h.isComplete)"],
+        { cwd: alone, encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } },
+      );
+      expect(probe.stderr.split('\n').filter((l) => /Cannot find module/.test(l))).toEqual([]);
+      expect(probe.stdout.trim()).toBe('function function');
+    } finally {
+      fs.rmSync(alone, { recursive: true, force: true });
+    }
+    const bundle = fs.readFileSync(bundlePath(), 'utf8');
+    // Checked as booleans: a failure message with the whole bundle in it would be unreadable.
+    expect(bundle.includes('AwsProton20200720') && bundle.includes('GetServiceInstanceSyncStatusCommand')).toBe(true);
+    expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+  });
+});
