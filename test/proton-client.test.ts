@@ -7,7 +7,8 @@ import { AddressInfo } from 'net';
 import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/util-retry';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ClientBudget, createProtonClient, readProtonSyncStatus } from '../lambda/proton-source';
+import { ClientBudget } from '../lambda/client-config';
+import { createProtonClient, readProtonSyncStatus } from '../lambda/proton-source';
 import { ServiceInstanceSyncGate } from '../lib';
 import { CallBudget } from '../lib/contract';
 
