@@ -7,17 +7,17 @@ import { AddressInfo } from 'net';
 import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/util-retry';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ClientBudget } from '../lambda/client-config';
 import { createProtonClient, readProtonSyncStatus } from '../lambda/proton-source';
 import { ServiceInstanceSyncGate } from '../lib';
 import { CallBudget } from '../lib/contract';
+import { listenOnLoopback } from './support/loopback';
 
 const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 
 /** Serves `handler` on a random loopback port and points the Proton SDK at it for the test's duration. */
-async function withServer(handler: http.RequestListener, run: (budget?: ClientBudget) => Promise<void>): Promise<void> {
-  const server = http.createServer(handler).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
+async function withServer(handler: http.RequestListener, run: () => Promise<void>): Promise<void> {
+  const server = http.createServer(handler);
+  await listenOnLoopback(server);
   const saved = { ...process.env };
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_PROTON: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -54,7 +54,7 @@ describe('the Proton client', () => {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
       },
       async () => {
-        const c = createProtonClient('us-east-1', { ...CallBudget });
+        const c = createProtonClient('us-east-1');
         await expect(readProtonSyncStatus(c, SUBJECT)).resolves.toEqual({});
         expect(calls).toBe(3);
         c.destroy();
@@ -71,7 +71,7 @@ describe('the Proton client', () => {
         error(res, 500, 'InternalServerException');
       },
       async () => {
-        const c = createProtonClient('us-east-1', { ...CallBudget });
+        const c = createProtonClient('us-east-1');
         await expect(readProtonSyncStatus(c, SUBJECT)).rejects.toThrow(
           `kept answering InternalServerException for service instance "prod" of service "api" in us-east-1 after ${CallBudget.maxAttempts} attempts`,
         );

@@ -10,6 +10,7 @@ import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { listenOnLoopback } from './loopback';
 
 /** CloudFormation rejects custom-resource responses larger than this. */
 export const MAX_RESPONSE_BYTES = 4096;
@@ -57,10 +58,7 @@ export function loopbackCertificate(): { key: string; cert: string } {
 export class CfnResponseServer {
   public static async start(): Promise<CfnResponseServer> {
     const server = new CfnResponseServer(loopbackCertificate());
-    await new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(server.server);
     return server;
   }
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { listenOnLoopback } from './loopback';
 
 /** One DescribeStacks call. */
 export interface DescribeStacksCall {
@@ -17,10 +18,7 @@ export interface DescribeStacksCall {
 export class FakeCloudFormationApi {
   public static async start(): Promise<FakeCloudFormationApi> {
     const fake = new FakeCloudFormationApi();
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(fake.server);
     return fake;
   }
 

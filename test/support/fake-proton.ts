@@ -23,6 +23,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { listenOnLoopback } from './loopback';
 import { OperationInfo, SmithyModel } from './smithy-model';
 
 /** Names of the errors the model lets GetServiceInstanceSyncStatus return. */
@@ -124,10 +125,7 @@ export class FakeProton {
   public static async start(options: FakeProtonOptions = {}): Promise<FakeProton> {
     const fake = new FakeProton(options.model ?? SmithyModel.load(), options.onCall);
     if (options.now) fake.now = options.now;
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(fake.server);
     return fake;
   }
 

@@ -21,6 +21,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import * as util from 'util';
 import * as vm from 'vm';
+import { listenOnLoopback } from './loopback';
 import { VirtualClock } from './virtual-clock';
 
 /** The real process (jest gives tests a copy whose env does not reach natively loaded modules). */
@@ -95,10 +96,7 @@ interface Environment {
 export class FakeLambda {
   public static async start(options: { clock: VirtualClock; region: string }): Promise<FakeLambda> {
     const fake = new FakeLambda(options.clock, options.region);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(fake.server);
     return fake;
   }
 

@@ -12,6 +12,7 @@ import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { FakeLambda } from './lambda-emulator';
+import { listenOnLoopback } from './loopback';
 import { VirtualClock } from './virtual-clock';
 
 interface Retrier {
@@ -65,10 +66,7 @@ export interface Execution {
 export class FakeStepFunctions {
   public static async start(options: { lambda: FakeLambda; clock: VirtualClock }): Promise<FakeStepFunctions> {
     const fake = new FakeStepFunctions(options.lambda, options.clock);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(fake.server);
     return fake;
   }
 
