@@ -3,7 +3,7 @@
  * construct validates at synth, and this runs again for tokens resolved at deploy time and for hand-written
  * templates. Errors name the property, show the value and say what is allowed.
  */
-import { Limits, Prop } from '../lib/contract';
+import { isProtonName, isRegionName, Limits, Prop } from '../lib/contract';
 import { GateCriteria } from './decide';
 import { SyncGateError } from './errors';
 import { Subject } from './response';
@@ -16,15 +16,13 @@ export interface GateSettings extends GateCriteria {
 
 type Props = Record<string, unknown> | undefined;
 
-const NAME = new RegExp(Limits.namePattern);
-
 function invalid(prop: string, value: unknown, allowed: string): SyncGateError {
   return new SyncGateError(`Invalid ${prop} ${JSON.stringify(value)}: ${allowed}. Fix the gate's props and deploy again.`);
 }
 
 function name(props: Props, prop: string): string {
   const v = props?.[prop];
-  if (typeof v !== 'string' || v.length < Limits.nameMinLength || v.length > Limits.nameMaxLength || !NAME.test(v)) {
+  if (typeof v !== 'string' || !isProtonName(v)) {
     throw invalid(prop, v, `expected ${Limits.nameMinLength}-${Limits.nameMaxLength} characters matching ${Limits.namePattern}`);
   }
   return v;
@@ -53,7 +51,7 @@ export function parseSettings(props: Props, defaultRegion: string): GateSettings
   const serviceName = name(props, Prop.ServiceName);
   const serviceInstanceName = name(props, Prop.ServiceInstanceName);
   const regionValue = props?.[Prop.Region];
-  if (regionValue !== undefined && (typeof regionValue !== 'string' || !new RegExp(Limits.regionPattern).test(regionValue))) {
+  if (regionValue !== undefined && (typeof regionValue !== 'string' || !isRegionName(regionValue))) {
     throw invalid(Prop.Region, regionValue, 'expected an AWS region name such as us-east-1');
   }
   const expected = props?.[Prop.ExpectedSha];

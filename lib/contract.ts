@@ -86,5 +86,15 @@ export const CallBudget = {
   handlerTimeoutSeconds: 120,
 } as const;
 
+/** Whether `value` is a valid Proton ResourceName (service or service instance name). */
+export function isProtonName(value: string): boolean {
+  return value.length >= Limits.nameMinLength && value.length <= Limits.nameMaxLength && new RegExp(Limits.namePattern).test(value);
+}
+
+/** Whether `value` looks like an AWS region name. */
+export function isRegionName(value: string): boolean {
+  return new RegExp(Limits.regionPattern).test(value);
+}
+
 /** The AWS-announced end of support for AWS Proton. */
 export const PROTON_END_OF_SUPPORT = '2026-10-07';

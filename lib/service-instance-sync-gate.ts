@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Attr, Limits, Prop, RESOURCE_TYPE } from './contract';
+import { Attr, isProtonName, isRegionName, Limits, Prop, RESOURCE_TYPE } from './contract';
 import { SyncGateProvider } from './sync-gate-provider';
 
 /** Properties of a {@link ServiceInstanceSyncGate}. */
@@ -69,8 +69,6 @@ export interface ServiceInstanceSyncGateProps {
   readonly recheckOnEveryDeployment?: boolean;
 }
 
-const NAME = new RegExp(Limits.namePattern);
-
 /**
  * Holds a CloudFormation deployment until an AWS Proton service instance has synced successfully from Git,
  * and exposes the synced sha and status as attributes. Resources that depend on the gate are created or
@@ -116,7 +114,7 @@ export class ServiceInstanceSyncGate extends Construct {
         );
       }
     }
-    if (props.region !== undefined && !Token.isUnresolved(props.region) && !new RegExp(Limits.regionPattern).test(props.region)) {
+    if (props.region !== undefined && !Token.isUnresolved(props.region) && !isRegionName(props.region)) {
       throw new Error(`Invalid region ${JSON.stringify(props.region)}: expected an AWS region name such as us-east-1.`);
     }
 
@@ -202,7 +200,7 @@ export class ServiceInstanceSyncGate extends Construct {
 
 function validateName(prop: string, value: string): void {
   if (Token.isUnresolved(value)) return;
-  if (value.length < Limits.nameMinLength || value.length > Limits.nameMaxLength || !NAME.test(value)) {
+  if (!isProtonName(value)) {
     throw new Error(
       `Invalid ${prop} ${JSON.stringify(value)}: expected ${Limits.nameMinLength}-${Limits.nameMaxLength} characters ` +
         `matching ${Limits.namePattern} (letters, digits, '-' and '_', starting with a letter or digit).`,
