@@ -1,15 +1,16 @@
 // ESLint flat config: typescript-eslint (type-aware for the promise rules) and import-x for import order and
-// dependency hygiene. `npm run lint` runs it on lib, lambda, bin, test, bench and scripts.
+// dependency hygiene. `npm run lint` runs it on lib, lambda, bin, test, offline, bench and scripts.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-/** Folders whose code may import devDependencies: tests, benchmarks, the example app, build scripts, and the
+/** Folders whose code may import devDependencies: tests, the offline world, benchmarks, the example app, build scripts, and the
  * handler (lambda/ is bundled by esbuild at build time, so its imports never reach a user's node_modules). */
 const DEV_DEPENDENCY_GLOBS = [
   'test/**',
   'bench/**',
+  'offline/**',
   'bin/**',
   'scripts/**',
   'lambda/**',

@@ -1,12 +1,12 @@
 /**
- * Detection, in the offline lifecycle world (test/support/offline-world.ts: the synthesized Provider framework,
+ * Detection, in the offline lifecycle world (offline/offline-world.ts: the synthesized Provider framework,
  * its Step Functions waiter and the gate's handler bundle, run offline with compressed time): the simulated time
  * from the sync turning SUCCEEDED to CloudFormation receiving the gate's SUCCESS. Also the Proton calls of one
  * Create and one Update when the instance is already in sync, through the same machinery.
  */
-import { FakeProton, wireAttempt, wireSyncOutput } from '../test/support/fake-proton';
-import { OfflineWorld } from '../test/support/offline-world';
-import { readAssembly } from '../test/support/synth';
+import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
+import { OfflineWorld } from '../offline/offline-world';
+import { readAssembly } from '../offline/synth';
 import { IN_SYNC_SHA } from './proton-endpoint';
 import { median } from './stats';
 
@@ -101,7 +101,7 @@ export async function measureDetection(assemblyDir: string): Promise<DetectionRe
     const s = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
     const details = [
       '',
-      'Detection, in the offline lifecycle world (test/support/offline-world.ts: the synthesized Provider framework, its waiter state ' +
+      'Detection, in the offline lifecycle world (offline/offline-world.ts: the synthesized Provider framework, its waiter state ' +
         'machine and the handler bundle, with time compressed; virtual times shown): one Create per row; the sync turns SUCCEEDED at the ' +
         `stated time; measured from that moment to CloudFormation receiving SUCCESS on the ResponseURL. Poll interval ${s(pollMs)} (the default).`,
       '',

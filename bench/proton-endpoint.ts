@@ -1,8 +1,8 @@
 /**
- * The Proton endpoint the benchmark's handlers call: the project's model-checked fake (test/support/fake-proton.ts),
+ * The Proton endpoint the benchmark's handlers call: the project's model-checked fake (offline/fake-proton.ts),
  * in which the benchmark's instances are in sync.
  */
-import { FakeProton, wireAttempt, wireSyncOutput } from '../test/support/fake-proton';
+import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { instanceName, SERVICE } from './variants';
 
 /** The sha every benchmark instance is synced at. */
@@ -27,7 +27,7 @@ export async function startProton(instances = 1): Promise<ProtonEndpoint> {
   for (let i = 0; i < instances; i++) fake.script(SERVICE, instanceName(i), [{ respond: body }]);
   return {
     endpoint: fake.endpoint,
-    description: 'test/support/fake-proton.ts (model-checked: every request and every body served validated against the Proton Smithy model)',
+    description: 'offline/fake-proton.ts (model-checked: every request and every body served validated against the Proton Smithy model)',
     totalCalls: () => fake.calls.length,
     async close() {
       const violations = [...fake.requestViolations];

@@ -6,10 +6,10 @@
  * the SDK's real request timeout.
  */
 import { CallBudget, PROTON_END_OF_SUPPORT } from '../lib/contract';
-import { InstalledStack, LifecycleOutcome, OfflineWorld } from './support/offline-world';
+import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../offline/offline-world';
+import { SynthesizedStack, synthExampleApp } from '../offline/synth';
 import { ScenarioReport } from './support/scenario-report';
 import { answer, gateProps, INSTANCE, SERVICE, sha, status, waiterRetry } from './support/scenarios';
-import { SynthesizedStack, synthExampleApp } from './support/synth';
 
 let world: OfflineWorld;
 let synthesized: SynthesizedStack;

@@ -6,11 +6,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { wireEvent } from './support/fake-proton';
-import { LifecycleOutcome, InstalledStack, OfflineWorld } from './support/offline-world';
+import { wireEvent } from '../offline/fake-proton';
+import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../offline/offline-world';
+import { synthExampleApp } from '../offline/synth';
 import { ScenarioReport } from './support/scenario-report';
 import { answer, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, SYNC_STARTED, waiterRetry } from './support/scenarios';
-import { synthExampleApp } from './support/synth';
 
 const EXPECTED = sha('expected commit');
 const RENAMED = 'sample-instance-v2';

@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { createProtonClient, readProtonSyncStatus } from '../lambda/proton-source';
 import { ServiceInstanceSyncGate } from '../lib';
 import { CallBudget } from '../lib/contract';
-import { listenOnLoopback } from './support/loopback';
+import { listenOnLoopback } from '../offline/loopback';
 
 const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 

@@ -2,7 +2,7 @@
  * Collects one row per lifecycle scenario and prints them as a table: the CloudFormation outcome, the number of
  * Proton calls, the response size and the (virtual) time each took, with the start of the reason.
  */
-import type { LifecycleOutcome } from './offline-world';
+import type { LifecycleOutcome } from '../../offline/offline-world';
 
 export interface ScenarioRow {
   readonly scenario: string;

@@ -3,8 +3,8 @@
  * lookups into an installed stack (the handler's function and log group names, the gate's template values).
  */
 import { createHash } from 'crypto';
-import { Step, wireAttempt, WireJson, wireSyncOutput } from './fake-proton';
-import { InstalledStack } from './offline-world';
+import { Step, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
+import { InstalledStack } from '../../offline/offline-world';
 
 /** Context values from cdk.json that the example app uses. */
 export const SERVICE = 'sample-service';

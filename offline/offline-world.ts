@@ -31,6 +31,7 @@ import { createHash, randomUUID } from 'crypto';
 import { CfnResponseServer, MAX_RESPONSE_BYTES, ReceivedResponse } from './cfn-response-server';
 import { DescribeStacksCall, FakeCloudFormationApi } from './fake-cloudformation-api';
 import { FakeProton, ProtonCall } from './fake-proton';
+import { asCloudFormationSends, resolveIntrinsics } from './intrinsics';
 import { FakeLambda, realProcess } from './lambda-emulator';
 import { FakeStepFunctions, StateMachineDefinition } from './step-functions';
 import { SynthesizedStack } from './synth';
@@ -340,7 +341,7 @@ export class OfflineWorld {
   private properties(stack: InstalledStack, logicalId: string): Record<string, unknown> {
     const resource = stack.synthesized.template.Resources[logicalId];
     if (!resource) throw new Error(`no resource ${logicalId} in ${stack.stackName}`);
-    return stringify(stack.resolve(resource.Properties ?? {})) as Record<string, unknown>;
+    return asCloudFormationSends(stack.resolve(resource.Properties ?? {})) as Record<string, unknown>;
   }
 
   private async send(
@@ -455,59 +456,6 @@ function routeFrameworkResponses(codeDir: string, load: (file: string) => Record
     if (options.hostname !== '127.0.0.1') return Promise.reject(new Error(`offline world: refusing a ResponseURL PUT to ${String(options.hostname)}`));
     return real({ ...options, port: cfn.port, ca: cfn.ca }, body);
   };
-}
-
-function resolveIntrinsics(value: unknown, names: Map<string, { ref: string; arn?: string }>, pseudo: Record<string, string>): unknown {
-  const r = (v: unknown): unknown => resolveIntrinsics(v, names, pseudo);
-  if (Array.isArray(value)) return value.map(r);
-  if (typeof value !== 'object' || value === null) return value;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  if (keys.length === 1) {
-    const [fn] = keys;
-    const arg = obj[fn];
-    switch (fn) {
-      case 'Ref': {
-        const name = String(arg);
-        if (name in pseudo) return pseudo[name];
-        const target = names.get(name);
-        if (!target) throw new Error(`Ref to unknown ${name}`);
-        return target.ref;
-      }
-      case 'Fn::GetAtt': {
-        const [id, attr] = arg as [string, string];
-        const target = names.get(id);
-        if (!target) throw new Error(`Fn::GetAtt of unknown ${id}`);
-        if (attr === 'Arn' && target.arn) return target.arn;
-        throw new Error(`Fn::GetAtt ${id}.${attr} is not emulated`);
-      }
-      case 'Fn::Join': {
-        const [sep, parts] = arg as [string, unknown[]];
-        return (r(parts) as unknown[]).map(String).join(sep);
-      }
-      case 'Fn::Sub': {
-        const [text, vars] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, unknown>]);
-        const resolvedVars = r(vars) as Record<string, unknown>;
-        return text.replace(/\$\{([^}]+)\}/g, (_, ref: string) => {
-          if (ref in resolvedVars) return String(resolvedVars[ref]);
-          if (ref in pseudo) return pseudo[ref];
-          const [id, attr] = ref.split('.');
-          return String(r(attr ? { 'Fn::GetAtt': [id, attr] } : { Ref: id }));
-        });
-      }
-      default:
-        if (fn.startsWith('Fn::')) throw new Error(`${fn} is not emulated`);
-    }
-  }
-  return Object.fromEntries(keys.map((k) => [k, r(obj[k])]));
-}
-
-/** CloudFormation hands custom resources every scalar property as a string. */
-function stringify(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stringify);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stringify(v)]));
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return value;
 }
 
 function stableUuid(seed: string): string {

@@ -4,15 +4,15 @@
  * CDK_CONTEXT_JSON in the environment (cdk.json's context plus the job's overrides). Several jobs share one
  * Node.js process and one TypeScript compiler so that the variants cost one start-up.
  *
- *   node test/support/synth-example-app.js '[{"outdir":"...","context":{"serviceName":"a", ...}}]'
+ *   node offline/synth-example-app.js '[{"outdir":"...","context":{"serviceName":"a", ...}}]'
  *
- * Used by test/support/synth.ts; runs the handler build first, as cdk.json's app command does.
+ * Used by offline/synth.ts; runs the handler build first, as cdk.json's app command does.
  */
 'use strict';
 const { execFileSync } = require('child_process');
 const path = require('path');
 
-const root = path.join(__dirname, '..', '..');
+const root = path.join(__dirname, '..');
 execFileSync(process.execPath, [path.join(root, 'scripts', 'build-handler.js'), '--quiet'], { stdio: 'inherit' });
 
 process.env.TS_NODE_TRANSPILE_ONLY = 'true';

@@ -1,7 +1,7 @@
 /**
  * A fake AWS Proton endpoint on 127.0.0.1 that speaks the awsJson1_0 protocol of GetServiceInstanceSyncStatus and
  * keeps itself honest: every request it receives and every body it serves is checked against the Proton model
- * (test/fixtures/proton, via {@link SmithyModel}). Point an SDK at it with `AWS_ENDPOINT_URL_PROTON=<endpoint>`.
+ * (offline/models/proton, via {@link SmithyModel}). Point an SDK at it with `AWS_ENDPOINT_URL_PROTON=<endpoint>`.
  *
  * ```ts
  * const proton = await FakeProton.start();
@@ -98,7 +98,7 @@ export interface ProtonCall {
 
 /** Options of {@link FakeProton.start}. */
 export interface FakeProtonOptions {
-  /** The model to validate against; defaults to the Proton model copied into test/fixtures. */
+  /** The model to validate against; defaults to the Proton model copied into offline/models. */
   readonly model?: SmithyModel;
   /** Called for every request once it is recorded, before it is answered (benchmarks timestamp here). */
   readonly onCall?: (call: ProtonCall) => void;

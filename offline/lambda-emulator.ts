@@ -46,7 +46,7 @@ const NativeModule: NativeModuleConstructor = ((realProcess as unknown as { getB
   require('module')) as NativeModuleConstructor;
 const SANDBOX = '__offlineWorldSandbox';
 
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const PROJECT_ROOT = path.join(__dirname, '..');
 
 /** A function as the template defines it, with its names resolved. */
 export interface FunctionSpec {

@@ -1,6 +1,6 @@
 /**
  * A generic validator for values on the wire, driven by a Smithy JSON AST model (the copy of Proton's model in
- * test/fixtures/proton). It walks shapes and their traits (required, length, pattern, enum, range) instead of
+ * offline/models/proton). It walks shapes and their traits (required, length, pattern, enum, range) instead of
  * checking fields by hand, so a fake service that uses it can only send what the real model allows.
  *
  * Scope: the shape types and traits an awsJson1_0 operation needs (structure, list, map, string, enum, numbers,
@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** Where the tests' copy of the Proton model lives (tests must not read ../shared). */
-export const PROTON_MODEL_PATH = path.join(__dirname, '..', 'fixtures', 'proton', 'get-service-instance-sync-status.smithy.json');
+export const PROTON_MODEL_PATH = path.join(__dirname, 'models', 'proton', 'get-service-instance-sync-status.smithy.json');
 
 interface MemberRef {
   readonly target: string;
@@ -168,7 +168,7 @@ export class SmithyModel {
     const traits: Record<string, unknown> = { ...(shape.traits ?? {}), ...(memberTraits ?? {}) };
     for (const trait of Object.keys(traits)) {
       if (!NON_CONSTRAINING_TRAITS.has(trait) && !CONSTRAINING_TRAITS.has(trait) && !trait.startsWith('aws.') && !trait.startsWith('smithy.rules#')) {
-        problems.push(`${at}: the validator does not understand trait ${trait} on ${shapeId}; extend test/support/smithy-model.ts`);
+        problems.push(`${at}: the validator does not understand trait ${trait} on ${shapeId}; extend offline/smithy-model.ts`);
       }
     }
     if (value === null) {

@@ -9,7 +9,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..');
 const CACHE_DIR = path.join(ROOT, '.tmp', 'offline-world');
 const RUNNER = path.join(__dirname, 'synth-example-app.js');
 const LOCK_STALE_MS = 180_000;
