@@ -1,29 +1,32 @@
 /**
- * Lambda entry points: wire the real Proton client and hand over to the logic in gate.ts.
- * One client per region, created on first use and kept for the life of the execution environment.
+ * Lambda entry points: wire the real clients and hand over to the logic in handler/gate.ts.
+ * One reader (SDK client) per source and region, created on first use and kept for the life of the execution
+ * environment.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { ProtonClient } from '@aws-sdk/client-proton';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import * as gate from './gate';
-import { createProtonClient, readProtonSyncStatus } from './proton-source';
-import { createCloudFormationClient, isUpdateRollingBack, stackRegion } from './stack-state';
+import * as gate from './handler/gate';
+import { createCloudFormationClient, isUpdateRollingBack, stackRegion } from './handler/stack-state';
+import { SOURCES } from './sources';
+import { SourceReader, SyncSource } from './sources/source';
 
-const clients = new Map<string, ProtonClient>();
+const readers = new Map<string, SourceReader>();
 
-function clientFor(region: string): ProtonClient {
-  let client = clients.get(region);
-  if (!client) {
-    client = createProtonClient(region);
-    clients.set(region, client);
+function readerFor(source: SyncSource, region: string): SourceReader {
+  const key = `${source.kind}:${region}`;
+  let reader = readers.get(key);
+  if (!reader) {
+    reader = source.connect(region);
+    readers.set(key, reader);
   }
-  return client;
+  return reader;
 }
 
 let cloudFormation: CloudFormationClient | undefined;
 
 const deps: gate.GateDeps = {
-  readStatus: (subject) => readProtonSyncStatus(clientFor(subject.region), subject),
+  sources: SOURCES,
+  readStatus: (source, subject) => readerFor(source, subject.region).readStatus(subject),
   isRollingBack: (stackId) => {
     cloudFormation ??= createCloudFormationClient(stackRegion(stackId) ?? deps.defaultRegion);
     return isUpdateRollingBack(cloudFormation, stackId);

@@ -4,7 +4,7 @@
  */
 import type { GetServiceInstanceSyncStatusOutput } from '@aws-sdk/client-proton';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Revision, SyncAttempt, SyncEvent, SyncStatus } from '../lambda/sync-status';
+import { Revision, SyncAttempt, SyncEvent, SyncStatus } from '../lambda/core/sync-status';
 import { Prop } from '../lib/contract';
 
 export const DESIRED = 'a'.repeat(40);

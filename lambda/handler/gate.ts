@@ -5,19 +5,23 @@
  * every poll interval: nothing here sleeps.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Limits } from '../lib/contract';
-import { applyDeadline, decide, Decision, formatDuration } from './decide';
-import { SyncGateError } from './errors';
-import { GateSettings, parseSettings, physicalResourceId } from './properties';
-import { Attributes, boundAttributes, failureReason, Subject, toAttributes } from './response';
-import { SyncStatus } from './sync-status';
+import { Limits } from '../../lib/contract';
+import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
+import { applyDeadline, decide, Decision, duringRollback, formatDuration } from '../core/decide';
+import { SyncGateError } from '../core/errors';
+import { failureReason } from '../core/reasons';
+import { SyncStatus } from '../core/sync-status';
+import { Subject, SyncSource } from '../sources/source';
+import { GateSettings, parseSettings } from './properties';
 
 /** Top-level key onEvent adds to the event; the framework hands it to every isComplete call. */
 export const GATE_STARTED_AT = 'GateStartedAtEpochMs';
 
 export interface GateDeps {
+  /** The sources a gate can watch; its properties pick one. */
+  readonly sources: readonly SyncSource[];
   /** Reads the sync status (one API call, retries inside). Throws SyncGateError on failure. */
-  readonly readStatus: (subject: Subject) => Promise<SyncStatus>;
+  readonly readStatus: (source: SyncSource, subject: Subject) => Promise<SyncStatus>;
   readonly now: () => number;
   /** Writes one structured log line. */
   readonly log: (line: Record<string, unknown>) => void;
@@ -61,11 +65,11 @@ export function effectiveTimeoutMs(settings: GateSettings): number {
 export async function onEvent(event: CloudFormationCustomResourceEvent, deps: GateDeps): Promise<OnEventResponse> {
   deps.log({ message: 'event', event: redacted(event) });
   if (event.RequestType === 'Delete') {
-    // Never calls Proton and never fails: stack deletion must not be blocked by Proton's state or existence.
+    // Never calls a sync source and never fails: stack deletion must not be blocked by a sync's state or existence.
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion);
-  return { PhysicalResourceId: physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
+  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources);
+  return { PhysicalResourceId: settings.source.physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
 }
 
 async function rollingBack(event: IsCompleteEvent, deps: GateDeps): Promise<boolean> {
@@ -81,7 +85,8 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   if (event.RequestType === 'Delete') {
     return { IsComplete: true };
   }
-  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion);
+  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources);
+  const { source, subject } = settings;
   const now = deps.now();
   const startedAt = typeof event[GATE_STARTED_AT] === 'number' ? event[GATE_STARTED_AT] : now;
   const elapsedMs = Math.max(0, now - startedAt);
@@ -89,11 +94,11 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
 
   let status: SyncStatus;
   try {
-    status = await deps.readStatus(settings.subject);
+    status = await deps.readStatus(source, subject);
   } catch (e) {
     if (event.RequestType === 'Update' && e instanceof SyncGateError && (await rollingBack(event, deps))) {
       throw new SyncGateError(
-        `${e.message}\nThe stack is rolling back an update and the gate cannot read Proton. To finish the rollback, run ` +
+        `${e.message}\nThe stack is rolling back an update and the gate cannot read the sync status. To finish the rollback, run ` +
           `\`aws cloudformation continue-update-rollback --stack-name ${event.StackId} --resources-to-skip ${event.LogicalResourceId}\`.`,
         { cause: e },
       );
@@ -106,15 +111,11 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   // only before failing: at most two DescribeStacks calls per request, however long the gate waits.
   const ask = decision.verdict === 'FAIL' || (decision.verdict === 'WAIT' && elapsedMs < settings.pollIntervalMs);
   const rollback = ask && event.RequestType === 'Update' && (await rollingBack(event, deps));
-  if (rollback) {
-    decision = { verdict: 'PASS', situation: 'ROLLBACK', why: `the stack is rolling back an update; the gate reports without judging (${decision.why})` };
-  }
+  if (rollback) decision = duringRollback(decision);
 
   deps.log({
     message: 'poll',
-    service: settings.subject.serviceName,
-    instance: settings.subject.serviceInstanceName,
-    region: settings.subject.region,
+    ...source.logFields(subject),
     status: attributes.Status,
     desiredSha: attributes.Sha,
     latestSyncSha: attributes.LatestSyncSha,
@@ -134,6 +135,6 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     case 'WAIT':
       return { IsComplete: false };
     case 'FAIL':
-      throw new SyncGateError(failureReason(settings.subject, decision, status, deps.logGroupName));
+      throw new SyncGateError(failureReason(source.reasonSubject(subject), decision, status, deps.logGroupName));
   }
 }

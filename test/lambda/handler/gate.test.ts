@@ -9,23 +9,27 @@ import {
 } from '@aws-sdk/client-proton';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { SyncGateError } from '../lambda/errors';
-import * as gate from '../lambda/gate';
-import { explainProtonError, readProtonSyncStatus } from '../lambda/proton-source';
-import { jsonBytes, MAX_DATA_JSON_BYTES, MAX_REASON_JSON_BYTES } from '../lambda/response';
-import { ATTRIBUTE_NAMES, Limits, Prop } from '../lib/contract';
-import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonOutput, updateEvent } from './fixtures';
+import { MAX_DATA_JSON_BYTES } from '../../../lambda/core/attributes';
+import { SyncGateError } from '../../../lambda/core/errors';
+import { MAX_REASON_JSON_BYTES } from '../../../lambda/core/reasons';
+import { jsonBytes } from '../../../lambda/core/text';
+import * as gate from '../../../lambda/handler/gate';
+import { SOURCES } from '../../../lambda/sources';
+import { explainProtonError, ProtonSubject, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { ATTRIBUTE_NAMES, Limits, Prop } from '../../../lib/contract';
+import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonOutput, updateEvent } from '../../fixtures';
 
 const protonMock = mockClient(ProtonClient);
 const client = new ProtonClient({ region: 'us-east-1' });
-const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
+const SUBJECT = { source: 'proton' as const, serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 
 let clock = Date.UTC(2026, 10, 26, 10, 0);
 let rollingBack: boolean | Error = false;
 const rollbackQueries: string[] = [];
 const lines: Record<string, unknown>[] = [];
 const deps: gate.GateDeps = {
-  readStatus: (subject) => readProtonSyncStatus(client, subject),
+  sources: SOURCES,
+  readStatus: (_source, subject) => readProtonSyncStatus(client, subject as ProtonSubject),
   isRollingBack: async (stackId) => {
     rollbackQueries.push(stackId);
     if (rollingBack instanceof Error) throw rollingBack;
@@ -188,7 +192,7 @@ describe('isComplete', () => {
 
   it('reads the instance in the gate\'s region when one is given', async () => {
     const seen: string[] = [];
-    const regional: gate.GateDeps = { ...deps, readStatus: async (s) => (seen.push(s.region), {}) };
+    const regional: gate.GateDeps = { ...deps, readStatus: async (_source, s) => (seen.push(s.region), {}) };
     await gate.isComplete(await started(createEvent({ ...GATE_PROPS, [Prop.Region]: 'eu-west-1', [Prop.RequireSuccess]: 'false' })), regional);
     expect(seen).toEqual(['eu-west-1']);
   });

@@ -1,6 +1,6 @@
-import { applyDeadline, decide, Decision, formatDuration, GateCriteria, Situation, Verdict } from '../lambda/decide';
-import { KNOWN_SYNC_STATUSES, SyncStatus } from '../lambda/sync-status';
-import { attempt, DESIRED, OLDER, syncStatus } from './fixtures';
+import { applyDeadline, decide, Decision, formatDuration, GateCriteria, Situation, Verdict } from '../../../lambda/core/decide';
+import { KNOWN_SYNC_STATUSES, SyncStatus } from '../../../lambda/core/sync-status';
+import { attempt, DESIRED, OLDER, syncStatus } from '../../fixtures';
 
 const GATE: GateCriteria = { requireSuccess: true };
 const READER: GateCriteria = { requireSuccess: false };

@@ -8,9 +8,9 @@ import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as nagLib from 'cdk-nag';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import * as exampleLib from '../bin/example-stack';
-import { ExampleStack } from '../bin/example-stack';
-import * as gateLib from '../lib';
+import * as exampleLib from '../../bin/example-stack';
+import { ExampleStack } from '../../bin/example-stack';
+import * as gateLib from '../../lib';
 
 type CdkLib = typeof cdkLib;
 type CdkNag = typeof nagLib;

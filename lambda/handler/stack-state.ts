@@ -6,7 +6,7 @@
  * the stack would be stuck in UPDATE_ROLLBACK_FAILED. So during a rollback the gate reports without judging.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { boundedClientConfig } from './client-config';
+import { boundedClientConfig } from '../client-config';
 
 /** The region of a stack ARN (arn:partition:cloudformation:region:account:stack/name/id). */
 export function stackRegion(stackId: string): string | undefined {

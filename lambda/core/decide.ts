@@ -96,6 +96,14 @@ export function applyDeadline(decision: Decision, elapsedMs: number, timeoutMs: 
   return { verdict: 'FAIL', situation: 'TIMED_OUT', waitingOn: decision.situation, why: `${waited} and ${decision.why}` };
 }
 
+/**
+ * During an update rollback the gate reports without judging, whatever it would have decided, so that the
+ * rollback can finish (a failed Update during a rollback leaves the stack in UPDATE_ROLLBACK_FAILED).
+ */
+export function duringRollback(decision: Decision): Decision {
+  return { verdict: 'PASS', situation: 'ROLLBACK', why: `the stack is rolling back an update; the gate reports without judging (${decision.why})` };
+}
+
 function wait(situation: Situation, why: string): Decision {
   return { verdict: 'WAIT', situation, why };
 }

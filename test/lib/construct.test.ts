@@ -1,9 +1,9 @@
 import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { ExampleStack } from '../bin/example-stack';
-import { ServiceInstanceSyncGate, ServiceInstanceSyncGateProps } from '../lib';
-import { ATTRIBUTE_NAMES, RESOURCE_TYPE } from '../lib/contract';
+import { ExampleStack } from '../../bin/example-stack';
+import { ServiceInstanceSyncGate, ServiceInstanceSyncGateProps } from '../../lib';
+import { ATTRIBUTE_NAMES, RESOURCE_TYPE } from '../../lib/contract';
 
 const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
 

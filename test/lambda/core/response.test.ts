@@ -1,19 +1,15 @@
 import * as fc from 'fast-check';
-import { applyDeadline, decide } from '../lambda/decide';
-import {
-  boundAttributes,
-  failureReason,
-  jsonBytes,
-  MAX_DATA_JSON_BYTES,
-  MAX_REASON_EVENTS,
-  toAttributes,
-  truncateToJsonBytes,
-} from '../lambda/response';
-import { Revision, SyncAttempt, SyncStatus } from '../lambda/sync-status';
-import { ATTRIBUTE_NAMES, Attr, STATUS_NONE } from '../lib/contract';
-import { attempt, DESIRED, event, OLDER, syncStatus } from './fixtures';
+import { boundAttributes, MAX_DATA_JSON_BYTES, toAttributes } from '../../../lambda/core/attributes';
+import { applyDeadline, decide } from '../../../lambda/core/decide';
+import { failureReason, MAX_REASON_EVENTS } from '../../../lambda/core/reasons';
+import { Revision, SyncAttempt, SyncStatus } from '../../../lambda/core/sync-status';
+import { jsonBytes, truncateToJsonBytes } from '../../../lambda/core/text';
+import { protonSource } from '../../../lambda/sources/proton';
+import { ATTRIBUTE_NAMES, Attr, STATUS_NONE } from '../../../lib/contract';
+import { attempt, DESIRED, event, OLDER, syncStatus } from '../../fixtures';
 
-const SUBJECT = { serviceName: 'a'.repeat(100), serviceInstanceName: 'b'.repeat(100), region: 'ap-southeast-4' };
+const SUBJECT = { source: 'proton' as const, serviceName: 'a'.repeat(100), serviceInstanceName: 'b'.repeat(100), region: 'ap-southeast-4' };
+const NAMED = protonSource.reasonSubject(SUBJECT);
 const CFN_LIMIT = 4096;
 
 /**
@@ -130,7 +126,7 @@ describe('failure reasons', () => {
       events: [event('Sync started', 0, 'STARTED'), event('Template validation failed: bad input', 4, 'FAILED')],
     });
     const status = syncStatus(DESIRED, latest);
-    const reason = failureReason(SUBJECT, decide(status, { requireSuccess: true }), status, '/aws/lambda/gate-logs');
+    const reason = failureReason(NAMED, decide(status, { requireSuccess: true }), status, '/aws/lambda/gate-logs');
     expect(reason).toContain(`service instance "${SUBJECT.serviceInstanceName}" of service "${SUBJECT.serviceName}" in ap-southeast-4`);
     expect(reason).toContain(DESIRED);
     expect(reason).toContain('FAILED');
@@ -142,14 +138,14 @@ describe('failure reasons', () => {
   it('list at most the newest few events', () => {
     const events = Array.from({ length: 3000 }, (_, i) => event(`event number ${i}`, i % 60));
     const status = syncStatus(DESIRED, attempt('FAILED', DESIRED, { events }));
-    const reason = failureReason(SUBJECT, decide(status, { requireSuccess: true }), status);
+    const reason = failureReason(NAMED, decide(status, { requireSuccess: true }), status);
     expect(reason.match(/^- /gm)?.length).toBeLessThanOrEqual(MAX_REASON_EVENTS);
     expect(reason).toContain('3000 in all');
   });
 
   it('on timeout say what was last seen and how long the gate waited', () => {
     const status = syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED), attempt('SUCCEEDED', OLDER));
-    const reason = failureReason(SUBJECT, applyDeadline(decide(status, { requireSuccess: true }), 601_000, 600_000), status);
+    const reason = failureReason(NAMED, applyDeadline(decide(status, { requireSuccess: true }), 601_000, 600_000), status);
     expect(reason).toContain('Gave up waiting');
     expect(reason).toContain('10m 1s');
     expect(reason).toContain(`status IN_PROGRESS, desired sha ${DESIRED}, latest sync sha ${DESIRED}, latest successful sync sha ${OLDER}`);
@@ -163,7 +159,7 @@ describe('failure reasons', () => {
         for (const s of [status, failed]) {
           const d = applyDeadline(decide(s, { requireSuccess: true }), elapsed, 0);
           if (d.verdict !== 'FAIL') continue;
-          const reason = failureReason(SUBJECT, d, s, `/aws/lambda/${'G'.repeat(512)}`);
+          const reason = failureReason(NAMED, d, s, `/aws/lambda/${'G'.repeat(512)}`);
           expect(Buffer.byteLength(responseBody('FAILED', { reason }))).toBeLessThanOrEqual(CFN_LIMIT);
         }
       }),

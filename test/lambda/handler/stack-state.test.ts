@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { isUpdateRollingBack, stackRegion } from '../lambda/stack-state';
+import { isUpdateRollingBack, stackRegion } from '../../../lambda/handler/stack-state';
 
 const cfn = mockClient(CloudFormationClient);
 const STACK = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/app/5b8f1f90-0000-11ef-0000-000000000000';

@@ -6,11 +6,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { wireEvent } from '../offline/fake-proton';
-import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../offline/offline-world';
-import { synthExampleApp } from '../offline/synth';
-import { ScenarioReport } from './support/scenario-report';
-import { answer, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, SYNC_STARTED, waiterRetry } from './support/scenarios';
+import { wireEvent } from '../../offline/fake-proton';
+import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../../offline/offline-world';
+import { synthExampleApp } from '../../offline/synth';
+import { ScenarioReport } from '../support/scenario-report';
+import { answer, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, SYNC_STARTED, waiterRetry } from '../support/scenarios';
 
 const EXPECTED = sha('expected commit');
 const RENAMED = 'sample-instance-v2';
@@ -61,7 +61,7 @@ function expectAllAttributes(o: LifecycleOutcome): void {
 
 describe('the example app synthesizes what the world runs', () => {
   test('the gate functions run the handler bundle as built, from the cloud assembly', () => {
-    const built = fs.readFileSync(path.join(__dirname, '..', 'assets', 'handler', 'index.js'));
+    const built = fs.readFileSync(path.join(__dirname, '..', '..', 'assets', 'handler', 'index.js'));
     for (const handler of ['index.onEvent', 'index.isComplete']) {
       const [id] = Object.entries(base.synthesized.template.Resources).find(([, r]) => r.Properties?.Handler === handler)!;
       const code = base.synthesized.template.Resources[id].Properties!.Code as { S3Key: string };

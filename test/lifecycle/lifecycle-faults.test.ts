@@ -5,11 +5,11 @@
  * A separate file so that jest runs it beside the other lifecycle file: the slow-endpoint scenario waits out
  * the SDK's real request timeout.
  */
-import { CallBudget, PROTON_END_OF_SUPPORT } from '../lib/contract';
-import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../offline/offline-world';
-import { SynthesizedStack, synthExampleApp } from '../offline/synth';
-import { ScenarioReport } from './support/scenario-report';
-import { answer, gateProps, INSTANCE, SERVICE, sha, status, waiterRetry } from './support/scenarios';
+import { CallBudget, PROTON_END_OF_SUPPORT } from '../../lib/contract';
+import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
+import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
+import { ScenarioReport } from '../support/scenario-report';
+import { answer, gateProps, INSTANCE, SERVICE, sha, status, waiterRetry } from '../support/scenarios';
 
 let world: OfflineWorld;
 let synthesized: SynthesizedStack;

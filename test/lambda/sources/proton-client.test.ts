@@ -7,12 +7,12 @@ import { AddressInfo } from 'net';
 import { MAXIMUM_RETRY_DELAY, Retry } from '@smithy/util-retry';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { createProtonClient, readProtonSyncStatus } from '../lambda/proton-source';
-import { ServiceInstanceSyncGate } from '../lib';
-import { CallBudget } from '../lib/contract';
-import { listenOnLoopback } from '../offline/loopback';
+import { createProtonClient, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { ServiceInstanceSyncGate } from '../../../lib';
+import { CallBudget } from '../../../lib/contract';
+import { listenOnLoopback } from '../../../offline/loopback';
 
-const SUBJECT = { serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
+const SUBJECT = { source: 'proton' as const, serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 
 /** Serves `handler` on a random loopback port and points the Proton SDK at it for the test's duration. */
 async function withServer(handler: http.RequestListener, run: () => Promise<void>): Promise<void> {

@@ -5,8 +5,8 @@
  */
 import * as http from 'http';
 import { GetServiceInstanceSyncStatusCommand, ProtonClient } from '@aws-sdk/client-proton';
-import { FakeProton, Step, wireAttempt, wireEvent, WireJson, wireSyncOutput } from '../offline/fake-proton';
-import { SmithyModel } from '../offline/smithy-model';
+import { FakeProton, Step, wireAttempt, wireEvent, WireJson, wireSyncOutput } from '../../offline/fake-proton';
+import { SmithyModel } from '../../offline/smithy-model';
 
 // The SDK warns once about Node.js < 22; irrelevant to these tests.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

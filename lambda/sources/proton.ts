@@ -1,6 +1,7 @@
 /**
- * Reads a service instance's sync status from AWS Proton and maps it to the source-independent SyncStatus.
- * Proton's errors become SyncGateErrors that say what happened and what to do next.
+ * AWS Proton as a sync source (ServiceInstanceSyncGate): a service instance's GetServiceInstanceSyncStatus,
+ * mapped to the source-independent SyncStatus; Proton's errors become SyncGateErrors that say what happened and
+ * what to do next. AWS ended support for Proton on 2026-10-07: where the API no longer answers, the reason says so.
  */
 import {
   GetServiceInstanceSyncStatusCommand,
@@ -9,11 +10,36 @@ import {
   ResourceSyncAttempt,
   Revision as ProtonRevision,
 } from '@aws-sdk/client-proton';
-import { CallBudget, PROTON_END_OF_SUPPORT } from '../lib/contract';
-import { boundedClientConfig, ClientBudget } from './client-config';
-import { SyncGateError } from './errors';
-import { describeSubject, statusCommand, Subject } from './response';
-import { Revision, SyncAttempt, SyncStatus } from './sync-status';
+import { CallBudget, isProtonName, Limits, Prop, PROTON_END_OF_SUPPORT } from '../../lib/contract';
+import { boundedClientConfig, ClientBudget } from '../client-config';
+import { invalidProperty, SyncGateError } from '../core/errors';
+import { ReasonSubject } from '../core/reasons';
+import { Revision, SyncAttempt, SyncStatus } from '../core/sync-status';
+import { readSdkFailure } from './sdk-errors';
+import { ResourceProperties, Subject, SyncSource } from './source';
+
+/** A Proton service instance. */
+export interface ProtonSubject extends Subject {
+  readonly source: 'proton';
+  readonly serviceName: string;
+  readonly serviceInstanceName: string;
+}
+
+export function describeSubject(s: ProtonSubject): string {
+  return `service instance "${s.serviceInstanceName}" of service "${s.serviceName}" in ${s.region}`;
+}
+
+export function statusCommand(s: ProtonSubject): string {
+  return `aws proton get-service-instance-sync-status --region ${s.region} --service-name ${s.serviceName} --service-instance-name ${s.serviceInstanceName}`;
+}
+
+function resourceName(props: ResourceProperties, prop: string): string {
+  const v = props?.[prop];
+  if (typeof v !== 'string' || !isProtonName(v)) {
+    throw invalidProperty(prop, v, `expected ${Limits.nameMinLength}-${Limits.nameMaxLength} characters matching ${Limits.namePattern}`);
+  }
+  return v;
+}
 
 /** A Proton client with bounded calls (see boundedClientConfig). */
 export function createProtonClient(region: string, budget: ClientBudget = CallBudget): ProtonClient {
@@ -56,7 +82,7 @@ export function fromProton(out: GetServiceInstanceSyncStatusOutput): SyncStatus 
 }
 
 /** Calls GetServiceInstanceSyncStatus once (the SDK retries inside) and normalises the answer. */
-export async function readProtonSyncStatus(client: ProtonClient, subject: Subject): Promise<SyncStatus> {
+export async function readProtonSyncStatus(client: ProtonClient, subject: ProtonSubject): Promise<SyncStatus> {
   try {
     const out = await client.send(
       new GetServiceInstanceSyncStatusCommand({
@@ -70,36 +96,13 @@ export async function readProtonSyncStatus(client: ProtonClient, subject: Subjec
   }
 }
 
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'TimeoutError',
-]);
-
 const END_OF_SUPPORT_NOTE =
   `AWS ended support for AWS Proton on ${PROTON_END_OF_SUPPORT}; after that date the Proton API may no longer answer. ` +
   'If Proton is gone for your account, remove this gate (or move the sync to CloudFormation Git sync) and deploy again.';
 
-interface SdkLikeError {
-  name?: string;
-  code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number; attempts?: number; totalRetryDelay?: number };
-}
-
 /** Turns an error from the Proton call into a SyncGateError that says what happened and what to do next. */
-export function explainProtonError(error: unknown, subject: Subject): SyncGateError {
-  const e = (error ?? {}) as SdkLikeError;
-  const name = e.name ?? 'Error';
-  const message = e.message ?? String(error);
-  const attempts = e.$metadata?.attempts;
-  const afterAttempts = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
+export function explainProtonError(error: unknown, subject: ProtonSubject): SyncGateError {
+  const { name, message, code, httpStatus: status, afterAttempts, unreachable } = readSdkFailure(error);
   const who = describeSubject(subject);
 
   switch (name) {
@@ -133,15 +136,13 @@ export function explainProtonError(error: unknown, subject: Subject): SyncGateEr
     default:
       break;
   }
-  const code = e.code ?? name;
-  const status = e.$metadata?.httpStatusCode;
   if (status) {
     return new SyncGateError(
       `Proton answered HTTP ${status} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,
       { cause: error },
     );
   }
-  if (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(name) || /socket hang up|ECONNRESET|EPIPE/i.test(message)) {
+  if (unreachable) {
     return new SyncGateError(
       `Could not reach AWS Proton in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
         `(${code}: ${message}). ${END_OF_SUPPORT_NOTE} Otherwise check the region and the network, then deploy again; ` +
@@ -155,3 +156,22 @@ export function explainProtonError(error: unknown, subject: Subject): SyncGateEr
     { cause: error },
   );
 }
+
+/** AWS Proton, for ServiceInstanceSyncGate. */
+export const protonSource: SyncSource<ProtonSubject> = {
+  kind: 'proton',
+  identifyingProp: Prop.ServiceName,
+  parseSubject: (props, region) => ({
+    source: 'proton',
+    serviceName: resourceName(props, Prop.ServiceName),
+    serviceInstanceName: resourceName(props, Prop.ServiceInstanceName),
+    region,
+  }),
+  physicalResourceId: (s) => `proton:${s.region}:${s.serviceName}/${s.serviceInstanceName}`,
+  reasonSubject: (s): ReasonSubject => ({ source: 'Proton', description: describeSubject(s), statusCommand: statusCommand(s) }),
+  logFields: (s) => ({ service: s.serviceName, instance: s.serviceInstanceName, region: s.region }),
+  connect: (region) => {
+    const client = createProtonClient(region);
+    return { readStatus: (subject) => readProtonSyncStatus(client, subject) };
+  },
+};

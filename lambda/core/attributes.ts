@@ -1,0 +1,72 @@
+/**
+ * The attributes the gate returns on SUCCESS: every name of the contract, always present, as a string, and
+ * bounded so that the whole response body stays within CloudFormation's 4,096 bytes whatever the API returns.
+ */
+import { Attr, AttrName, STATUS_NONE } from '../../lib/contract';
+import { newestFirst, SyncAttempt, SyncStatus } from './sync-status';
+import { iso, jsonBytes, truncateChars, truncateToJsonBytes } from './text';
+
+/**
+ * Budget of the Data object, in bytes of JSON as sent. The rest of the response (Status, StackId, RequestId,
+ * LogicalResourceId, PhysicalResourceId, keys and the Provider framework's log hint) takes at most ~1,100 bytes
+ * at the limits of each field; test/response.test.ts checks the sum against 4,096 for generated worst cases.
+ */
+export const MAX_DATA_JSON_BYTES = 2_900;
+/** The LatestSyncEvent attribute is a short summary, not the whole event. */
+export const MAX_EVENT_SUMMARY_CHARS = 300;
+
+/** "2026-11-26T10:00:00.000Z FAILED_DEPLOYMENT: text" for the newest event of an attempt, or ''. */
+export function summarizeLatestEvent(attempt: SyncAttempt | undefined): string {
+  const [latest] = newestFirst(attempt?.events ?? []);
+  if (!latest) return '';
+  return truncateChars(`${iso(latest.time)} ${latest.type}: ${latest.text}`, MAX_EVENT_SUMMARY_CHARS);
+}
+
+export type Attributes = Record<AttrName, string>;
+
+/** Every attribute, as a string; absent fields give ''. */
+export function toAttributes(status: SyncStatus): Attributes {
+  const desired = status.desiredRevision;
+  const latest = status.latestAttempt;
+  const good = status.latestSuccessfulAttempt;
+  const inSync = !!desired && !!latest && latest.status === 'SUCCEEDED' && latest.targetRevision.sha === desired.sha;
+  return {
+    [Attr.Sha]: desired?.sha ?? '',
+    [Attr.Status]: latest?.status ?? STATUS_NONE,
+    [Attr.InSync]: inSync ? 'true' : 'false',
+    [Attr.Branch]: desired?.branch ?? '',
+    [Attr.Directory]: desired?.directory ?? '',
+    [Attr.RepositoryName]: desired?.repositoryName ?? '',
+    [Attr.RepositoryProvider]: desired?.repositoryProvider ?? '',
+    [Attr.LatestSyncSha]: latest?.targetRevision.sha ?? '',
+    [Attr.LatestSyncStartedAt]: iso(latest?.startedAt),
+    [Attr.LatestSuccessfulSyncSha]: good?.targetRevision.sha ?? '',
+    [Attr.LatestSuccessfulSyncStartedAt]: iso(good?.startedAt),
+    [Attr.LatestSyncEvent]: summarizeLatestEvent(latest),
+  };
+}
+
+/**
+ * Order in which attributes give up bytes when the response would be too large: free text first, the shas
+ * that later resources read last (real Git shas are 40 or 64 hex characters and are never cut).
+ */
+const TRUNCATION_ORDER: readonly AttrName[] = [
+  Attr.LatestSyncEvent,
+  Attr.Directory,
+  Attr.Branch,
+  Attr.RepositoryName,
+  Attr.LatestSuccessfulSyncSha,
+  Attr.LatestSyncSha,
+  Attr.Sha,
+];
+
+/** Shrinks free-text attributes, in a fixed order, until the JSON of all of them fits `maxJsonBytes`. */
+export function boundAttributes(attributes: Attributes, maxJsonBytes = MAX_DATA_JSON_BYTES): Attributes {
+  const out: Attributes = { ...attributes };
+  for (const key of TRUNCATION_ORDER) {
+    const excess = jsonBytes(out) - maxJsonBytes;
+    if (excess <= 0) break;
+    out[key] = truncateToJsonBytes(out[key], Math.max(2, jsonBytes(out[key]) - excess));
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+/**
+ * Text bounded for CloudFormation: everything the gate sends back (attributes, reasons) ends up in one JSON
+ * response body of at most 4,096 bytes, so lengths are counted as bytes of JSON, escapes included.
+ */
+
+const ELLIPSIS = '…';
+
+/** Bytes that `value` takes in a JSON body. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+/** Cuts `text` to at most `maxChars` code points, marking the cut with an ellipsis. */
+export function truncateChars(text: string, maxChars: number): string {
+  const points = Array.from(text);
+  if (points.length <= maxChars) return text;
+  return maxChars <= 0 ? '' : points.slice(0, maxChars - 1).join('') + ELLIPSIS;
+}
+
+/** Cuts `text` so that it takes at most `maxJsonBytes` as a JSON string (quotes and escapes included). */
+export function truncateToJsonBytes(text: string, maxJsonBytes: number): string {
+  if (jsonBytes(text) <= maxJsonBytes) return text;
+  const points = Array.from(text);
+  let lo = 0;
+  let hi = points.length;
+  // Largest prefix whose JSON (with the ellipsis) fits.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (jsonBytes(points.slice(0, mid).join('') + ELLIPSIS) <= maxJsonBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  const cut = points.slice(0, lo).join('') + ELLIPSIS;
+  return jsonBytes(cut) <= maxJsonBytes ? cut : '';
+}
+
+/** An ISO 8601 time, or '' for a missing or invalid date. */
+export function iso(date: Date | undefined): string {
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : '';
+}

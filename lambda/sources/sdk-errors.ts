@@ -1,0 +1,58 @@
+/**
+ * What every source needs to know of an error thrown by an AWS SDK v3 call: its name, message, HTTP status and
+ * attempts, and whether the service was never reached. Each source words its own reasons from this.
+ */
+
+/** Node.js and SDK error codes of a call that never got an HTTP answer. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'TimeoutError',
+]);
+
+interface SdkLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number; totalRetryDelay?: number };
+}
+
+/** The parts of an SDK error that reasons use. */
+export interface SdkFailure {
+  /** Error name: the modelled exception (`ThrottlingException`) or a Node.js/SDK error name. */
+  readonly name: string;
+  readonly message: string;
+  /** The low-level code (`ECONNREFUSED`), or the name. */
+  readonly code: string;
+  /** HTTP status of the last answer, when there was one. */
+  readonly httpStatus?: number;
+  /** " after 5 attempts", or '' when the SDK did not say. */
+  readonly afterAttempts: string;
+  /** No HTTP answer at all: connection refused or reset, DNS failure, timeouts. */
+  readonly unreachable: boolean;
+}
+
+/** Reads an error thrown by an SDK v3 `client.send()`. */
+export function readSdkFailure(error: unknown): SdkFailure {
+  const e = (error ?? {}) as SdkLikeError;
+  const name = e.name ?? 'Error';
+  const message = e.message ?? String(error);
+  const code = e.code ?? name;
+  const attempts = e.$metadata?.attempts;
+  const httpStatus = e.$metadata?.httpStatusCode;
+  return {
+    name,
+    message,
+    code,
+    httpStatus,
+    afterAttempts: attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
+    unreachable:
+      !httpStatus && (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(name) || /socket hang up|ECONNRESET|EPIPE/i.test(message)),
+  };
+}

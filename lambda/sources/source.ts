@@ -1,0 +1,41 @@
+/**
+ * What the handler knows of a sync source, and all it knows: every source (AWS Proton, CloudFormation Git sync)
+ * is one module beside this file that implements {@link SyncSource}. The handler and the decision core never
+ * see an SDK type; adding a source adds a module and one line in ./index.ts.
+ */
+import { ReasonSubject } from '../core/reasons';
+import { SyncStatus } from '../core/sync-status';
+
+/** What one gate watches, as its resource properties name it. Each source extends it with its own names. */
+export interface Subject {
+  /** {@link SyncSource.kind} of the source that reads it. */
+  readonly source: string;
+  /** Region of the synced resource. */
+  readonly region: string;
+}
+
+/** Resource properties as CloudFormation sends them (every value a string). */
+export type ResourceProperties = Readonly<Record<string, unknown>> | undefined;
+
+/** Reads the sync status of subjects in one region (one SDK client, bounded calls, retries inside). */
+export interface SourceReader<S extends Subject = Subject> {
+  /** One API call (retries inside); throws SyncGateError that says what happened and what to do next. */
+  readStatus(subject: S): Promise<SyncStatus>;
+}
+
+export interface SyncSource<S extends Subject = Subject> {
+  /** Stable identifier, e.g. `proton`; the prefix of the gate's physical id. */
+  readonly kind: string;
+  /** The resource property whose presence says a gate is of this source. */
+  readonly identifyingProp: string;
+  /** Reads the subject from the resource properties; throws SyncGateError naming the property and value. */
+  parseSubject(props: ResourceProperties, region: string): S;
+  /** Stable per subject: changing what the gate watches replaces the resource. */
+  physicalResourceId(subject: S): string;
+  /** How reasons name the subject. */
+  reasonSubject(subject: S): ReasonSubject;
+  /** Fields of the subject for the poll log line. */
+  logFields(subject: S): Record<string, string>;
+  /** A reader with a real client for `region`. */
+  connect(region: string): SourceReader<S>;
+}
