@@ -15,8 +15,14 @@ export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler')
 /** The Lambda runtime of the gate's handlers: the newest Node.js runtime aws-cdk-lib offers. */
 export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-/** The Provider's waiter gives up after this; every gate answers by itself before it (see Limits). */
-export const PROVIDER_TOTAL_TIMEOUT = Duration.seconds(Limits.maxWaitTimeoutSeconds);
+/**
+ * How long the Provider's waiter polls before it gives up: at least CloudFormation's hour, rounded up to a whole
+ * number of poll intervals, since aws-cdk-lib's Provider requires totalTimeout to be a multiple of queryInterval
+ * (for 7 s: 515 polls, 3,605 s). Every gate answers by itself before it (see Limits.cloudFormationReserveSeconds).
+ */
+export function providerTotalTimeout(pollIntervalSeconds: number): Duration {
+  return Duration.seconds(Math.ceil(Limits.maxWaitTimeoutSeconds / pollIntervalSeconds) * pollIntervalSeconds);
+}
 
 /**
  * The custom-resource provider that all gates of a stack with the same poll interval share: two handler
@@ -134,7 +140,7 @@ export class SyncGateProvider extends Construct {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
       queryInterval: pollInterval,
-      totalTimeout: PROVIDER_TOTAL_TIMEOUT,
+      totalTimeout: providerTotalTimeout(pollInterval.toSeconds()),
       logGroup: frameworkLogs,
       frameworkOnEventRole: frameworkRole('FrameworkOnEventRole', 'Proton sync gate: Provider framework onEvent (invokes onEvent, starts the waiter)'),
       frameworkCompleteAndTimeoutRole: frameworkRole(

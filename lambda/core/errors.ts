@@ -7,9 +7,17 @@ import { truncateToJsonBytes } from './text';
  * (error texts that an API sends are not bounded by it).
  */
 export class SyncGateError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(truncateToJsonBytes(message, MAX_REASON_JSON_BYTES), options);
+  /**
+   * True when the same call may well succeed on a later poll (throttling, server errors, timeouts, reset
+   * connections); false when only a change on the user's side helps (not found, access denied, bad input, an
+   * endpoint that refuses connections or does not resolve).
+   */
+  public readonly transient: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; transient?: boolean }) {
+    super(truncateToJsonBytes(message, MAX_REASON_JSON_BYTES), { cause: options?.cause });
     this.name = 'SyncGateError';
+    this.transient = options?.transient ?? false;
     // The Provider framework appends every stack line after the first to the CloudFormation reason. A
     // one-line stack keeps the reason to the message (and within the response size limit).
     this.stack = `${this.name}: ${this.message.split('\n')[0]}`;

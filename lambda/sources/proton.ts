@@ -102,7 +102,7 @@ const END_OF_SUPPORT_NOTE =
 
 /** Turns an error from the Proton call into a SyncGateError that says what happened and what to do next. */
 export function explainProtonError(error: unknown, subject: ProtonSubject): SyncGateError {
-  const { name, message, code, httpStatus: status, afterAttempts, unreachable } = readSdkFailure(error);
+  const { name, message, code, httpStatus: status, afterAttempts, unreachable, transient } = readSdkFailure(error);
   const who = describeSubject(subject);
 
   switch (name) {
@@ -131,7 +131,7 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
       return new SyncGateError(
         `Proton kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). ` +
           `Deploy again later; check AWS Health for Proton in ${subject.region}. ${END_OF_SUPPORT_NOTE}`,
-        { cause: error },
+        { cause: error, transient },
       );
     default:
       break;
@@ -139,7 +139,7 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
   if (status) {
     return new SyncGateError(
       `Proton answered HTTP ${status} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,
-      { cause: error },
+      { cause: error, transient },
     );
   }
   if (unreachable) {
@@ -147,7 +147,7 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
       `Could not reach AWS Proton in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
         `(${code}: ${message}). ${END_OF_SUPPORT_NOTE} Otherwise check the region and the network, then deploy again; ` +
         `try \`${statusCommand(subject)}\`.`,
-      { cause: error },
+      { cause: error, transient },
     );
   }
   return new SyncGateError(

@@ -3,6 +3,9 @@
  * attempts, and whether the service was never reached. Each source words its own reasons from this.
  */
 
+/** Codes of a call that got no HTTP answer but may get one on a later poll: the connection broke or timed out. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout']);
+
 /** Node.js and SDK error codes of a call that never got an HTTP answer. */
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -36,6 +39,12 @@ export interface SdkFailure {
   readonly afterAttempts: string;
   /** No HTTP answer at all: connection refused or reset, DNS failure, timeouts. */
   readonly unreachable: boolean;
+  /**
+   * Worth asking again on the next poll: throttling, 5xx, request timeouts and broken connections. Refused
+   * connections and names that do not resolve are not: that endpoint is not there (as after Proton's end of
+   * support), and waiting would only delay the answer.
+   */
+  readonly transient: boolean;
 }
 
 /** Reads an error thrown by an SDK v3 `client.send()`. */
@@ -46,13 +55,17 @@ export function readSdkFailure(error: unknown): SdkFailure {
   const code = e.code ?? name;
   const attempts = e.$metadata?.attempts;
   const httpStatus = e.$metadata?.httpStatusCode;
+  const unreachable =
+    !httpStatus && (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(name) || /socket hang up|ECONNRESET|EPIPE/i.test(message));
+  const brokenConnection = TRANSIENT_NETWORK_CODES.has(code) || TRANSIENT_NETWORK_CODES.has(name) || /socket hang up|ECONNRESET|EPIPE/i.test(message);
   return {
     name,
     message,
     code,
     httpStatus,
     afterAttempts: attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
-    unreachable:
-      !httpStatus && (UNREACHABLE_CODES.has(code) || UNREACHABLE_CODES.has(name) || /socket hang up|ECONNRESET|EPIPE/i.test(message)),
+    unreachable,
+    transient:
+      /Throttl|TooManyRequests/.test(name) || httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500) || (unreachable && brokenConnection),
   };
 }
