@@ -6,6 +6,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as gate from './handler/gate';
+import { PollHistory } from './handler/poll-history';
 import { createCloudFormationClient, isUpdateRollingBack, stackRegion } from './handler/stack-state';
 import { SOURCES } from './sources';
 import { SourceReader, SyncSource } from './sources/source';
@@ -35,6 +36,7 @@ const deps: gate.GateDeps = {
   log: (line) => console.log(JSON.stringify({ level: 'INFO', ...line })),
   defaultRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
   logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+  history: new PollHistory(),
 };
 
 export const onEvent = (event: CloudFormationCustomResourceEvent): Promise<gate.OnEventResponse> => gate.onEvent(event, deps);

@@ -28,7 +28,11 @@ export type Situation =
   /** The gate kept waiting until its timeout. */
   | 'TIMED_OUT'
   /** The stack is rolling back an update: the gate reports without judging, so the rollback can finish. */
-  | 'ROLLBACK';
+  | 'ROLLBACK'
+  /** The status could not be read this poll, for a reason that may pass (throttling, 5xx, timeouts, resets). */
+  | 'SOURCE_UNAVAILABLE'
+  /** The status could not be read, for a reason that waiting does not fix (not found, access denied, ...). */
+  | 'SOURCE_ERROR';
 
 export interface GateCriteria {
   /** When false, the gate only reads the status and always passes. */
@@ -85,6 +89,16 @@ export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
     return wait('SYNC_RUNNING', `the sync of the desired sha ${desired.sha} is ${latest.status}.`);
   }
   return wait('UNKNOWN_STATUS', `the sync of the desired sha ${desired.sha} reports status ${JSON.stringify(latest.status)}, which this gate does not know; it is not treated as success.`);
+}
+
+/**
+ * Decides what the gate does when the sync status could not be read: an error that may pass is "not yet" (the
+ * deadline still applies, see applyDeadline); any other fails at once with the error's own reason.
+ */
+export function decideUnreadable(error: { readonly transient: boolean; readonly message: string }): Decision {
+  return error.transient
+    ? wait('SOURCE_UNAVAILABLE', 'the last poll could not read the sync status.')
+    : { verdict: 'FAIL', situation: 'SOURCE_ERROR', why: error.message };
 }
 
 /** Turns a WAIT into a TIMED_OUT failure once the gate's time is up. PASS and FAIL pass through. */

@@ -1,10 +1,11 @@
 import { MAX_REASON_JSON_BYTES } from './reasons';
-import { truncateToJsonBytes } from './text';
+import { cutMiddleToJsonBytes } from './text';
 
 /**
  * A failure the user must act on. The message says what happened and what to do next; `cause` keeps the
  * original. The message becomes the CloudFormation reason, so it is bounded to the reason's byte budget
- * (error texts that an API sends are not bounded by it).
+ * (error texts that an API sends are not bounded by it) by cutting its middle, where the API's text stands, so
+ * that what happened and what to do next stay.
  */
 export class SyncGateError extends Error {
   /**
@@ -15,7 +16,7 @@ export class SyncGateError extends Error {
   public readonly transient: boolean;
 
   constructor(message: string, options?: { cause?: unknown; transient?: boolean }) {
-    super(truncateToJsonBytes(message, MAX_REASON_JSON_BYTES), { cause: options?.cause });
+    super(cutMiddleToJsonBytes(message, MAX_REASON_JSON_BYTES), { cause: options?.cause });
     this.name = 'SyncGateError';
     this.transient = options?.transient ?? false;
     // The Provider framework appends every stack line after the first to the CloudFormation reason. A

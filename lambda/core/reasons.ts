@@ -5,7 +5,7 @@
 import { toAttributes } from './attributes';
 import { Decision } from './decide';
 import { newestFirst, SyncStatus } from './sync-status';
-import { iso, jsonBytes, truncateChars, truncateToJsonBytes } from './text';
+import { cutMiddleToJsonBytes, iso, jsonBytes, truncateChars } from './text';
 
 /** Budget of the Reason, in bytes of JSON as sent (see MAX_DATA_JSON_BYTES for the whole response). */
 export const MAX_REASON_JSON_BYTES = 2_600;
@@ -23,22 +23,32 @@ export interface ReasonSubject {
   readonly statusCommand: string;
 }
 
-function lastSeen(status: SyncStatus): string {
+function lastSeen(status: SyncStatus | undefined): string {
+  if (!status) return 'No poll could read the sync status.';
   const a = toAttributes(status);
   return `Last seen: status ${a.Status}, desired sha ${a.Sha || '(none)'}, latest sync sha ${a.LatestSyncSha || '(none)'}, latest successful sync sha ${a.LatestSuccessfulSyncSha || '(none)'}.`;
 }
 
 /**
  * The reason CloudFormation shows when the gate fails on sync state: which resource, which sha, which status,
- * the most recent events (type, time, text) and what to do next. Bounded to MAX_REASON_JSON_BYTES.
+ * the most recent events (type, time, text) and what to do next. `status` is the last one read (none when no
+ * poll could read it); `notes` are sentences to add after the head. Bounded to MAX_REASON_JSON_BYTES by cutting
+ * the middle, so that the head (what and where) and the tail (what to do next) always stay.
  */
-export function failureReason(subject: ReasonSubject, decision: Decision, status: SyncStatus, logGroupName?: string): string {
-  const latest = status.latestAttempt;
+export function failureReason(
+  subject: ReasonSubject,
+  decision: Decision,
+  status: SyncStatus | undefined,
+  logGroupName?: string,
+  notes: readonly string[] = [],
+): string {
+  const latest = status?.latestAttempt;
   const head =
-    decision.situation === 'SYNC_FAILED'
-      ? `${subject.source} sync FAILED for ${subject.description} at desired sha ${status.desiredRevision?.sha}` +
+    (decision.situation === 'SYNC_FAILED'
+      ? `${subject.source} sync FAILED for ${subject.description} at desired sha ${status?.desiredRevision?.sha}` +
         (latest ? ` (sync started ${iso(latest.startedAt)}, target "${latest.target}").` : '.')
-      : `Gave up waiting for the ${subject.source} sync of ${subject.description}: ${decision.why} ${lastSeen(status)}`;
+      : `Gave up waiting for the ${subject.source} sync of ${subject.description}: ${decision.why} ${lastSeen(status)}`) +
+    notes.map((n) => `\n${n}`).join('');
   const next =
     decision.situation === 'SYNC_FAILED'
       ? `Next: read the sync's events with \`${subject.statusCommand}\`, fix the cause in the repository, push, and deploy again.`
@@ -57,5 +67,5 @@ export function failureReason(subject: ReasonSubject, decision: Decision, status
     }
   }
   const reason = body + tail;
-  return jsonBytes(reason) <= MAX_REASON_JSON_BYTES ? reason : truncateToJsonBytes(reason, MAX_REASON_JSON_BYTES);
+  return cutMiddleToJsonBytes(reason, MAX_REASON_JSON_BYTES);
 }

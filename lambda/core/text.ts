@@ -33,6 +33,36 @@ export function truncateToJsonBytes(text: string, maxJsonBytes: number): string 
   return jsonBytes(cut) <= maxJsonBytes ? cut : '';
 }
 
+/**
+ * Cuts the middle of `text` so that it takes at most `maxJsonBytes` as a JSON string, keeping as much of its head
+ * and of its tail as fit, half the budget each, with an ellipsis between. Reasons put what happened and where at
+ * the head, what to do next at the tail, and an API's own (unbounded) text in between: the part to lose first.
+ */
+export function cutMiddleToJsonBytes(text: string, maxJsonBytes: number): string {
+  if (jsonBytes(text) <= maxJsonBytes) return text;
+  const points = Array.from(text);
+  const fits = (headLength: number, tailLength: number): boolean =>
+    jsonBytes(points.slice(0, headLength).join('') + ELLIPSIS + points.slice(points.length - tailLength).join('')) <= maxJsonBytes;
+  // Largest tail within half the budget, then the largest head that fits beside it.
+  const half = Math.floor(maxJsonBytes / 2);
+  const tail = largest(points.length, (n) => jsonBytes(points.slice(points.length - n).join('')) <= half);
+  const head = largest(points.length - tail, (n) => fits(n, tail));
+  if (!fits(head, tail)) return truncateToJsonBytes(text, maxJsonBytes);
+  return points.slice(0, head).join('') + ELLIPSIS + points.slice(points.length - tail).join('');
+}
+
+/** The largest n in [0, max] for which `ok(n)` holds, for a monotone `ok` (true up to some n, false after). */
+function largest(max: number, ok: (n: number) => boolean): number {
+  let lo = 0;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** An ISO 8601 time, or '' for a missing or invalid date. */
 export function iso(date: Date | undefined): string {
   return date && !Number.isNaN(date.getTime()) ? date.toISOString() : '';

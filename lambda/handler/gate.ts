@@ -7,11 +7,12 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Limits } from '../../lib/contract';
 import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
-import { applyDeadline, decide, Decision, duringRollback, formatDuration } from '../core/decide';
+import { applyDeadline, decide, Decision, decideUnreadable, duringRollback, formatDuration } from '../core/decide';
 import { SyncGateError } from '../core/errors';
 import { failureReason } from '../core/reasons';
 import { SyncStatus } from '../core/sync-status';
 import { Subject, SyncSource } from '../sources/source';
+import { PollHistory, PollRecord } from './poll-history';
 import { GateSettings, parseSettings } from './properties';
 
 /** Top-level key onEvent adds to the event; the framework hands it to every isComplete call. */
@@ -35,6 +36,8 @@ export interface GateDeps {
   readonly defaultRegion: string;
   /** Where the poll lines go, named in failure reasons. */
   readonly logGroupName?: string;
+  /** What the polls of each request saw so far (failed reads, the last status). */
+  readonly history: PollHistory;
 }
 
 export interface OnEventResponse {
@@ -88,25 +91,44 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources);
   const { source, subject } = settings;
   const now = deps.now();
-  const startedAt = typeof event[GATE_STARTED_AT] === 'number' ? event[GATE_STARTED_AT] : now;
+  const startedAt = event[GATE_STARTED_AT];
+  if (typeof startedAt !== 'number') {
+    // Without it the gate could not tell how long it has waited and would wait out the provider's hour.
+    throw new SyncGateError(
+      `The waiter's input has no ${GATE_STARTED_AT} (the time the gate started), which the gate's onEvent handler adds: ` +
+        'the provider is not the one this gate deploys, or its onEvent handler is from another version. Deploy again; ' +
+        'if it persists, report it with the poll log.',
+    );
+  }
   const elapsedMs = Math.max(0, now - startedAt);
   const timeoutMs = effectiveTimeoutMs(settings);
+  const record = deps.history.poll(event.RequestId);
 
-  let status: SyncStatus;
+  let status: SyncStatus | undefined;
+  let decision: Decision;
   try {
     status = await deps.readStatus(source, subject);
+    record.lastStatus = status;
+    decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
   } catch (e) {
-    if (event.RequestType === 'Update' && e instanceof SyncGateError && (await rollingBack(event, deps))) {
+    if (!(e instanceof SyncGateError)) throw e;
+    if (event.RequestType === 'Update' && (await rollingBack(event, deps))) {
       throw new SyncGateError(
         `${e.message}\nThe stack is rolling back an update and the gate cannot read the sync status. To finish the rollback, run ` +
           `\`aws cloudformation continue-update-rollback --stack-name ${event.StackId} --resources-to-skip ${event.LogicalResourceId}\`.`,
         { cause: e },
       );
     }
-    throw e;
+    record.failedPolls += 1;
+    record.lastError = e.message;
+    decision = applyDeadline(decideUnreadable(e), elapsedMs, timeoutMs);
+    status = record.lastStatus;
+    if (decision.situation === 'SOURCE_ERROR') {
+      deps.history.end(event.RequestId);
+      throw e;
+    }
   }
-  let decision: Decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
-  const attributes = toAttributes(status);
+  const attributes = toAttributes(status ?? {});
   // The stack's status does not change while it waits for this resource, so ask on the first poll and again
   // only before failing: at most two DescribeStacks calls per request, however long the gate waits.
   const ask = decision.verdict === 'FAIL' || (decision.verdict === 'WAIT' && elapsedMs < settings.pollIntervalMs);
@@ -124,17 +146,30 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     verdict: decision.verdict,
     situation: decision.situation,
     why: decision.why,
+    poll: record.polls,
+    failedPolls: record.failedPolls,
+    ...(decision.situation === 'SOURCE_UNAVAILABLE' || decision.waitingOn === 'SOURCE_UNAVAILABLE' ? { error: record.lastError } : {}),
     elapsedSeconds: Math.round(elapsedMs / 1000),
     remainingSeconds: Math.max(0, Math.round((timeoutMs - elapsedMs) / 1000)),
     elapsed: formatDuration(elapsedMs),
   });
 
+  if (decision.verdict !== 'WAIT') deps.history.end(event.RequestId);
   switch (decision.verdict) {
     case 'PASS':
       return { IsComplete: true, Data: boundAttributes(attributes) };
     case 'WAIT':
       return { IsComplete: false };
     case 'FAIL':
-      throw new SyncGateError(failureReason(source.reasonSubject(subject), decision, status, deps.logGroupName));
+      throw new SyncGateError(failureReason(source.reasonSubject(subject), decision, status, deps.logGroupName, readFailureNotes(record)));
   }
+}
+
+/** What a failure reason says about polls that could not read the status, if any did. */
+function readFailureNotes(record: PollRecord): string[] {
+  if (record.failedPolls === 0) return [];
+  return [
+    `${record.failedPolls} of the ${record.polls} polls could not read the sync status (as counted by the handler); ` +
+      `the last such error: ${record.lastError}`,
+  ];
 }

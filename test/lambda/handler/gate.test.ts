@@ -14,6 +14,7 @@ import { SyncGateError } from '../../../lambda/core/errors';
 import { MAX_REASON_JSON_BYTES } from '../../../lambda/core/reasons';
 import { jsonBytes } from '../../../lambda/core/text';
 import * as gate from '../../../lambda/handler/gate';
+import { PollHistory } from '../../../lambda/handler/poll-history';
 import { SOURCES } from '../../../lambda/sources';
 import { explainProtonError, ProtonSubject, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { ATTRIBUTE_NAMES, Limits, Prop } from '../../../lib/contract';
@@ -27,6 +28,7 @@ let clock = Date.UTC(2026, 10, 26, 10, 0);
 let rollingBack: boolean | Error = false;
 const rollbackQueries: string[] = [];
 const lines: Record<string, unknown>[] = [];
+let history = new PollHistory();
 const deps: gate.GateDeps = {
   sources: SOURCES,
   readStatus: (_source, subject) => readProtonSyncStatus(client, subject as ProtonSubject),
@@ -39,10 +41,15 @@ const deps: gate.GateDeps = {
   log: (line) => lines.push(line),
   defaultRegion: 'us-east-1',
   logGroupName: '/aws/lambda/gate-handler-logs',
+  // A new execution environment's memory for every test (see beforeEach).
+  get history() {
+    return history;
+  },
 };
 
 beforeEach(() => {
   protonMock.reset();
+  history = new PollHistory();
   lines.length = 0;
   clock = Date.UTC(2026, 10, 26, 10, 0);
   rollingBack = false;
@@ -220,52 +227,111 @@ describe('Proton errors', () => {
       'ResourceNotFound names the instance, the service and the region',
       new ResourceNotFoundException({ message: 'Service instance prod not found', ...meta(404) }),
       /Proton found no service instance "prod" of service "api" in us-east-1 \(ResourceNotFoundException: Service instance prod not found\)[^]*list-service-instances --region us-east-1 --service-name api/,
+      false,
     ],
     [
       'AccessDenied names the permission to add',
       new AccessDeniedException({ message: 'not authorized', ...meta(403) }),
       /Access denied[^]*proton:GetServiceInstanceSyncStatus on Resource "\*"/,
+      false,
     ],
     [
       'Validation shows the input sent',
       new ValidationException({ message: 'bad', ...meta(400) }),
       /ValidationException: bad\)[^]*\{"serviceName":"api","serviceInstanceName":"prod"\}/,
+      false,
     ],
     [
       'Throttling says how many attempts were made',
       new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }),
       /kept answering ThrottlingException for service instance "prod" of service "api" in us-east-1 after 5 attempts/,
+      true,
     ],
     [
       'InternalServer says how many attempts were made',
       new InternalServerException({ message: 'boom', ...meta(500, 5) }),
       /kept answering InternalServerException[^]*after 5 attempts/,
+      true,
     ],
     [
       'a refused connection mentions the end of support',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } }),
       /Could not reach AWS Proton in us-east-1[^]*ECONNREFUSED[^]*AWS ended support for AWS Proton on 2026-10-07/,
+      false,
     ],
     [
       'an unknown DNS name mentions the end of support',
       Object.assign(new Error('getaddrinfo ENOTFOUND proton.us-east-1.amazonaws.com'), { code: 'ENOTFOUND' }),
       /Could not reach AWS Proton[^]*ENOTFOUND[^]*2026-10-07/,
+      false,
     ],
     [
       'an error raised before Proton answered is not mistaken for an unreachable endpoint',
       new TypeError('Cannot read properties of undefined'),
       /failed before Proton answered \(TypeError: Cannot read properties of undefined\)/,
+      false,
     ],
     [
       'an unmodelled HTTP error mentions the end of support',
       Object.assign(new Error('Unknown operation'), { name: 'UnknownOperationException', $metadata: { httpStatusCode: 404 } }),
       /HTTP 404 UnknownOperationException[^]*2026-10-07/,
+      false,
     ],
-  ])('%s', async (_name, error, message) => {
+  ])('%s', async (_name, error, message, transient) => {
+    const explained = explainProtonError(error, SUBJECT);
+    expect(explained.message).toMatch(message);
+    expect(explained).toMatchObject({ name: 'SyncGateError', cause: error, transient });
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
-    const failure = gate.isComplete(await started(), deps);
-    await expect(failure).rejects.toThrow(message);
-    await expect(failure).rejects.toMatchObject({ name: 'SyncGateError', cause: error });
+    const poll = gate.isComplete(await started(), deps);
+    if (transient) {
+      // May pass on a later poll: not yet, until the deadline.
+      await expect(poll).resolves.toEqual({ IsComplete: false });
+    } else {
+      // Waiting would not help: the first poll fails with the explained reason.
+      await expect(poll).rejects.toThrow(message);
+      await expect(poll).rejects.toMatchObject({ name: 'SyncGateError', cause: error });
+    }
+  });
+
+  it('fails at the deadline with the last error and how many polls could not read the status', async () => {
+    const event = await started();
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }));
+    for (let i = 1; i <= 3; i++) {
+      clock += 15_000;
+      expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
+    }
+    clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
+    const failure = gate.isComplete(event, deps);
+    await expect(failure).rejects.toThrow(/^Gave up waiting for the Proton sync of service instance "prod" of service "api" in us-east-1: the gate waited/);
+    await expect(failure).rejects.toThrow(/the last poll could not read the sync status/);
+    // The last status read is still reported, and the counts and the last error are named.
+    await expect(failure).rejects.toThrow(/Last seen: status IN_PROGRESS/);
+    await expect(failure).rejects.toThrow(/4 of the 5 polls could not read the sync status[^]*kept answering ThrottlingException[^]*Rate exceeded/);
+    await expect(failure).rejects.toThrow(/\nNext: check the sync with `aws proton get-service-instance-sync-status/);
+  });
+
+  it('says no poll read the status when none could, and keeps the advice when the API\'s message is long', async () => {
+    const event = await started();
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new InternalServerException({ message: 'x'.repeat(10_000), ...meta(500, 5) }));
+    expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
+    clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
+    const failure = gate.isComplete(event, deps);
+    await expect(failure).rejects.toThrow(/No poll could read the sync status\.[^]*2 of the 2 polls could not read/);
+    await expect(failure).rejects.toThrow(/raise the gate's waitTimeout\. Poll log: \/aws\/lambda\/gate-handler-logs\.$/);
+  });
+
+  it('fails at once on a transient error when waitTimeout is 0', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }));
+    const event = await started(createEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '0' }));
+    await expect(gate.isComplete(event, deps)).rejects.toThrow(/checks once without waiting[^]*1 of the 1 polls could not read/);
+  });
+
+  it('fails plainly when the waiter\'s input lacks the start marker, instead of waiting out the provider\'s hour', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    await expect(gate.isComplete(createEvent() as gate.IsCompleteEvent, deps)).rejects.toThrow(/has no GateStartedAtEpochMs/);
+    expect(protonMock).not.toHaveReceivedAnyCommand();
   });
 
   it('keeps the stack to one line, so the framework does not repeat the reason in CloudFormation', () => {

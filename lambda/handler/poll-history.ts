@@ -1,0 +1,46 @@
+/**
+ * What the gate remembers between the polls of one request: how many polls it made, how many could not read the
+ * sync status, the last such error and the last status it did read.
+ *
+ * The Provider framework gives isComplete the same input on every poll and keeps nothing of its answers, so this
+ * lives in the execution environment's memory, keyed by the CloudFormation RequestId. Lambda usually keeps an
+ * environment warm across polls seconds apart; when it does not, the counts restart, so reasons present them as
+ * counted by the handler ("at least"). Bounded: the oldest requests are forgotten first.
+ */
+import { SyncStatus } from '../core/sync-status';
+
+export interface PollRecord {
+  polls: number;
+  failedPolls: number;
+  lastError?: string;
+  lastStatus?: SyncStatus;
+}
+
+export class PollHistory {
+  private readonly requests = new Map<string, PollRecord>();
+
+  constructor(private readonly maxRequests = 200) {}
+
+  /** Counts one poll of `requestId` and returns its record (to update with the poll's outcome). */
+  public poll(requestId: string): PollRecord {
+    let record = this.requests.get(requestId);
+    if (record) {
+      // Re-insert so that the map's order stays oldest-first.
+      this.requests.delete(requestId);
+    } else {
+      record = { polls: 0, failedPolls: 0 };
+    }
+    record.polls += 1;
+    this.requests.set(requestId, record);
+    while (this.requests.size > this.maxRequests) {
+      const oldest = this.requests.keys().next().value as string;
+      this.requests.delete(oldest);
+    }
+    return record;
+  }
+
+  /** Forgets a request that has ended (passed or failed). */
+  public end(requestId: string): void {
+    this.requests.delete(requestId);
+  }
+}
