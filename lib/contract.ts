@@ -57,6 +57,8 @@ export const Limits = {
   regionPattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
   /** Proton SHA: length 1-255. */
   shaMaxLength: 255,
+  /** An abbreviated Git sha (7-39 hex digits), which matches the desired sha as a prefix, as Git resolves it. */
+  abbreviatedShaPattern: '^[0-9a-fA-F]{7,39}$',
   /** CloudFormation gives a custom resource at most one hour. */
   maxWaitTimeoutSeconds: 3600,
   /**
@@ -89,6 +91,11 @@ export const CallBudget = {
 /** Whether `value` is a valid Proton ResourceName (service or service instance name). */
 export function isProtonName(value: string): boolean {
   return value.length >= Limits.nameMinLength && value.length <= Limits.nameMaxLength && new RegExp(Limits.namePattern).test(value);
+}
+
+/** Whether `value` is an acceptable expected sha: 1-255 characters (the APIs' SHA), no surrounding spaces. */
+export function isShaValue(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= Limits.shaMaxLength && value.trim() === value;
 }
 
 /** Whether `value` looks like an AWS region name. */

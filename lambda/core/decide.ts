@@ -1,7 +1,8 @@
 /**
  * The heart of the gate: given a sync status, pass, wait or fail, and why. Pure: no I/O, no clock.
  */
-import { SyncStatus } from './sync-status';
+import { Limits } from '../../lib/contract';
+import { sameSha, SyncStatus } from './sync-status';
 
 export type Verdict = 'PASS' | 'WAIT' | 'FAIL';
 
@@ -37,7 +38,10 @@ export type Situation =
 export interface GateCriteria {
   /** When false, the gate only reads the status and always passes. */
   readonly requireSuccess: boolean;
-  /** When set, the desired sha must be this commit (case-insensitive) before the gate can pass. */
+  /**
+   * When set, the desired sha must be this commit before the gate can pass: a full sha matches whole, an
+   * abbreviated one (7-39 hex digits) as a prefix, case-insensitively, as Git resolves it.
+   */
   readonly expectedSha?: string;
 }
 
@@ -52,8 +56,11 @@ export interface Decision {
 
 const RUNNING = new Set(['INITIATED', 'IN_PROGRESS']);
 
-function sameSha(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+const ABBREVIATED_SHA = new RegExp(Limits.abbreviatedShaPattern);
+
+/** Whether `desired` is the commit `expected` names: whole, or by its abbreviation (as `git rev-parse` does). */
+export function isExpectedSha(desired: string, expected: string): boolean {
+  return ABBREVIATED_SHA.test(expected) ? desired.toLowerCase().startsWith(expected.toLowerCase()) : sameSha(desired, expected);
 }
 
 /** Decides what the gate does with one observed sync status. */
@@ -69,14 +76,14 @@ export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
       ? wait('NO_DESIRED_STATE', `Proton reports no desired state yet (the latest sync, ${latest.status}, was for sha ${latest.targetRevision.sha}).`)
       : wait('NEVER_SYNCED', 'Proton reports no desired state and no sync has run yet.');
   }
-  if (criteria.expectedSha !== undefined && !sameSha(desired.sha, criteria.expectedSha)) {
+  if (criteria.expectedSha !== undefined && !isExpectedSha(desired.sha, criteria.expectedSha)) {
     return wait('EXPECTED_SHA_NOT_DESIRED', `the expected sha ${criteria.expectedSha} is not desired yet (desired sha is ${desired.sha}).`);
   }
   if (!latest) {
     return wait('NEVER_SYNCED', `no sync has run yet for desired sha ${desired.sha}.`);
   }
   const latestSha = latest.targetRevision.sha;
-  if (latestSha !== desired.sha) {
+  if (!sameSha(latestSha, desired.sha)) {
     return wait('NEW_SYNC_DUE', `the latest sync (${latest.status}) was for sha ${latestSha}, not the desired sha ${desired.sha}: a new sync is due.`);
   }
   if (latest.status === 'SUCCEEDED') {

@@ -48,3 +48,8 @@ export interface SyncStatus {
 export function newestFirst(events: readonly SyncEvent[]): SyncEvent[] {
   return [...events].sort((a, b) => b.time.getTime() - a.time.getTime());
 }
+
+/** Git shas are hex and case-insensitive: `ABC123…` and `abc123…` name the same commit. */
+export function sameSha(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

@@ -3,7 +3,7 @@
  * construct validates at synth, and this runs again for tokens resolved at deploy time and for hand-written
  * templates. Errors name the property, show the value and say what is allowed.
  */
-import { isRegionName, Limits, Prop } from '../../lib/contract';
+import { isRegionName, isShaValue, Limits, Prop } from '../../lib/contract';
 import { GateCriteria } from '../core/decide';
 import { invalidProperty } from '../core/errors';
 import { ResourceProperties, Subject, SyncSource } from '../sources/source';
@@ -26,7 +26,8 @@ function bool(props: ResourceProperties, prop: string, dflt: boolean): boolean {
 function seconds(props: ResourceProperties, prop: string, dflt: number, min: number, max: number): number {
   const v = props?.[prop];
   if (v === undefined) return dflt;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  // Whole seconds as the construct writes them: digits only, no sign, exponent, fraction, spaces or leading zeros.
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^(0|[1-9]\d*)$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw invalidProperty(prop, v, `expected a whole number of seconds from ${min} to ${max}`);
   }
@@ -54,8 +55,8 @@ export function parseSettings(props: ResourceProperties, defaultRegion: string, 
   }
   const subject = source.parseSubject(props, (regionValue as string | undefined) ?? defaultRegion);
   const expected = props?.[Prop.ExpectedSha];
-  if (expected !== undefined && (typeof expected !== 'string' || expected.length < 1 || expected.length > Limits.shaMaxLength)) {
-    throw invalidProperty(Prop.ExpectedSha, expected, `expected a commit sha of 1-${Limits.shaMaxLength} characters`);
+  if (expected !== undefined && !isShaValue(expected)) {
+    throw invalidProperty(Prop.ExpectedSha, expected, `expected a commit sha of 1-${Limits.shaMaxLength} characters without surrounding spaces`);
   }
   const requireSuccess = bool(props, Prop.RequireSuccess, true);
   return {

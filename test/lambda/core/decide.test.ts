@@ -1,4 +1,4 @@
-import { applyDeadline, decide, Decision, formatDuration, GateCriteria, Situation, Verdict } from '../../../lambda/core/decide';
+import { applyDeadline, decide, Decision, formatDuration, GateCriteria, isExpectedSha, Situation, Verdict } from '../../../lambda/core/decide';
 import { KNOWN_SYNC_STATUSES, SyncStatus } from '../../../lambda/core/sync-status';
 import { attempt, DESIRED, OLDER, syncStatus } from '../../fixtures';
 
@@ -37,7 +37,8 @@ rows.push(
   ['no sync ever ran, expected sha desired', syncStatus(DESIRED), EXPECT_DESIRED, 'WAIT', 'NEVER_SYNCED'],
   ['no sync ever ran, expected sha not desired', syncStatus(DESIRED), EXPECT_OTHER, 'WAIT', 'EXPECTED_SHA_NOT_DESIRED'],
   ['an empty answer read by a reader', syncStatus(undefined), READER, 'PASS', 'READ_ONLY'],
-  ['a sha that differs from the desired one only in case', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED.toUpperCase())), GATE, 'WAIT', 'NEW_SYNC_DUE'],
+  // Git shas are case-insensitive: the same commit, written in upper case, is in sync.
+  ['a latest sync whose sha differs from the desired one only in case', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED.toUpperCase())), GATE, 'PASS', 'IN_SYNC'],
   [
     'latest sync FAILED at the desired sha though an older sync succeeded',
     syncStatus(DESIRED, attempt('FAILED', DESIRED), attempt('SUCCEEDED', OLDER)),
@@ -77,6 +78,30 @@ describe('decide', () => {
     const d = decide(syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), EXPECT_OTHER);
     expect(d.why).toContain('c'.repeat(40));
     expect(d.why).toContain(DESIRED);
+  });
+});
+
+describe('expected sha, whole or abbreviated', () => {
+  const SHA = '4f2c9e1b7a3d5f60c8e2b4a6d8f0e1c3b5a79d2e';
+  const SHA256 = '4f2c9e1b7a3d5f60c8e2b4a6d8f0e1c3b5a79d2e4f2c9e1b7a3d5f60c8e2b4a6';
+  it.each([
+    ['the whole sha', SHA, SHA, true],
+    ['the whole sha in upper case', SHA, SHA.toUpperCase(), true],
+    ['a 7-digit abbreviation (the shortest Git prints)', SHA, SHA.slice(0, 7), true],
+    ['a 7-digit abbreviation in upper case', SHA, SHA.slice(0, 7).toUpperCase(), true],
+    ['a 39-digit abbreviation (the longest)', SHA, SHA.slice(0, 39), true],
+    ['a 12-digit abbreviation of a 64-digit (SHA-256) sha', SHA256, SHA256.slice(0, 12), true],
+    ['the whole 64-digit sha', SHA256, SHA256, true],
+    ['a 40-digit prefix of a 64-digit sha is a whole sha, not an abbreviation', SHA256, SHA256.slice(0, 40), false],
+    ['a 6-digit prefix is too short to be an abbreviation', SHA, SHA.slice(0, 6), false],
+    ['an abbreviation of another commit', SHA, 'deadbee', false],
+    ['a sha that only contains the expected text later', SHA, SHA.slice(1, 9), false],
+    ['a 7-character non-hex value is compared whole', SHA, '4f2c9eg', false],
+    ['a longer expected sha than the desired one', SHA, SHA + '0', false],
+  ])('%s', (_name, desired, expected, matches) => {
+    expect(isExpectedSha(desired, expected)).toBe(matches);
+    const d = decide(syncStatus(desired, attempt('SUCCEEDED', desired)), { requireSuccess: true, expectedSha: expected });
+    expect(d).toMatchObject(matches ? { verdict: 'PASS', situation: 'IN_SYNC' } : { verdict: 'WAIT', situation: 'EXPECTED_SHA_NOT_DESIRED' });
   });
 });
 
