@@ -2,28 +2,35 @@
  * Detection, in the offline lifecycle world (offline/offline-world.ts: the synthesized Provider framework,
  * its Step Functions waiter and the gate's handler bundle, run offline with compressed time): the simulated time
  * from the sync turning SUCCEEDED to CloudFormation receiving the gate's SUCCESS. Also the Proton calls of one
- * Create and one Update when the instance is already in sync, through the same machinery.
+ * Create and one Update when the instance is already in sync, through the same machinery. It measures; the
+ * report (bench/report/) judges the result against the target and writes it out.
  */
 import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { OfflineWorld } from '../offline/offline-world';
 import { readAssembly } from '../offline/synth';
 import { IN_SYNC_SHA } from './proton-endpoint';
-import { median } from './stats';
+
+const RESOURCE_TYPE = 'Custom::ProtonServiceInstanceSync';
+
+/** One Create in which the sync turns SUCCEEDED while the gate waits. */
+export interface DetectionRow {
+  /** When the sync turns SUCCEEDED, in words. */
+  readonly label: string;
+  /** Virtual time from the sync turning SUCCEEDED to CloudFormation receiving SUCCESS. */
+  readonly detectionMs: number;
+  readonly calls: number;
+  readonly waiterAttempts: number;
+}
 
 export interface DetectionResult {
-  /** One cell of the report. */
-  readonly summary: string;
-  readonly met: boolean;
-  readonly note: string;
-  /** A paragraph and table for the report. */
-  readonly details: string;
+  /** The gate's poll interval, as synthesized (the default). */
+  readonly pollMs: number;
+  readonly rows: readonly DetectionRow[];
   /** Proton calls of one Create of an in-sync instance through the Provider framework. */
   readonly inSyncCreateCalls: number;
   /** Proton and DescribeStacks calls of one Update of an in-sync instance (every later deployment: the nonce changes). */
   readonly inSyncUpdateCalls: { readonly proton: number; readonly describeStacks: number };
 }
-
-const RESOURCE_TYPE = 'Custom::ProtonServiceInstanceSync';
 
 /** @param assemblyDir a cloud assembly of the benchmark app with exactly one gate (ours, N = 1) */
 export async function measureDetection(assemblyDir: string): Promise<DetectionResult> {
@@ -82,7 +89,7 @@ export async function measureDetection(assemblyDir: string): Promise<DetectionRe
       { label: '1 ms after the first poll', afterFirstCallMs: 1 },
       ...[0.25, 0.5, 0.75, 1, 1.5].map((f) => ({ label: `${f} × interval after the request`, afterStartMs: Math.round(f * pollMs) })),
     ];
-    const rows: { label: string; detectionMs: number; calls: number; waiterAttempts: number }[] = [];
+    const rows: DetectionRow[] = [];
     for (const phase of phases) {
       const start = begin(phase);
       const outcome = await world.create(stack);
@@ -96,27 +103,9 @@ export async function measureDetection(assemblyDir: string): Promise<DetectionRe
     }
     proton.assertHonest();
 
-    const worst = Math.max(...rows.map((r) => r.detectionMs));
-    const met = worst <= pollMs;
-    const s = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
-    const details = [
-      '',
-      'Detection, in the offline lifecycle world (offline/offline-world.ts: the synthesized Provider framework, its waiter state ' +
-        'machine and the handler bundle, with time compressed; virtual times shown): one Create per row; the sync turns SUCCEEDED at the ' +
-        `stated time; measured from that moment to CloudFormation receiving SUCCESS on the ResponseURL. Poll interval ${s(pollMs)} (the default).`,
-      '',
-      '| sync turns SUCCEEDED | SUCCEEDED → SUCCESS | Proton calls | waiter isComplete attempts |',
-      '|---|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.label} | ${s(r.detectionMs)} | ${r.calls} | ${r.waiterAttempts} |`),
-    ].join('\n');
     return {
-      summary: `worst ${s(worst)}, median ${s(median(rows.map((r) => r.detectionMs)))} (poll interval ${s(pollMs)})`,
-      met,
-      note: met
-        ? ''
-        : `missed by ${s(worst - pollMs)}: the waiter waits one full interval after the poll that saw IN_PROGRESS; the next poll itself ` +
-          `and the response then take ${s(worst - pollMs)} more`,
-      details,
+      pollMs,
+      rows,
       inSyncCreateCalls: create.protonCalls.length,
       inSyncUpdateCalls: { proton: update.protonCalls.length, describeStacks: update.describeStacksCalls.length },
     };

@@ -1,0 +1,56 @@
+/**
+ * Handler events built from the synthesized templates: what CloudFormation (and, for ours, the Provider framework
+ * after onEvent) would send.
+ */
+import { BENCH_REGION } from './runner';
+import { Template } from './template-stats';
+import { BENCH_STACK, Variant } from './variants';
+
+const FAKE_ACCOUNT = '123456789012';
+const FAKE_STACK_ID = `arn:aws:cloudformation:${BENCH_REGION}:${FAKE_ACCOUNT}:stack/${BENCH_STACK}/00000000-0000-4000-8000-000000000000`;
+/** `.invalid` never resolves; AwsCustomResource's response PUT is captured before it leaves the process anyway. */
+const FAKE_RESPONSE_URL = 'https://cloudformation-custom-resource-response.invalid/bench';
+/** aws-cdk-lib's resource type for AwsCustomResource. */
+const AWSCR_RESOURCE_TYPE = 'Custom::AWS';
+
+export type Event = Record<string, unknown> & { ResourceProperties: Record<string, unknown> };
+
+function firstGate(template: Template, type: string): { id: string; props: Record<string, unknown> } {
+  const entry = Object.entries(template.Resources ?? {}).find(([, r]) => r.Type === type);
+  if (!entry) throw new Error(`no ${type} in the template`);
+  return { id: entry[0], props: (entry[1].Properties ?? {}) as Record<string, unknown> };
+}
+
+function createEvent(template: Template, type: string, requestId: string): Event {
+  const { id, props } = firstGate(template, type);
+  const serviceToken = `arn:aws:lambda:${BENCH_REGION}:${FAKE_ACCOUNT}:function:bench-provider`;
+  const resourceProperties: Record<string, unknown> = { ...props, ServiceToken: serviceToken };
+  // CloudFormation hands every scalar property to the handler as a string.
+  for (const [k, v] of Object.entries(resourceProperties)) if (typeof v === 'boolean' || typeof v === 'number') resourceProperties[k] = String(v);
+  return {
+    RequestType: 'Create',
+    ServiceToken: serviceToken,
+    ResponseURL: FAKE_RESPONSE_URL,
+    StackId: FAKE_STACK_ID,
+    RequestId: requestId,
+    LogicalResourceId: id,
+    ResourceType: type,
+    ResourceProperties: resourceProperties,
+  };
+}
+
+/** Our isComplete event: the Create event as the Provider framework passes it on after onEvent named the resource. */
+function oursIsCompleteEvent(template: Template, now: number): Event {
+  const e = createEvent(template, 'Custom::ProtonServiceInstanceSync', 'bench-ours');
+  const props = e.ResourceProperties;
+  return {
+    ...e,
+    PhysicalResourceId: `proton:${BENCH_REGION}:${String(props.ServiceName)}/${String(props.ServiceInstanceName)}`,
+    GateStartedAtEpochMs: now,
+  };
+}
+
+/** The event each variant's handler answers in the cold-start and warm measurements. */
+export function handlerEvents(templates: Record<Variant, Template>, now: number): Record<Variant, Event> {
+  return { ours: oursIsCompleteEvent(templates.ours, now), awscr: createEvent(templates.awscr, AWSCR_RESOURCE_TYPE, 'bench-awscr') };
+}

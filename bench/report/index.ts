@@ -1,0 +1,25 @@
+/**
+ * The benchmark's report: a pure function from a plain results object (./results.ts) to the markdown of
+ * docs/benchmarks.md. No I/O and no clock here (the run's date and machine come in the results), so the verdicts
+ * and tables can be unit-tested on made-up numbers (test/bench/report.test.ts).
+ *
+ * A section is a function from the results to its lines. To add one: a measurement module in bench/ that returns
+ * its result, a field for it in BenchResults, a section function here, and if it decides a target, a row
+ * function in ./targets.ts.
+ */
+import { handlerTable } from './handler';
+import { header, whatIsCompared } from './header';
+import type { BenchResults } from './results';
+import { synthTime } from './synth-time';
+import { targets } from './targets';
+import { growthTable, templateTable } from './template';
+
+export type { BenchResults, BenchSettings, RunInfo } from './results';
+export type { TargetRow } from './targets';
+
+/** The sections, in the order the document shows them. */
+const SECTIONS: readonly ((r: BenchResults) => string[])[] = [header, whatIsCompared, synthTime, templateTable, growthTable, handlerTable, targets];
+
+export function renderReport(r: BenchResults): string {
+  return SECTIONS.flatMap((section) => section(r)).join('\n');
+}

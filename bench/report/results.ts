@@ -1,0 +1,57 @@
+/**
+ * The report's input: a plain object of everything the benchmark measured and the settings it ran with. The
+ * measurement modules own the shapes of their results; this only gathers them. A new measurement adds a field
+ * here (optional while not every run has it) and a section that renders it.
+ */
+import type { IamBreak } from '../breaking-n';
+import type { ColdRun } from '../cold-start';
+import type { DetectionResult } from '../detection';
+import type { AssetSize } from '../handler-assets';
+import type { SynthRow } from '../synth';
+import type { Variant } from '../variants';
+import type { WarmResult } from '../warm';
+
+/** Where and when the benchmark ran: the report states it because absolute times mean nothing without it. */
+export interface RunInfo {
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly wallMs: number;
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly platform: string;
+  readonly osRelease: string;
+  readonly nodeVersion: string;
+  /** 1, 5 and 15 minute load averages. */
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+  /** Package name -> locked version, in the order the report lists them. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** Which fake Proton answered. */
+  readonly protonFake: string;
+}
+
+/** The knobs the numbers depend on, as the run used them. */
+export interface BenchSettings {
+  /** Runs per synth cell, and at targetN. */
+  readonly synthRuns: number;
+  readonly targetN: number;
+  readonly targetSynthRuns: number;
+  /** The synth command line, with placeholders for variant, N and output directory. */
+  readonly synthCommand: string;
+  readonly coldRuns: number;
+  readonly decisions: number;
+}
+
+export interface BenchResults {
+  readonly run: RunInfo;
+  readonly settings: BenchSettings;
+  /** One row per N, in the order measured. */
+  readonly synth: readonly SynthRow[];
+  readonly iam: Readonly<Record<Variant, IamBreak>>;
+  readonly assets: Readonly<Record<Variant, AssetSize>>;
+  readonly cold: Readonly<Record<Variant, readonly ColdRun[]>>;
+  readonly warm: WarmResult;
+  /** Proton calls of one Create of an in-sync instance, handlers driven directly. */
+  readonly deploymentCalls: Readonly<Record<Variant, number>>;
+  readonly detection: DetectionResult;
+}

@@ -1,0 +1,31 @@
+/** The closing table: each target the project set, what this run measured, and whether it was met. */
+import { Verdict, table, verdictText } from './format';
+import { coldStartTarget, detectionTarget, inSyncCallsTarget } from './handler';
+import type { BenchResults } from './results';
+import { synthTarget } from './synth-time';
+import { deployableTarget, onePerGateTarget, synthCostWhy } from './template';
+
+export interface TargetRow {
+  /** The target, as a sentence. */
+  readonly target: string;
+  readonly measured: string;
+  /** undefined when this run did not measure it (e.g. its N was not among BENCH_NS). */
+  readonly verdict: Verdict;
+  /** Why it was missed, when it was; empty otherwise. */
+  readonly note: string;
+}
+
+/** The targets, in the order the table lists them; each comes from the section that measures it. */
+const TARGETS: readonly ((r: BenchResults) => TargetRow)[] = [
+  onePerGateTarget,
+  deployableTarget,
+  (r) => synthTarget(r, synthCostWhy(r)),
+  coldStartTarget,
+  inSyncCallsTarget,
+  detectionTarget,
+];
+
+export function targets(r: BenchResults): string[] {
+  const rows = TARGETS.map((t) => t(r)).map((t) => [t.target, t.measured, verdictText(t.verdict), t.note]);
+  return ['## Targets', '', ...table(['target', 'measured', 'met', 'notes'], ['l', 'l', 'l', 'l'], rows), ''];
+}
