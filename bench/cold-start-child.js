@@ -4,16 +4,16 @@
  * creates it and makes one GetServiceInstanceSyncStatus call against the endpoint in AWS_ENDPOINT_URL_PROTON).
  * Prints one line `BENCH_RESULT {...}` on stderr; the handlers' own logs go to stdout.
  *
- *   node bench/cold-start-child.js ours|awscr <event.json>
+ *   node bench/cold-start-child.js ours|awscr <handler.js> <event.json>
+ *
+ * The handler's path comes from the parent (bench/handler-assets.ts), which also sizes and warm-loads that file.
  */
 'use strict';
 const t0 = performance.now();
 const fs = require('fs');
-const path = require('path');
 
-const [variant, eventFile] = process.argv.slice(2);
+const [variant, handlerPath, eventFile] = process.argv.slice(2);
 const event = JSON.parse(fs.readFileSync(eventFile, 'utf8'));
-const root = path.join(__dirname, '..');
 
 /** AwsCustomResource's handler answers CloudFormation itself with an https PUT to ResponseURL: capture it instead. */
 let responseBody = '';
@@ -33,13 +33,6 @@ if (variant === 'awscr') {
 
 async function main() {
   const tReq = performance.now();
-  const handlerPath =
-    variant === 'ours'
-      ? path.join(root, 'assets', 'handler', 'index.js')
-      : path.join(
-          path.dirname(require.resolve('aws-cdk-lib', { paths: [root] })),
-          'custom-resource-handlers/dist/custom-resources/aws-custom-resource-handler/index.js',
-        );
   const mod = require(handlerPath);
   const tLoaded = performance.now();
   let outcome;

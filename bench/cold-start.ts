@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Event } from './events';
+import { HANDLER_FILES } from './handler-assets';
 import { log, protonEnv, run } from './runner';
 import { Variant, VARIANTS } from './variants';
 
@@ -23,7 +24,7 @@ const RESULT_PREFIX = 'BENCH_RESULT ';
 
 async function coldStart(variant: Variant, eventFile: string, endpoint: string): Promise<ColdRun> {
   const child = path.join(__dirname, 'cold-start-child.js');
-  const r = await run(process.execPath, [child, variant, eventFile], protonEnv(endpoint));
+  const r = await run(process.execPath, [child, variant, HANDLER_FILES[variant], eventFile], protonEnv(endpoint));
   const line = r.stderr.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (r.code !== 0 || !line) throw new Error(`cold start ${variant} failed (${r.code}):\n${r.stderr}`);
   const res = JSON.parse(line.slice(RESULT_PREFIX.length)) as { outcome: string } & Omit<ColdRun, 'processMs'>;

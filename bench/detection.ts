@@ -5,12 +5,11 @@
  * Create and one Update when the instance is already in sync, through the same machinery. It measures; the
  * report (bench/report/) judges the result against the target and writes it out.
  */
+import { Prop, RESOURCE_TYPE } from '../lib/contract';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { OfflineWorld } from '../offline/offline-world';
 import { readAssembly } from '../offline/synth';
 import { IN_SYNC_SHA } from './proton-endpoint';
-
-const RESOURCE_TYPE = 'Custom::ProtonServiceInstanceSync';
 
 /** One Create in which the sync turns SUCCEEDED while the gate waits. */
 export interface DetectionRow {
@@ -39,9 +38,9 @@ export async function measureDetection(assemblyDir: string): Promise<DetectionRe
     .filter((r) => r.Type === RESOURCE_TYPE)
     .map((r) => r.Properties ?? {});
   if (!gateProps) throw new Error(`no ${RESOURCE_TYPE} in ${assemblyDir}`);
-  const service = String(gateProps.ServiceName);
-  const instance = String(gateProps.ServiceInstanceName);
-  const pollMs = 1000 * Number(gateProps.PollIntervalSeconds);
+  const service = String(gateProps[Prop.ServiceName]);
+  const instance = String(gateProps[Prop.ServiceInstanceName]);
+  const pollMs = 1000 * Number(gateProps[Prop.PollIntervalSeconds]);
 
   const startedAt = Date.UTC(2026, 0, 15, 10, 0, 0);
   const previous = wireAttempt('SUCCEEDED', 'f'.repeat(40), { startedAt: startedAt - 3_600_000 });

@@ -1,7 +1,12 @@
 /**
  * Handler events built from the synthesized templates: what CloudFormation (and, for ours, the Provider framework
- * after onEvent) would send.
+ * after onEvent) would send. The gate's own modules say what its physical id and start marker look like, so an
+ * event here cannot drift from what the handler produces.
  */
+import { GATE_STARTED_AT } from '../lambda/handler/gate';
+import { protonSource } from '../lambda/sources/proton';
+import { Prop, RESOURCE_TYPE } from '../lib/contract';
+import { asCloudFormationSends } from '../offline/intrinsics';
 import { BENCH_REGION } from './runner';
 import { Template } from './template-stats';
 import { BENCH_STACK, Variant } from './variants';
@@ -24,9 +29,6 @@ function firstGate(template: Template, type: string): { id: string; props: Recor
 function createEvent(template: Template, type: string, requestId: string): Event {
   const { id, props } = firstGate(template, type);
   const serviceToken = `arn:aws:lambda:${BENCH_REGION}:${FAKE_ACCOUNT}:function:bench-provider`;
-  const resourceProperties: Record<string, unknown> = { ...props, ServiceToken: serviceToken };
-  // CloudFormation hands every scalar property to the handler as a string.
-  for (const [k, v] of Object.entries(resourceProperties)) if (typeof v === 'boolean' || typeof v === 'number') resourceProperties[k] = String(v);
   return {
     RequestType: 'Create',
     ServiceToken: serviceToken,
@@ -35,18 +37,23 @@ function createEvent(template: Template, type: string, requestId: string): Event
     RequestId: requestId,
     LogicalResourceId: id,
     ResourceType: type,
-    ResourceProperties: resourceProperties,
+    ResourceProperties: asCloudFormationSends({ ...props, ServiceToken: serviceToken }) as Record<string, unknown>,
   };
 }
 
 /** Our isComplete event: the Create event as the Provider framework passes it on after onEvent named the resource. */
 function oursIsCompleteEvent(template: Template, now: number): Event {
-  const e = createEvent(template, 'Custom::ProtonServiceInstanceSync', 'bench-ours');
+  const e = createEvent(template, RESOURCE_TYPE, 'bench-ours');
   const props = e.ResourceProperties;
   return {
     ...e,
-    PhysicalResourceId: `proton:${BENCH_REGION}:${String(props.ServiceName)}/${String(props.ServiceInstanceName)}`,
-    GateStartedAtEpochMs: now,
+    PhysicalResourceId: protonSource.physicalResourceId({
+      source: 'proton',
+      serviceName: String(props[Prop.ServiceName]),
+      serviceInstanceName: String(props[Prop.ServiceInstanceName]),
+      region: BENCH_REGION,
+    }),
+    [GATE_STARTED_AT]: now,
   };
 }
 

@@ -2,6 +2,7 @@
  * Warm decisions and in-sync call counts: both handlers loaded once into this process, against the same fake
  * Proton, interleaved; and the Proton calls of one Create deployment of an instance already in sync.
  */
+import { GATE_STARTED_AT } from '../lambda/handler/gate';
 import { Event } from './events';
 import { HANDLER_FILES } from './handler-assets';
 import { ProtonEndpoint } from './proton-endpoint';
@@ -14,7 +15,7 @@ export interface WarmResult {
 }
 
 type OursModule = {
-  onEvent: (e: unknown) => Promise<{ PhysicalResourceId: string; GateStartedAtEpochMs?: number }>;
+  onEvent: (e: unknown) => Promise<{ PhysicalResourceId: string; [GATE_STARTED_AT]?: number }>;
   isComplete: (e: unknown) => Promise<{ IsComplete: boolean; Data?: Record<string, string> }>;
 };
 type AwscrModule = { handler: (e: unknown, ctx: { logStreamName: string }) => Promise<void> };
@@ -102,12 +103,12 @@ const MAX_POLLS = 10;
  */
 export async function inSyncDeploymentCalls(h: Handlers, events: Record<Variant, Event>, proton: ProtonEndpoint): Promise<Record<Variant, number>> {
   const before = proton.totalCalls();
-  const { PhysicalResourceId, GateStartedAtEpochMs } = await h.ours.onEvent(structuredClone(events.ours));
+  const { PhysicalResourceId, [GATE_STARTED_AT]: startedAt } = await h.ours.onEvent(structuredClone(events.ours));
   const afterOnEvent = proton.totalCalls();
   let polls = 0;
   for (;;) {
     polls++;
-    const r = await h.ours.isComplete({ ...structuredClone(events.ours), PhysicalResourceId, GateStartedAtEpochMs });
+    const r = await h.ours.isComplete({ ...structuredClone(events.ours), PhysicalResourceId, [GATE_STARTED_AT]: startedAt });
     if (r.IsComplete || polls >= MAX_POLLS) break;
   }
   const ours = proton.totalCalls() - before;
