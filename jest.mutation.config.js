@@ -1,0 +1,12 @@
+/**
+ * The unit tests that StrykerJS runs against each mutant (`npm run test:mutation`): the handler's logic and the
+ * construct, without the offline lifecycle world, the package test and the bench (minutes each, and they test
+ * the built bundle rather than the mutated sources).
+ * @type {import('jest').Config}
+ */
+const base = require('./jest.config.js');
+
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/test/lambda', '<rootDir>/test/lib'],
+};
