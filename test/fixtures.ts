@@ -5,7 +5,7 @@
 import type { GetServiceInstanceSyncStatusOutput } from '@aws-sdk/client-proton';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Revision, SyncAttempt, SyncEvent, SyncStatus } from '../lambda/core/sync-status';
-import { Prop } from '../lib/contract';
+import { Prop, RESOURCE_TYPE } from '../lib/contract';
 
 export const DESIRED = 'a'.repeat(40);
 export const OLDER = 'b'.repeat(40);
@@ -91,7 +91,7 @@ const BASE = {
   StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/5b8f1f90-0000-11ef-0000-000000000000',
   RequestId: 'b2a5c1d0-1111-2222-3333-444455556666',
   LogicalResourceId: 'SyncGateA9EB8F84',
-  ResourceType: 'Custom::ProtonServiceInstanceSync',
+  ResourceType: RESOURCE_TYPE,
 };
 
 export function createEvent(props: Record<string, string> = GATE_PROPS): CloudFormationCustomResourceEvent {

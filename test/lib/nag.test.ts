@@ -110,15 +110,15 @@ test('acknowledgements match the findings exactly: none is missing and none is s
   // Build the same stacks with the library's acknowledgements switched off, in a fresh module registry.
   let raw: { example: string[]; many: string[] } | undefined;
   jest.isolateModules(() => {
-    jest.doMock('../lib/nag-suppressions', () => ({ acknowledgeProviderNagFindings: () => undefined }));
+    jest.doMock('../../lib/nag-suppressions', () => ({ acknowledgeProviderNagFindings: () => undefined }));
     // requireActual loads the real module in this registry; the modules it loads still see the mock above.
     const cdk = jest.requireActual<CdkLib>('aws-cdk-lib');
     const nag = jest.requireActual<CdkNag>('cdk-nag');
-    const gates = jest.requireActual<GateLib>('../lib');
-    const bin = jest.requireActual<ExampleLib>('../bin/example-stack');
+    const gates = jest.requireActual<GateLib>('../../lib');
+    const bin = jest.requireActual<ExampleLib>('../../bin/example-stack');
     raw = { example: findings(exampleStack(cdk, bin), nag), many: findings(manyGatesStack(cdk, gates), nag) };
   });
-  jest.dontMock('../lib/nag-suppressions');
+  jest.dontMock('../../lib/nag-suppressions');
 
   const acked = (stack: Stack): string[] =>
     acknowledgements(stack).map((a) => `${a.id} @ ${a.node.node.path}`).sort();

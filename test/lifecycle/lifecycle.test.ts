@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ATTRIBUTE_NAMES } from '../../lib/contract';
 import { wireEvent } from '../../offline/fake-proton';
 import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../../offline/offline-world';
 import { synthExampleApp } from '../../offline/synth';
@@ -50,13 +51,10 @@ function expectWellFormed(o: LifecycleOutcome): void {
   if (o.status === 'FAILED') expect(o.reason.length).toBeGreaterThan(0);
 }
 
+/** Every attribute of the contract, each a string, and nothing else. */
 function expectAllAttributes(o: LifecycleOutcome): void {
-  for (const key of [
-    'Sha', 'Status', 'InSync', 'Branch', 'Directory', 'RepositoryName', 'RepositoryProvider', 'LatestSyncSha',
-    'LatestSyncStartedAt', 'LatestSuccessfulSyncSha', 'LatestSuccessfulSyncStartedAt', 'LatestSyncEvent',
-  ]) {
-    expect(typeof o.data[key]).toBe('string');
-  }
+  expect(Object.keys(o.data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
+  for (const key of ATTRIBUTE_NAMES) expect(typeof o.data[key]).toBe('string');
 }
 
 describe('the example app synthesizes what the world runs', () => {

@@ -3,13 +3,14 @@
  * lookups into an installed stack (the handler's function and log group names, the gate's template values).
  */
 import { createHash } from 'crypto';
+import { RESOURCE_TYPE } from '../../lib/contract';
 import { Step, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
 import { InstalledStack } from '../../offline/offline-world';
 
 /** Context values from cdk.json that the example app uses. */
 export const SERVICE = 'sample-service';
 export const INSTANCE = 'sample-instance';
-export const GATE_TYPE = 'Custom::ProtonServiceInstanceSync';
+export const GATE_TYPE = RESOURCE_TYPE;
 
 /** A 40-hex-digit Git sha derived from a label (stable across runs). */
 export function sha(label: string): string {
