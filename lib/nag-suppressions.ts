@@ -2,7 +2,8 @@
  * cdk-nag (AwsSolutions pack) acknowledgements for the resources of one sync-gate provider, so that users who
  * run cdk-nag on their own stacks see no findings from this library.
  *
- * It uses aws-cdk-lib's own `Validations.of(x).acknowledge()`, which cdk-nag v3 reads, so cdk-nag is not a
+ * It uses aws-cdk-lib's own `Validations.of(x).acknowledge()`, which cdk-nag v3 reads (on aws-cdk-lib before
+ * 2.252.0, cdk-nag v2's `cdk_nag` metadata instead; see acknowledge), so cdk-nag is not a
  * dependency of the library. Every acknowledgement sits on the one CloudFormation resource it is about and names
  * the exact finding (for IAM5, the exact wildcard resource), never a whole rule on a whole scope. Internal: not
  * exported from the package.
@@ -15,6 +16,9 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 
 /** Framework functions (ids inside cr.Provider) that the waiter state machine invokes. */
 const WAITER_INVOKES = ['framework-isComplete', 'framework-onTimeout'];
+
+/** The CloudFormation metadata key cdk-nag v2 reads its resource suppressions from (see acknowledge). */
+const NAG_V2_METADATA = 'cdk_nag';
 
 export interface ProviderNagProps {
   /** The role of the handler that calls Proton. */
@@ -84,8 +88,22 @@ function acknowledgeInvoke(policy: CfnResource, functions: lambda.Function[], ca
   }
 }
 
+/**
+ * Records one acknowledgement. aws-cdk-lib added `Validations.of(x).acknowledge()` in 2.252.0; on older releases
+ * (within the peer-dependency range, where only cdk-nag v2 installs) it writes what cdk-nag v2's
+ * `NagSuppressions.addResourceSuppressions` writes instead: the resource's `cdk_nag` metadata, with the finding of
+ * a granular id (`AwsSolutions-IAM5[Resource::*]`) in `applies_to`.
+ */
 function acknowledge(resource: CfnResource, id: string, reason: string): void {
-  Validations.of(resource).acknowledge({ id, reason });
+  if ((Validations as typeof Validations | undefined) !== undefined) {
+    Validations.of(resource).acknowledge({ id, reason });
+    return;
+  }
+  const [, rule, finding] = /^([^[]+)(?:\[(.+)\])?$/.exec(id) ?? [id, id];
+  const existing = (resource.getMetadata(NAG_V2_METADATA) as { rules_to_suppress?: unknown[] } | undefined)?.rules_to_suppress ?? [];
+  resource.addMetadata(NAG_V2_METADATA, {
+    rules_to_suppress: [...existing, finding === undefined ? { id: rule, reason } : { id: rule, reason, applies_to: [finding] }],
+  });
 }
 
 function defaultPolicyOf(role: iam.Role): CfnResource | undefined {

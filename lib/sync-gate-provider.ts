@@ -12,8 +12,12 @@ import { acknowledgeProviderNagFindings } from './nag-suppressions';
 /** Where the prebuilt handler bundle lives, relative to this file (lib/*.ts and lib/*.js alike). */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
 
-/** The Lambda runtime of the gate's handlers: the newest Node.js runtime aws-cdk-lib offers. */
-export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/**
+ * The Lambda runtime of the gate's handlers: Node.js 24, the runtime the bundle is built for. Built by name, the
+ * way aws-cdk-lib defines `Runtime.NODEJS_24_X` itself, because aws-cdk-lib releases older than that constant
+ * (the peer-dependency floor is older) would hand us `undefined`.
+ */
+export const HANDLER_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /**
  * How long the Provider's waiter polls before it gives up: at least CloudFormation's hour, rounded up to a whole
@@ -142,6 +146,9 @@ export class SyncGateProvider extends Construct {
       queryInterval: pollInterval,
       totalTimeout: providerTotalTimeout(pollInterval.toSeconds()),
       logGroup: frameworkLogs,
+      // aws-cdk-lib's default before 2.206.0 was false (a third log group and log-delivery rights on '*');
+      // stated here so that every aws-cdk-lib in the peer range builds the same waiter. See AwsSolutions-SF1.
+      disableWaiterStateMachineLogging: true,
       frameworkOnEventRole: frameworkRole('FrameworkOnEventRole', 'Proton sync gate: Provider framework onEvent (invokes onEvent, starts the waiter)'),
       frameworkCompleteAndTimeoutRole: frameworkRole(
         'FrameworkWaiterRole',

@@ -3,6 +3,8 @@
  * holds exactly the compiled library, its declarations, the jsii assembly, the prebuilt handler, README and
  * LICENSE; installed into a fresh CDK app next to nothing but aws-cdk-lib and constructs, with no esbuild
  * reachable, it type-checks and synthesizes a stack with a gate whose Lambda code is that prebuilt handler.
+ * A second fresh app pinned at exactly the lowest aws-cdk-lib and constructs the peer ranges allow installs it
+ * from the registry (npm resolving the peers, no --legacy-peer-deps) and synthesizes a gate there too.
  */
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import * as fs from 'fs';
@@ -11,7 +13,24 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 const NPM_CLI = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  peerDependencies: Record<string, string>;
+};
+
+/**
+ * The oldest releases the construct works with, which the peer ranges in package.json start at. What sets them:
+ * - aws-cdk-lib 2.183.0 added the Provider props `frameworkOnEventRole` and `frameworkCompleteAndTimeoutRole`, the
+ *   newest aws-cdk-lib API the construct relies on (older releases silently ignore them and give the framework
+ *   functions AWSLambdaBasicExecutionRole). Newer APIs are bridged in lib/: `Runtime.NODEJS_24_X` (built by
+ *   name), `Validations.acknowledge` (2.252.0; cdk-nag v2 metadata before) and the waiter's logging default
+ *   (changed in 2.206.0; set explicitly).
+ * - constructs 10.0.0: the construct uses nothing newer, and aws-cdk-lib 2.183.0 itself accepts ^10.0.0.
+ */
+const FLOOR = { 'aws-cdk-lib': '2.183.0', constructs: '10.0.0' } as const;
+
+type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }> };
 
 /** The environment of the consumer app: no npm script PATH (node_modules/.bin), no NODE_PATH, no project dirs. */
 function consumerEnv(): NodeJS.ProcessEnv {
@@ -34,6 +53,38 @@ function run(cmd: string, args: string[], options: ExecFileSyncOptions): string 
     const err = e as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}\n${err.stderr ?? ''}`, { cause: e });
   }
+}
+
+/**
+ * Writes the consumer app (one stack, one gate, two outputs), type-checks it with the project's TypeScript against
+ * the app's own aws-cdk-lib, runs it and returns the synthesized template.
+ */
+function synthConsumer(app: string, env: NodeJS.ProcessEnv): Template {
+  fs.writeFileSync(
+    path.join(app, 'app.ts'),
+    [
+      "import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';",
+      `import { ServiceInstanceSyncGate } from '${PKG.name}';`,
+      '',
+      'const app = new App();',
+      "const stack = new Stack(app, 'Consumer');",
+      "const gate = new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', pollInterval: Duration.seconds(30) });",
+      "new CfnOutput(stack, 'Sha', { value: gate.sha });",
+      "new CfnOutput(stack, 'Logs', { value: gate.logGroup.logGroupName });",
+      'app.synth();',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [], outDir: 'dist' },
+      files: ['app.ts'],
+    }),
+  );
+  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, env });
+  run(process.execPath, [path.join('dist', 'app.js')], { cwd: app, env: { ...env, CDK_OUTDIR: path.join(app, 'cdk.out') } });
+  return JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as Template;
 }
 
 /** What the package must hold: the compiled form of every lib/ source, and the fixed files. */
@@ -122,36 +173,8 @@ describe('the npm package', () => {
     expect(resolveEsbuild(app).trim()).toBe('missing');
     expect(resolveEsbuild(installed).trim()).toBe('missing');
 
-    // Type-checks against the shipped declarations, with the project's TypeScript.
-    fs.writeFileSync(
-      path.join(app, 'app.ts'),
-      [
-        "import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';",
-        `import { ServiceInstanceSyncGate } from '${PKG.name}';`,
-        '',
-        'const app = new App();',
-        "const stack = new Stack(app, 'Consumer');",
-        "const gate = new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', pollInterval: Duration.seconds(30) });",
-        "new CfnOutput(stack, 'Sha', { value: gate.sha });",
-        "new CfnOutput(stack, 'Logs', { value: gate.logGroup.logGroupName });",
-        'app.synth();',
-        '',
-      ].join('\n'),
-    );
-    fs.writeFileSync(
-      path.join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [], outDir: 'dist' },
-        files: ['app.ts'],
-      }),
-    );
-    run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, env });
-
-    run(process.execPath, [path.join('dist', 'app.js')], { cwd: app, env: { ...env, CDK_OUTDIR: path.join(app, 'cdk.out') } });
-
-    const template = JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-    };
+    // Type-checks against the shipped declarations, with the project's TypeScript, and synthesizes.
+    const template = synthConsumer(app, env);
     const resources = Object.values(template.Resources);
     const gates = resources.filter((r) => r.Type === 'Custom::ProtonServiceInstanceSync');
     expect(gates).toHaveLength(1);
@@ -179,4 +202,45 @@ describe('the npm package', () => {
     const exported = run(process.execPath, ['-e', `const h = require(${JSON.stringify(path.join(installed, 'assets', 'handler', 'index.js'))}); console.log(typeof h.onEvent, typeof h.isComplete);`], { cwd: app, env });
     expect(exported.trim()).toBe('function function');
   }, 120_000);
+
+  test('installs with npm resolving its peers into an app pinned at the floor aws-cdk-lib and constructs, and synthesizes a gate there', () => {
+    // The floor is what the peer ranges start at: a range that moved without this test moving fails here.
+    expect(PKG.peerDependencies).toEqual({ 'aws-cdk-lib': `^${FLOOR['aws-cdk-lib']}`, constructs: `^${FLOOR.constructs}` });
+    const floorApp = path.join(work, 'floor-app');
+    fs.mkdirSync(floorApp, { recursive: true });
+    fs.writeFileSync(
+      path.join(floorApp, 'package.json'),
+      JSON.stringify({ name: 'floor-app', version: '1.0.0', private: true, dependencies: { ...FLOOR, [PKG.name]: `file:${tarball}` } }, null, 2),
+    );
+    const env = consumerEnv();
+    // From the registry (or npm's cache), without --legacy-peer-deps: an ERESOLVE on the peers fails the install.
+    run(NPM_CLI, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], {
+      cwd: floorApp,
+      env: { ...env, PATH: process.env.PATH },
+    });
+    for (const [name, version] of Object.entries(FLOOR)) {
+      const installed = JSON.parse(fs.readFileSync(path.join(floorApp, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      expect(`${name}@${installed.version}`).toBe(`${name}@${version}`);
+    }
+
+    const template = synthConsumer(floorApp, env);
+    const resources = Object.values(template.Resources);
+    const gates = resources.filter((r) => r.Type === 'Custom::ProtonServiceInstanceSync');
+    expect(gates).toHaveLength(1);
+    expect(gates[0].Properties).toMatchObject({ ServiceName: 'api', ServiceInstanceName: 'prod', PollIntervalSeconds: '30' });
+    const handlers = resources.filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && /^index\.(onEvent|isComplete)$/.test(String(r.Properties?.Handler)),
+    );
+    expect(handlers.map((r) => r.Properties?.Runtime)).toEqual(['nodejs24.x', 'nodejs24.x']);
+    // The same provider as on the newest aws-cdk-lib: two log groups (the waiter does not log), five roles.
+    expect(resources.filter((r) => r.Type === 'AWS::Logs::LogGroup')).toHaveLength(2);
+    expect(resources.filter((r) => r.Type === 'AWS::IAM::Role')).toHaveLength(5);
+    // Before Validations.acknowledge, the acknowledgements are cdk-nag v2 suppressions: the granular finding in applies_to.
+    const suppressions = resources.flatMap(
+      (r) => ((r.Metadata?.cdk_nag as { rules_to_suppress?: { id: string; applies_to?: string[] }[] } | undefined)?.rules_to_suppress ?? []),
+    );
+    expect(suppressions).toContainEqual(expect.objectContaining({ id: 'AwsSolutions-IAM5', applies_to: ['Resource::*'] }));
+    expect(suppressions).toContainEqual(expect.objectContaining({ id: 'AwsSolutions-SF1' }));
+    expect(suppressions.filter((x) => x.id.includes('['))).toEqual([]);
+  }, 180_000);
 });

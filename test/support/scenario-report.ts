@@ -1,8 +1,16 @@
 /**
- * Collects one row per lifecycle scenario and prints them as a table: the CloudFormation outcome, the number of
+ * Collects one row per lifecycle scenario and reports them as a table: the CloudFormation outcome, the number of
  * Proton calls, the response size and the (virtual) time each took, with the start of the reason.
+ *
+ * The table is written to `.tmp/scenario-reports/` on every run and printed only when asked
+ * (`SCENARIO_REPORT=1 npm test`), so a passing `npm test` prints nothing but jest's summary.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { LifecycleOutcome } from '../../offline/offline-world';
+
+/** Where every run leaves its tables, one file per title. */
+export const SCENARIO_REPORT_DIR = path.join(__dirname, '..', '..', '.tmp', 'scenario-reports');
 
 export interface ScenarioRow {
   readonly scenario: string;
@@ -37,9 +45,18 @@ export class ScenarioReport {
     return [`${title}`, row(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(row)].join('\n');
   }
 
-  /** Prints the table (jest shows it with the test file's output). */
-  public print(title: string): void {
-    if (this.rows.length > 0) console.log(this.format(title));
+  /**
+   * Writes the table to `.tmp/scenario-reports/<title>.txt`, and prints it too when SCENARIO_REPORT=1 (jest shows
+   * it with the test file's output). Returns the file written, if any.
+   */
+  public print(title: string): string | undefined {
+    if (this.rows.length === 0) return undefined;
+    const table = this.format(title);
+    const file = path.join(SCENARIO_REPORT_DIR, `${title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase()}.txt`);
+    fs.mkdirSync(SCENARIO_REPORT_DIR, { recursive: true });
+    fs.writeFileSync(file, `${table}\n`);
+    if (process.env.SCENARIO_REPORT === '1') console.log(table);
+    return file;
   }
 }
 
