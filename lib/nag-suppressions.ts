@@ -17,7 +17,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 const WAITER_INVOKES = ['framework-isComplete', 'framework-onTimeout'];
 
 export interface ProviderNagProps {
-  /** The role of the handler that calls Proton. */
+  /** The role of the handler that reads the sources (its source grants are acknowledged by acknowledgeSourceReads). */
   readonly isCompleteRole: iam.Role;
   /** The user handlers (onEvent, isComplete) that the framework functions invoke. */
   readonly userFunctions: lambda.Function[];
@@ -27,15 +27,7 @@ export interface ProviderNagProps {
 
 /** Acknowledges the AwsSolutions findings of one provider that are by design; see each reason. */
 export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
-  const { isCompleteRole, userFunctions, provider } = props;
-
-  const protonPolicy = defaultPolicyOf(isCompleteRole);
-  if (protonPolicy) {
-    acknowledge(protonPolicy, 'AwsSolutions-IAM5[Resource::*]',
-      'proton:GetServiceInstanceSyncStatus supports no resource-level permissions and no condition keys (AWS ' +
-        "Service Authorization Reference, AWS Proton), so IAM accepts only Resource '*' for it. The statement " +
-        'allows only that one read-only action, on the role of the isComplete handler alone.');
-  }
+  const { userFunctions, provider } = props;
 
   // Framework functions may share a role (the gate gives isComplete and onTimeout one): acknowledge each once.
   const seen = new Set<iam.Role>();
@@ -66,6 +58,33 @@ export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
       if (policy) acknowledgeInvoke(policy, invoked, 'waiter state machine');
     }
   }
+}
+
+const SOURCE_READS_FINDING = 'AwsSolutions-IAM5[Resource::*]';
+
+/**
+ * Acknowledges Resource '*' on the isComplete role's policy, naming exactly the source actions granted so far.
+ * The provider calls it on every new source grant: the first call acknowledges, later ones reword that same
+ * acknowledgement (one finding, one acknowledgement, whose reason lists every action it covers).
+ */
+export function acknowledgeSourceReads(isCompleteRole: iam.Role, actions: readonly string[]): void {
+  const policy = defaultPolicyOf(isCompleteRole);
+  if (!policy) return;
+  const reason =
+    `${actions.join(', ')} support no resource-level permissions and no condition keys (AWS Service Authorization ` +
+    "Reference), so IAM accepts only Resource '*' for them. These read-only actions (sync status and sync blockers " +
+    'of the sources this stack has gates for) are allowed on the role of the isComplete handler alone.';
+  // Validations keeps each acknowledgement as a metadata entry { [qualified id]: reason }: reword it in place.
+  for (const entry of policy.node.metadata) {
+    if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+    const data = entry.data as Record<string, string>;
+    const key = Object.keys(data).find((k) => k.replace(/^annotation::/i, '') === SOURCE_READS_FINDING);
+    if (key !== undefined) {
+      data[key] = reason;
+      return;
+    }
+  }
+  acknowledge(policy, SOURCE_READS_FINDING, reason);
 }
 
 /**
