@@ -29,6 +29,11 @@ export interface ReasonSubject {
   readonly blockersCommand?: string;
 }
 
+/** "Proton sync", "Git sync": the source's sync, without saying "sync" twice. */
+function syncName(subject: ReasonSubject): string {
+  return /\bsync$/i.test(subject.source) ? subject.source : `${subject.source} sync`;
+}
+
 function lastSeen(status: SyncStatus | undefined): string {
   if (!status) return 'No poll could read the sync status.';
   const a = toAttributes(status);
@@ -52,16 +57,16 @@ export function failureReason(
   const latest = status?.latestAttempt;
   const head =
     (decision.situation === 'SYNC_FAILED'
-      ? `${subject.source} sync FAILED for ${subject.description} at desired sha ${status?.desiredRevision?.sha}` +
+      ? `${syncName(subject)} FAILED for ${subject.description} at desired sha ${status?.desiredRevision?.sha}` +
         (latest ? ` (sync started ${iso(latest.startedAt)}, target "${latest.target}").` : '.')
-      : `Gave up waiting for the ${subject.source} sync of ${subject.description}: ${decision.why} ${lastSeen(status)}`) +
+      : `Gave up waiting for the ${syncName(subject)} of ${subject.description}: ${decision.why} ${lastSeen(status)}`) +
     notes.map((n) => `\n${n}`).join('');
   const next =
     decision.situation === 'SYNC_FAILED'
       ? `Next: read the sync's events with \`${subject.statusCommand}\`, fix the cause in the repository, push, and deploy again.`
       : `Next: check the sync with \`${subject.statusCommand}\`; if it is healthy but slow, raise the gate's waitTimeout.`;
   const logs = logGroupName ? ` Poll log: ${logGroupName}.` : '';
-  const tail = `${blockerErrorNote(blockerErrors)}\n${next}${logs}`;
+  const tail = `\n${next}${logs}`;
 
   const events = newestFirst(latest?.events ?? []).slice(0, MAX_REASON_EVENTS);
   let body = head;
@@ -106,7 +111,7 @@ function blockerLine(b: SyncBlocker): string {
  */
 export function blockedReason(subject: ReasonSubject, decision: Decision, logGroupName?: string): string {
   const blockers = [...(decision.blockers ?? [])].sort((a, b) => (b.createdAt.getTime() || 0) - (a.createdAt.getTime() || 0));
-  const head = `${subject.source} sync of ${subject.description} is blocked: ${decision.why}`;
+  const head = `${syncName(subject)} of ${subject.description} is blocked: ${decision.why}`;
   const logs = logGroupName ? ` Poll log: ${logGroupName}.` : '';
   const tail =
     '\nNext: find out why each blocker was created (usually a change made outside Git, or syncs that kept failing), ' +

@@ -155,6 +155,7 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     expectedSha: settings.expectedSha,
     verdict: decision.verdict,
     situation: decision.situation,
+    ...(decision.blockedFrom && { blockedFrom: decision.blockedFrom }),
     why: decision.why,
     poll: record.polls,
     failedPolls: record.failedPolls,
