@@ -5,6 +5,7 @@
  *
  *   npx cdk synth                                   # defaults from cdk.json
  *   npx cdk synth -c serviceName=api -c serviceInstanceName=prod -c expectedSha=<sha> -c region=eu-west-1
+ *   npx cdk synth -c gitSyncStackName=network          # also a GitSyncGate for a stack synced by CloudFormation Git sync
  */
 import { App } from 'aws-cdk-lib';
 import { ExampleStack } from './example-stack';
@@ -26,4 +27,5 @@ new ExampleStack(app, 'ProtonSyncGateExample', {
   serviceInstanceName,
   expectedSha: context('expectedSha'),
   region: context('region'),
+  gitSyncStackName: context('gitSyncStackName'),
 });

@@ -28,6 +28,7 @@ let cloudFormation: CloudFormationClient | undefined;
 const deps: gate.GateDeps = {
   sources: SOURCES,
   readStatus: (source, subject) => readerFor(source, subject.region).readStatus(subject),
+  readBlockers: (source, subject) => readerFor(source, subject.region).readBlockers(subject),
   isRollingBack: (stackId) => {
     cloudFormation ??= createCloudFormationClient(stackRegion(stackId) ?? deps.defaultRegion);
     return isUpdateRollingBack(cloudFormation, stackId);

@@ -6,13 +6,30 @@
  * that reads it. It has no imports, so the handler bundle stays small.
  */
 
-/** The CloudFormation resource type of every gate. */
+/** The CloudFormation resource type of a ServiceInstanceSyncGate (AWS Proton). */
 export const RESOURCE_TYPE = 'Custom::ProtonServiceInstanceSync';
+
+/** The CloudFormation resource type of a GitSyncGate (CloudFormation Git sync). */
+export const GIT_SYNC_RESOURCE_TYPE = 'Custom::CloudFormationGitSync';
+
+/** The SyncType of CloudFormation Git sync in the CodeStar Connections API. */
+export const GIT_SYNC_TYPE = 'CFN_STACK_SYNC';
+
+/**
+ * The read-only actions each source's handler needs, all on Resource '*' (none supports resource-level
+ * permissions or condition keys). The construct grants them; the handler names them when access is denied.
+ */
+export const SourceActions = {
+  proton: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
+  gitSync: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
+} as const;
 
 /** Resource properties the construct writes and the handler reads (PascalCase, as CloudFormation's own). */
 export const Prop = {
   ServiceName: 'ServiceName',
   ServiceInstanceName: 'ServiceInstanceName',
+  /** The stack that CloudFormation Git sync keeps in sync (the API's ResourceName); says the gate is a GitSyncGate. */
+  StackName: 'StackName',
   Region: 'Region',
   ExpectedSha: 'ExpectedSha',
   RequireSuccess: 'RequireSuccess',
@@ -48,10 +65,10 @@ export const STATUS_NONE = 'NONE';
 
 /** Limits shared by the construct's synth-time validation and the handler's runtime validation. */
 export const Limits = {
-  /** Proton ResourceName: length 1-100. */
+  /** ResourceName of Proton and of CodeStar Connections (Git sync: the stack name): length 1-100. */
   nameMinLength: 1,
   nameMaxLength: 100,
-  /** Proton ResourceName pattern. */
+  /** ResourceName pattern, the same in both APIs. */
   namePattern: '^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$',
   /** An AWS region name such as us-east-1 or us-gov-west-1. */
   regionPattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
@@ -96,6 +113,14 @@ export function isProtonName(value: string): boolean {
 /** Whether `value` is an acceptable expected sha: 1-255 characters (the APIs' SHA), no surrounding spaces. */
 export function isShaValue(value: unknown): value is string {
   return typeof value === 'string' && value.length >= 1 && value.length <= Limits.shaMaxLength && value.trim() === value;
+}
+
+/**
+ * Whether `value` is a valid ResourceName of CloudFormation Git sync (a synced stack's name). The CodeStar
+ * Connections API models it with the same length and pattern as Proton's names.
+ */
+export function isGitSyncResourceName(value: string): boolean {
+  return isProtonName(value);
 }
 
 /** Whether `value` looks like an AWS region name. */

@@ -1,1 +1,3 @@
+export * from './sync-gate-base';
 export * from './service-instance-sync-gate';
+export * from './git-sync-gate';

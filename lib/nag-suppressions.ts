@@ -21,7 +21,7 @@ const WAITER_INVOKES = ['framework-isComplete', 'framework-onTimeout'];
 const NAG_V2_METADATA = 'cdk_nag';
 
 export interface ProviderNagProps {
-  /** The role of the handler that calls Proton. */
+  /** The role of the handler that reads the sources (its source grants are acknowledged by acknowledgeSourceReads). */
   readonly isCompleteRole: iam.Role;
   /** The user handlers (onEvent, isComplete) that the framework functions invoke. */
   readonly userFunctions: lambda.Function[];
@@ -31,15 +31,7 @@ export interface ProviderNagProps {
 
 /** Acknowledges the AwsSolutions findings of one provider that are by design; see each reason. */
 export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
-  const { isCompleteRole, userFunctions, provider } = props;
-
-  const protonPolicy = defaultPolicyOf(isCompleteRole);
-  if (protonPolicy) {
-    acknowledge(protonPolicy, 'AwsSolutions-IAM5[Resource::*]',
-      'proton:GetServiceInstanceSyncStatus supports no resource-level permissions and no condition keys (AWS ' +
-        "Service Authorization Reference, AWS Proton), so IAM accepts only Resource '*' for it. The statement " +
-        'allows only that one read-only action, on the role of the isComplete handler alone.');
-  }
+  const { userFunctions, provider } = props;
 
   // Framework functions may share a role (the gate gives isComplete and onTimeout one): acknowledge each once.
   const seen = new Set<iam.Role>();
@@ -70,6 +62,52 @@ export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
       if (policy) acknowledgeInvoke(policy, invoked, 'waiter state machine');
     }
   }
+}
+
+const SOURCE_READS_FINDING = 'AwsSolutions-IAM5[Resource::*]';
+
+/**
+ * Acknowledges Resource '*' on the isComplete role's policy, naming exactly the source actions granted so far.
+ * The provider calls it on every new source grant: the first call acknowledges, later ones reword that same
+ * acknowledgement (one finding, one acknowledgement, whose reason lists every action it covers).
+ */
+export function acknowledgeSourceReads(isCompleteRole: iam.Role, actions: readonly string[]): void {
+  const policy = defaultPolicyOf(isCompleteRole);
+  if (!policy) return;
+  const reason =
+    `${actions.join(', ')} support no resource-level permissions and no condition keys (AWS Service Authorization ` +
+    "Reference), so IAM accepts only Resource '*' for them. These read-only actions (sync status and sync blockers " +
+    'of the sources this stack has gates for) are allowed on the role of the isComplete handler alone.';
+  if (!rewordAcknowledgement(policy, SOURCE_READS_FINDING, reason)) acknowledge(policy, SOURCE_READS_FINDING, reason);
+}
+
+/**
+ * Rewords an acknowledgement already on `resource`, wherever acknowledge() wrote it: Validations keeps it as a
+ * metadata entry { [qualified id]: reason }, cdk-nag v2 metadata as a rule with `applies_to`. False when there is
+ * none yet.
+ */
+function rewordAcknowledgement(resource: CfnResource, id: string, reason: string): boolean {
+  const hasValidations = (Validations as typeof Validations | undefined) !== undefined;
+  const [, rule, finding] = /^([^[]+)(?:\[(.+)\])?$/.exec(id) ?? [id, id];
+  for (const entry of resource.node.metadata) {
+    if (hasValidations && entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+      const data = entry.data as Record<string, string>;
+      const key = Object.keys(data).find((k) => k.replace(/^annotation::/i, '') === id);
+      if (key !== undefined) {
+        data[key] = reason;
+        return true;
+      }
+    }
+    if (entry.type === NAG_V2_METADATA) {
+      const rules = (entry.data as { rules_to_suppress?: { id: string; reason: string; applies_to?: string[] }[] }).rules_to_suppress ?? [];
+      const match = rules.find((r) => r.id === rule && (finding === undefined || r.applies_to?.includes(finding)));
+      if (match) {
+        match.reason = reason;
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 /**

@@ -6,8 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CallBudget, Limits } from './contract';
-import { acknowledgeProviderNagFindings } from './nag-suppressions';
+import { CallBudget, Limits, SourceActions } from './contract';
+import { acknowledgeProviderNagFindings, acknowledgeSourceReads } from './nag-suppressions';
 
 /** Where the prebuilt handler bundle lives, relative to this file (lib/*.ts and lib/*.js alike). */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
@@ -28,35 +28,73 @@ export function providerTotalTimeout(pollIntervalSeconds: number): Duration {
   return Duration.seconds(Math.ceil(Limits.maxWaitTimeoutSeconds / pollIntervalSeconds) * pollIntervalSeconds);
 }
 
+/** Marks providers across copies of the library (Symbol.for is shared by every module in the process). */
+const PROVIDER_BRAND = Symbol.for('cdk-proton-sync-gate.SyncGateProvider');
+
+/** Sources whose read actions a provider can grant, with the statement id that keeps each one apart. */
+const SOURCE_GRANTS: Record<string, { readonly sid: string; readonly actions: readonly string[] }> = {
+  proton: { sid: 'ReadProtonSyncStatusAndBlockers', actions: SourceActions.proton },
+  'git-sync': { sid: 'ReadGitSyncStatusAndBlockers', actions: SourceActions.gitSync },
+};
+
 /**
  * The custom-resource provider that all gates of a stack with the same poll interval share: two handler
  * functions, their log group and roles, and aws-cdk-lib's Provider framework (whose Step Functions waiter
  * calls isComplete every poll interval). Found by a well-known id, so each extra gate adds one resource.
  */
 export class SyncGateProvider extends Construct {
-  /** Returns the stack's provider for this poll interval, creating it on first use. */
+  /**
+   * Returns the stack's provider for this poll interval, creating it on first use. Gates of every source share
+   * it. The lookup checks a brand rather than `instanceof`, so that a provider made by another copy of this
+   * library in the same app (two versions in node_modules) is still found instead of clashing on the id.
+   */
   public static getOrCreate(scope: Construct, pollInterval: Duration): SyncGateProvider {
     const stack = Stack.of(scope);
     const seconds = pollInterval.toSeconds();
+    // The ids predate Git sync and stay as they are: renaming them would replace every deployed provider.
     const id =
       seconds === Limits.defaultPollIntervalSeconds
         ? 'ProtonSyncGateProvider'
         : `ProtonSyncGateProviderPoll${seconds}s`;
     const existing = stack.node.tryFindChild(id);
-    return existing instanceof SyncGateProvider ? existing : new SyncGateProvider(stack, id, pollInterval);
+    if (existing === undefined) return new SyncGateProvider(stack, id, pollInterval);
+    if (!SyncGateProvider.isSyncGateProvider(existing)) {
+      throw new Error(
+        `Cannot add a sync gate to stack ${stack.node.path}: the construct id "${id}" at the stack's root is taken by ` +
+          `${existing.constructor?.name ?? 'another construct'}, and sync gates keep their shared provider there. ` +
+          'Give that construct another id.',
+      );
+    }
+    if (typeof (existing as Partial<SyncGateProvider>).grantSource !== 'function') {
+      throw new Error(
+        `Cannot add a sync gate to stack ${stack.node.path}: its provider "${id}" was made by an older copy of ` +
+          'cdk-proton-sync-gate loaded in the same app, which cannot serve every source. Install one version ' +
+          '(check `npm ls cdk-proton-sync-gate`).',
+      );
+    }
+    return existing;
+  }
+
+  /** Whether `x` is a sync-gate provider, made by this copy of the library or another one. */
+  public static isSyncGateProvider(x: unknown): x is SyncGateProvider {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[PROVIDER_BRAND] === true;
   }
 
   /** The ServiceToken that gates point at. */
   public readonly serviceToken: string;
   /** Where the handlers write one line per poll (instance, status, shas, elapsed and remaining time). */
   public readonly logGroup: logs.LogGroup;
-  /** The handler that reads Proton; its role is the only one allowed proton:GetServiceInstanceSyncStatus. */
+  /** The handler that reads the sources; its role is the only one allowed their read actions. */
   public readonly isCompleteFunction: lambda.Function;
-  /** The handler that validates properties and names the resource; it never calls Proton. */
+  /** The handler that validates properties and names the resource; it never calls a source. */
   public readonly onEventFunction: lambda.Function;
+  private readonly isCompleteRole: iam.Role;
+  /** Sources granted so far, in the order of their first gate. */
+  private readonly granted: string[] = [];
 
   private constructor(scope: Construct, id: string, pollInterval: Duration) {
     super(scope, id);
+    Object.defineProperty(this, PROVIDER_BRAND, { value: true });
 
     if (!fs.existsSync(path.join(HANDLER_ASSET_DIR, 'index.js'))) {
       throw new Error(
@@ -73,19 +111,14 @@ export class SyncGateProvider extends Construct {
 
     const onEventRole = new iam.Role(this, 'OnEventRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Proton sync gate onEvent handler: writes its logs, calls nothing',
+      description: 'Sync gate onEvent handler: writes its logs, calls nothing',
     });
     const isCompleteRole = new iam.Role(this, 'IsCompleteRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Proton sync gate isComplete handler: reads one Proton sync status and its own stack status, writes its logs',
+      description: 'Sync gate isComplete handler: reads sync statuses and blockers, its own stack status, writes its logs',
     });
-    isCompleteRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['proton:GetServiceInstanceSyncStatus'],
-        // The action supports no resource-level permissions and no condition keys.
-        resources: ['*'],
-      }),
-    );
+    this.isCompleteRole = isCompleteRole;
+    // The sources' read actions are added by grantSource, for the sources the stack's gates use.
     isCompleteRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         // Only to tell an update rollback from an update (a rollback is never judged, so it cannot get stuck).
@@ -115,14 +148,14 @@ export class SyncGateProvider extends Construct {
       handler: 'index.onEvent',
       role: onEventRole,
       timeout: Duration.seconds(30),
-      description: 'Proton sync gate: validates the gate and names the resource',
+      description: 'Sync gate: validates the gate and names the resource',
     });
     this.isCompleteFunction = new lambda.Function(this, 'IsComplete', {
       ...common,
       handler: 'index.isComplete',
       role: isCompleteRole,
       timeout: Duration.seconds(CallBudget.handlerTimeoutSeconds),
-      description: 'Proton sync gate: reads GetServiceInstanceSyncStatus and decides',
+      description: 'Sync gate: reads the sync status (and blockers) and decides',
     });
 
     // The framework's own functions get roles of ours: without them, aws-cdk-lib gives each of its three
@@ -149,19 +182,35 @@ export class SyncGateProvider extends Construct {
       // aws-cdk-lib's default before 2.206.0 was false (a third log group and log-delivery rights on '*');
       // stated here so that every aws-cdk-lib in the peer range builds the same waiter. See AwsSolutions-SF1.
       disableWaiterStateMachineLogging: true,
-      frameworkOnEventRole: frameworkRole('FrameworkOnEventRole', 'Proton sync gate: Provider framework onEvent (invokes onEvent, starts the waiter)'),
+      frameworkOnEventRole: frameworkRole('FrameworkOnEventRole', 'Sync gate: Provider framework onEvent (invokes onEvent, starts the waiter)'),
       frameworkCompleteAndTimeoutRole: frameworkRole(
         'FrameworkWaiterRole',
-        'Proton sync gate: Provider framework isComplete and onTimeout (invoke isComplete, answer CloudFormation)',
+        'Sync gate: Provider framework isComplete and onTimeout (invoke isComplete, answer CloudFormation)',
       ),
     });
     this.serviceToken = provider.serviceToken;
 
-    // Findings that are by design (Proton's Resource '*', aws-cdk-lib's framework resources), each with its reason.
+    // Findings that are by design (the sources' Resource '*', granted in grantSource; aws-cdk-lib's framework resources), each with its reason.
     acknowledgeProviderNagFindings({
       isCompleteRole,
       userFunctions: [this.onEventFunction, this.isCompleteFunction],
       provider,
     });
+  }
+
+  /**
+   * Lets the isComplete handler read `source` (its sync status and sync blockers): one statement per source, on
+   * Resource '*' (none of these actions supports resource-level permissions), added on the first gate of that
+   * source. Idempotent.
+   */
+  public grantSource(source: string): void {
+    const grant = SOURCE_GRANTS[source];
+    if (!grant) throw new Error(`Unknown sync source ${JSON.stringify(source)}: expected one of ${Object.keys(SOURCE_GRANTS).join(', ')}.`);
+    if (this.granted.includes(source)) return;
+    this.granted.push(source);
+    this.isCompleteRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: grant.sid, actions: [...grant.actions], resources: ['*'] }),
+    );
+    acknowledgeSourceReads(this.isCompleteRole, this.granted.flatMap((s) => SOURCE_GRANTS[s].actions));
   }
 }

@@ -2,9 +2,10 @@
  * Builders for the test inputs: normalised sync statuses, Proton API outputs and CloudFormation events.
  * Every builder returns a valid value by default; tests override only what they are about.
  */
-import type { GetServiceInstanceSyncStatusOutput } from '@aws-sdk/client-proton';
+import type { GetResourceSyncStatusOutput, SyncBlocker as GitSyncBlocker } from '@aws-sdk/client-codestar-connections';
+import type { GetServiceInstanceSyncStatusOutput, SyncBlocker as ProtonSyncBlocker } from '@aws-sdk/client-proton';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Revision, SyncAttempt, SyncEvent, SyncStatus } from '../lambda/core/sync-status';
+import { Revision, SyncAttempt, SyncBlocker, SyncEvent, SyncStatus } from '../lambda/core/sync-status';
 import { Prop, RESOURCE_TYPE } from '../lib/contract';
 
 export const DESIRED = 'a'.repeat(40);
@@ -76,6 +77,82 @@ export function protonOutput(
     latestSuccessfulSync: sync('SUCCEEDED', OLDER),
   };
 }
+
+/** A Git sync API output (GetResourceSyncStatus, as the SDK returns it) for the given latest status and shas. */
+export function gitSyncOutput(latestStatus: string, latestSha = DESIRED, desiredSha: string | null = DESIRED): GetResourceSyncStatusOutput {
+  const rev = (sha: string) => ({
+    Sha: sha,
+    Branch: 'main',
+    Directory: 'stacks/network',
+    OwnerId: 'acme',
+    RepositoryName: 'platform',
+    ProviderType: 'GitHub' as const,
+  });
+  const sync = (status: string, sha: string) => ({
+    Status: status as 'SUCCEEDED',
+    StartedAt: new Date('2026-11-26T10:00:00Z'),
+    Target: 'network',
+    InitialRevision: rev(OLDER),
+    TargetRevision: rev(sha),
+    Events: [
+      { Type: 'STARTED', Time: new Date('2026-11-26T10:00:00Z'), Event: 'Sync started' },
+      { Type: status, Time: new Date('2026-11-26T10:03:00Z'), Event: `Sync ${status.toLowerCase()}`, ExternalId: 'ext-1' },
+    ],
+  });
+  return {
+    DesiredState: desiredSha === null ? undefined : rev(desiredSha),
+    LatestSync: sync(latestStatus, latestSha),
+    LatestSuccessfulSync: sync('SUCCEEDED', OLDER),
+  };
+}
+
+/** A Proton sync blocker as the SDK returns it. */
+export function protonBlocker(id: string, status = 'ACTIVE', overrides: Partial<ProtonSyncBlocker> = {}): ProtonSyncBlocker {
+  return {
+    id,
+    type: 'AUTOMATED',
+    status: status as 'ACTIVE',
+    createdReason: 'Service instance was modified outside of the sync',
+    createdAt: new Date('2026-11-26T09:00:00Z'),
+    contexts: [{ key: 'ResourceName', value: 'prod' }],
+    ...overrides,
+  };
+}
+
+/** A Git sync blocker as the SDK returns it. */
+export function gitSyncBlocker(id: string, status = 'ACTIVE', overrides: Partial<GitSyncBlocker> = {}): GitSyncBlocker {
+  return {
+    Id: id,
+    Type: 'AUTOMATED',
+    Status: status as 'ACTIVE',
+    CreatedReason: 'Stack was updated outside of Git sync',
+    CreatedAt: new Date('2026-11-26T09:00:00Z'),
+    Contexts: [{ Key: 'StackName', Value: 'network' }],
+    ...overrides,
+  };
+}
+
+/** A source-independent blocker. */
+export function blocker(id: string, status = 'ACTIVE', overrides: Partial<SyncBlocker> = {}): SyncBlocker {
+  return {
+    id,
+    type: 'AUTOMATED',
+    status,
+    createdReason: 'changed by hand',
+    createdAt: new Date(Date.UTC(2026, 10, 26, 9, 0)),
+    contexts: [],
+    level: 'stack "network"',
+    resolveCommand: `resolve ${id}`,
+    ...overrides,
+  };
+}
+
+export const GIT_SYNC_PROPS = {
+  [Prop.StackName]: 'network',
+  [Prop.RequireSuccess]: 'true',
+  [Prop.WaitTimeoutSeconds]: '600',
+  [Prop.PollIntervalSeconds]: '15',
+};
 
 export const GATE_PROPS = {
   [Prop.ServiceName]: 'api',

@@ -2,7 +2,7 @@
  * The heart of the gate: given a sync status, pass, wait or fail, and why. Pure: no I/O, no clock.
  */
 import { Limits } from '../../lib/contract';
-import { sameSha, SyncStatus } from './sync-status';
+import { activeBlockers, sameSha, SyncBlocker, SyncStatus } from './sync-status';
 
 export type Verdict = 'PASS' | 'WAIT' | 'FAIL';
 
@@ -20,7 +20,7 @@ export type Situation =
   | 'UNKNOWN_STATUS'
   /** No sync has ever run for the instance. */
   | 'NEVER_SYNCED'
-  /** Proton reports no desired state yet. */
+  /** The source reports no desired state yet. */
   | 'NO_DESIRED_STATE'
   /** The latest sync ran for another sha than the desired one: a new sync is due. */
   | 'NEW_SYNC_DUE'
@@ -33,7 +33,9 @@ export type Situation =
   /** The status could not be read this poll, for a reason that may pass (throttling, 5xx, timeouts, resets). */
   | 'SOURCE_UNAVAILABLE'
   /** The status could not be read, for a reason that waiting does not fix (not found, access denied, ...). */
-  | 'SOURCE_ERROR';
+  | 'SOURCE_ERROR'
+  /** An ACTIVE sync blocker stops the sync the gate needs: no waiting will help, so the gate fails at once. */
+  | 'BLOCKED';
 
 export interface GateCriteria {
   /** When false, the gate only reads the status and always passes. */
@@ -52,6 +54,10 @@ export interface Decision {
   readonly why: string;
   /** For TIMED_OUT: the situation the gate was waiting on when time ran out. */
   readonly waitingOn?: Situation;
+  /** For BLOCKED: the situation the sync status gave before the blockers were read. */
+  readonly blockedFrom?: Situation;
+  /** For BLOCKED: the active blockers, as the source reported them. */
+  readonly blockers?: readonly SyncBlocker[];
 }
 
 const RUNNING = new Set(['INITIATED', 'IN_PROGRESS']);
@@ -73,8 +79,8 @@ export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
   }
   if (!desired) {
     return latest
-      ? wait('NO_DESIRED_STATE', `Proton reports no desired state yet (the latest sync, ${latest.status}, was for sha ${latest.targetRevision.sha}).`)
-      : wait('NEVER_SYNCED', 'Proton reports no desired state and no sync has run yet.');
+      ? wait('NO_DESIRED_STATE', `no desired state is reported yet (the latest sync, ${latest.status}, was for sha ${latest.targetRevision.sha}).`)
+      : wait('NEVER_SYNCED', 'no desired state is reported and no sync has run yet.');
   }
   if (criteria.expectedSha !== undefined && !isExpectedSha(desired.sha, criteria.expectedSha)) {
     return wait('EXPECTED_SHA_NOT_DESIRED', `the expected sha ${criteria.expectedSha} is not desired yet (desired sha is ${desired.sha}).`);
@@ -106,6 +112,35 @@ export function decideUnreadable(error: { readonly transient: boolean; readonly 
   return error.transient
     ? wait('SOURCE_UNAVAILABLE', 'the last poll could not read the sync status.')
     : { verdict: 'FAIL', situation: 'SOURCE_ERROR', why: error.message };
+}
+
+/**
+ * Situations in which a sync blocker may be the cause: a sync of the desired sha has not started, none ever
+ * ran, nothing is desired yet, or the sync failed. Only these read the blockers; a gate that passes, or waits
+ * on a running sync, makes no call for them.
+ */
+const BLOCKABLE: ReadonlySet<Situation> = new Set<Situation>(['NEW_SYNC_DUE', 'NEVER_SYNCED', 'NO_DESIRED_STATE', 'SYNC_FAILED']);
+
+/** Whether the gate should read the sync blockers before acting on this decision. */
+export function needsBlockerCheck(decision: Decision): boolean {
+  return BLOCKABLE.has(decision.situation);
+}
+
+/**
+ * Fails the gate at once when an ACTIVE blocker stops the sync it needs; RESOLVED (and unknown) blockers are
+ * ignored, and decisions that do not need a blocker check pass through unchanged.
+ */
+export function applyBlockers(decision: Decision, blockers: readonly SyncBlocker[]): Decision {
+  const active = activeBlockers(blockers);
+  if (!needsBlockerCheck(decision) || active.length === 0) return decision;
+  const count = active.length === 1 ? 'an active sync blocker stops' : `${active.length} active sync blockers stop`;
+  return {
+    verdict: 'FAIL',
+    situation: 'BLOCKED',
+    blockedFrom: decision.situation,
+    blockers: active,
+    why: `${count} new syncs, so waiting cannot help (${decision.why.replace(/\.$/, '')}).`,
+  };
 }
 
 /** Turns a WAIT into a TIMED_OUT failure once the gate's time is up. PASS and FAIL pass through. */

@@ -53,3 +53,37 @@ export function newestFirst(events: readonly SyncEvent[]): SyncEvent[] {
 export function sameSha(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
+
+/**
+ * A sync blocker, as Proton and Git sync both report it: while one is ACTIVE, the source starts no new sync
+ * (Proton creates one when an instance was changed by hand; Git sync when a stack was changed outside Git or a
+ * sync keeps failing). Each source maps its own shape into this one and supplies the command that resolves it.
+ */
+export interface SyncBlocker {
+  readonly id: string;
+  /** As reported (`AUTOMATED`); not narrowed, like statuses. */
+  readonly type: string;
+  /** `ACTIVE` or `RESOLVED` as documented; any other value is kept and never counts as active. */
+  readonly status: string;
+  readonly createdReason: string;
+  readonly createdAt: Date;
+  readonly contexts: readonly { readonly key: string; readonly value: string }[];
+  /** Where the source reported it: `service instance "prod"`, `service "api"`, `stack "network"`. */
+  readonly level: string;
+  /** The CLI command that resolves it (after its cause is fixed). */
+  readonly resolveCommand: string;
+}
+
+/**
+ * What one poll learnt of the blockers: every blocker read, and one line per level that could not be read. A
+ * failed read never changes the verdict the sync status gave; it is logged and, if the gate fails, mentioned.
+ */
+export interface BlockerReading {
+  readonly blockers: readonly SyncBlocker[];
+  readonly errors: readonly string[];
+}
+
+/** The blockers that stop syncs now. */
+export function activeBlockers(blockers: readonly SyncBlocker[]): SyncBlocker[] {
+  return blockers.filter((b) => b.status === 'ACTIVE');
+}

@@ -7,10 +7,10 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Limits } from '../../lib/contract';
 import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
-import { applyDeadline, decide, Decision, decideUnreadable, duringRollback, formatDuration } from '../core/decide';
+import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, duringRollback, formatDuration, needsBlockerCheck } from '../core/decide';
 import { SyncGateError } from '../core/errors';
-import { failureReason } from '../core/reasons';
-import { SyncStatus } from '../core/sync-status';
+import { blockerReadNotes, failureReason } from '../core/reasons';
+import { activeBlockers, BlockerReading, SyncStatus } from '../core/sync-status';
 import { Subject, SyncSource } from '../sources/source';
 import { PollHistory, PollRecord } from './poll-history';
 import { GateSettings, parseSettings } from './properties';
@@ -23,6 +23,11 @@ export interface GateDeps {
   readonly sources: readonly SyncSource[];
   /** Reads the sync status (one API call, retries inside). Throws SyncGateError on failure. */
   readonly readStatus: (source: SyncSource, subject: Subject) => Promise<SyncStatus>;
+  /**
+   * Reads the subject's sync blockers (one call per level the source has). Asked only when the sync status
+   * alone would not pass the gate for a reason a blocker may cause (see needsBlockerCheck); never throws.
+   */
+  readonly readBlockers: (source: SyncSource, subject: Subject) => Promise<BlockerReading>;
   readonly now: () => number;
   /** Writes one structured log line. */
   readonly log: (line: Record<string, unknown>) => void;
@@ -106,10 +111,15 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
 
   let status: SyncStatus | undefined;
   let decision: Decision;
+  let blockerReading: BlockerReading | undefined;
   try {
     status = await deps.readStatus(source, subject);
     record.lastStatus = status;
-    decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
+    const judged = decide(status, settings);
+    // At most one blocker read per poll, and only when a blocker may be why the gate would not pass: an ACTIVE
+    // blocker fails it now instead of at the timeout. A failed read leaves the verdict to the sync status.
+    blockerReading = needsBlockerCheck(judged) ? await readBlockersSafely(source, subject, deps) : undefined;
+    decision = applyDeadline(applyBlockers(judged, blockerReading?.blockers ?? []), elapsedMs, timeoutMs);
   } catch (e) {
     if (!(e instanceof SyncGateError)) throw e;
     if (event.RequestType === 'Update' && (await rollingBack(event, deps))) {
@@ -145,10 +155,16 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     expectedSha: settings.expectedSha,
     verdict: decision.verdict,
     situation: decision.situation,
+    ...(decision.blockedFrom && { blockedFrom: decision.blockedFrom }),
     why: decision.why,
     poll: record.polls,
     failedPolls: record.failedPolls,
     ...(decision.situation === 'SOURCE_UNAVAILABLE' || decision.waitingOn === 'SOURCE_UNAVAILABLE' ? { error: record.lastError } : {}),
+    ...(blockerReading && {
+      activeBlockers: activeBlockers(blockerReading.blockers).length,
+      blockerReadErrors: blockerReading.errors.length,
+      ...(blockerReading.errors.length > 0 && { blockerReadError: blockerReading.errors.join(' ') }),
+    }),
     elapsedSeconds: Math.round(elapsedMs / 1000),
     remainingSeconds: Math.max(0, Math.round((timeoutMs - elapsedMs) / 1000)),
     elapsed: formatDuration(elapsedMs),
@@ -161,7 +177,21 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     case 'WAIT':
       return { IsComplete: false };
     case 'FAIL':
-      throw new SyncGateError(failureReason(source.reasonSubject(subject), decision, status, deps.logGroupName, readFailureNotes(record)));
+      throw new SyncGateError(
+        failureReason(source.reasonSubject(subject), decision, status, deps.logGroupName, [
+          ...readFailureNotes(record),
+          ...blockerReadNotes(blockerReading?.errors),
+        ]),
+      );
+  }
+}
+
+/** Blocker readers report their failures in `errors`; anything thrown anyway is kept the same way. */
+async function readBlockersSafely(source: SyncSource, subject: Subject, deps: GateDeps): Promise<BlockerReading> {
+  try {
+    return await deps.readBlockers(source, subject);
+  } catch (e) {
+    return { blockers: [], errors: [`Reading the sync blockers failed (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}).`] };
   }
 }
 

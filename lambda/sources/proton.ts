@@ -6,16 +6,18 @@
 import {
   GetServiceInstanceSyncStatusCommand,
   GetServiceInstanceSyncStatusOutput,
+  GetServiceSyncBlockerSummaryCommand,
   ProtonClient,
   ResourceSyncAttempt,
   Revision as ProtonRevision,
+  SyncBlocker as ProtonSyncBlocker,
 } from '@aws-sdk/client-proton';
-import { CallBudget, isProtonName, Limits, Prop, PROTON_END_OF_SUPPORT } from '../../lib/contract';
+import { CallBudget, isProtonName, Limits, Prop, PROTON_END_OF_SUPPORT, SourceActions } from '../../lib/contract';
 import { boundedClientConfig, ClientBudget } from '../client-config';
 import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
-import { Revision, SyncAttempt, SyncStatus } from '../core/sync-status';
-import { readSdkFailure } from './sdk-errors';
+import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
+import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
 /** A Proton service instance. */
@@ -116,7 +118,7 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
     case 'AccessDeniedException':
       return new SyncGateError(
         `Access denied reading the sync status of ${who} (AccessDeniedException: ${message}). ` +
-          'The handler role needs proton:GetServiceInstanceSyncStatus on Resource "*" (the action has no resource-level ' +
+          `The handler role needs ${SourceActions.proton[0]} on Resource "*" (the action has no resource-level ` +
           'permissions); check that no SCP or permissions boundary denies it.',
         { cause: error },
       );
@@ -157,6 +159,55 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
   );
 }
 
+export function blockersCommand(s: ProtonSubject): string {
+  return `aws proton get-service-sync-blocker-summary --region ${s.region} --service-name ${s.serviceName} --service-instance-name ${s.serviceInstanceName}`;
+}
+
+/** The command that resolves a Proton sync blocker (UpdateServiceSyncBlocker). */
+export function resolveBlockerCommand(region: string, id: string): string {
+  return `aws proton update-service-sync-blocker --region ${region} --id ${id} --resolved-reason "<what was fixed>"`;
+}
+
+/** Maps one Proton blocker to the source-independent shape. */
+export function fromProtonBlocker(b: ProtonSyncBlocker, level: string, region: string): SyncBlocker {
+  const id = b.id ?? '';
+  return {
+    id,
+    type: b.type ?? '',
+    status: b.status ?? '',
+    createdReason: b.createdReason ?? '',
+    createdAt: b.createdAt ?? new Date(Number.NaN),
+    contexts: (b.contexts ?? []).map((c) => ({ key: c.key ?? '', value: c.value ?? '' })),
+    level,
+    resolveCommand: resolveBlockerCommand(region, id),
+  };
+}
+
+/**
+ * Reads the blockers of the instance and of its service (GetServiceSyncBlockerSummary with and without the
+ * instance name), two calls in parallel; a level that cannot be read is reported in `errors`, never thrown.
+ */
+export async function readProtonBlockers(client: ProtonClient, subject: ProtonSubject): Promise<BlockerReading> {
+  const levels = [
+    { level: `service instance "${subject.serviceInstanceName}"`, input: { serviceName: subject.serviceName, serviceInstanceName: subject.serviceInstanceName } },
+    { level: `service "${subject.serviceName}"`, input: { serviceName: subject.serviceName } },
+  ];
+  const results = await Promise.allSettled(
+    levels.map(({ input }) => client.send(new GetServiceSyncBlockerSummaryCommand(input))),
+  );
+  const blockers: SyncBlocker[] = [];
+  const errors: string[] = [];
+  results.forEach((r, i) => {
+    const { level } = levels[i];
+    if (r.status === 'fulfilled') {
+      for (const b of r.value?.serviceSyncBlockerSummary?.latestBlockers ?? []) blockers.push(fromProtonBlocker(b, level, subject.region));
+    } else {
+      errors.push(describeBlockerReadFailure(r.reason, `Proton's GetServiceSyncBlockerSummary for ${level} in ${subject.region}`, SourceActions.proton[1]));
+    }
+  });
+  return { blockers, errors };
+}
+
 /** AWS Proton, for ServiceInstanceSyncGate. */
 export const protonSource: SyncSource<ProtonSubject> = {
   kind: 'proton',
@@ -168,10 +219,18 @@ export const protonSource: SyncSource<ProtonSubject> = {
     region,
   }),
   physicalResourceId: (s) => `proton:${s.region}:${s.serviceName}/${s.serviceInstanceName}`,
-  reasonSubject: (s): ReasonSubject => ({ source: 'Proton', description: describeSubject(s), statusCommand: statusCommand(s) }),
+  reasonSubject: (s): ReasonSubject => ({
+    source: 'Proton',
+    description: describeSubject(s),
+    statusCommand: statusCommand(s),
+    blockersCommand: blockersCommand(s),
+  }),
   logFields: (s) => ({ service: s.serviceName, instance: s.serviceInstanceName, region: s.region }),
   connect: (region) => {
     const client = createProtonClient(region);
-    return { readStatus: (subject) => readProtonSyncStatus(client, subject) };
+    return {
+      readStatus: (subject) => readProtonSyncStatus(client, subject),
+      readBlockers: (subject) => readProtonBlockers(client, subject),
+    };
   },
 };

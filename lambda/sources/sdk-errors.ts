@@ -69,3 +69,17 @@ export function readSdkFailure(error: unknown): SdkFailure {
       /Throttl|TooManyRequests/.test(name) || httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500) || (unreachable && brokenConnection),
   };
 }
+
+/**
+ * One line for a sync-blocker read that failed: which call, what came back, and for access denied the action
+ * to allow. It goes to the poll log and, if the gate then fails, into the reason; it never fails the gate.
+ */
+export function describeBlockerReadFailure(error: unknown, call: string, action: string): string {
+  const { name, message, httpStatus, afterAttempts } = readSdkFailure(error);
+  const status = httpStatus ? `HTTP ${httpStatus} ` : '';
+  const hint =
+    name === 'AccessDeniedException' || httpStatus === 403
+      ? ` Allow ${action} on Resource "*" to the handler role.`
+      : '';
+  return `${call} failed${afterAttempts} (${status}${name}: ${message}).${hint}`;
+}

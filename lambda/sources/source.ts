@@ -4,7 +4,7 @@
  * see an SDK type; adding a source adds a module and one line in ./index.ts.
  */
 import { ReasonSubject } from '../core/reasons';
-import { SyncStatus } from '../core/sync-status';
+import { BlockerReading, SyncStatus } from '../core/sync-status';
 
 /** What one gate watches, as its resource properties name it. Each source extends it with its own names. */
 export interface Subject {
@@ -21,6 +21,11 @@ export type ResourceProperties = Readonly<Record<string, unknown>> | undefined;
 export interface SourceReader<S extends Subject = Subject> {
   /** One API call (retries inside); throws SyncGateError that says what happened and what to do next. */
   readStatus(subject: S): Promise<SyncStatus>;
+  /**
+   * Reads the subject's sync blockers: one call per level the source has (Proton: the instance and its service;
+   * Git sync: the stack), retries inside. Never throws: a level that cannot be read adds a line to `errors`.
+   */
+  readBlockers(subject: S): Promise<BlockerReading>;
 }
 
 export interface SyncSource<S extends Subject = Subject> {

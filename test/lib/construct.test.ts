@@ -1,9 +1,10 @@
 import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
 import { ExampleStack } from '../../bin/example-stack';
-import { ServiceInstanceSyncGate, ServiceInstanceSyncGateProps } from '../../lib';
-import { ATTRIBUTE_NAMES, RESOURCE_TYPE } from '../../lib/contract';
+import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateBase } from '../../lib';
+import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
 
 const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
 
@@ -11,6 +12,15 @@ function stackWith(...gates: Partial<ServiceInstanceSyncGateProps>[]): Stack {
   const stack = new Stack(new App(), 'Test');
   gates.forEach((props, i) => new ServiceInstanceSyncGate(stack, `Gate${i}`, { ...NAMES, ...props }));
   return stack;
+}
+
+/** Every statement of any policy in the template that allows a proton: or codestar-connections: action. */
+function sourceStatements(template: Template): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+    (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).filter((st) =>
+      [st.Action].flat().some((a) => /^(proton|codestar-connections):/.test(a)),
+    ),
+  );
 }
 
 function resourceCount(stack: Stack): number {
@@ -91,21 +101,22 @@ describe('ServiceInstanceSyncGate', () => {
 });
 
 describe('the shared provider', () => {
-  it('lets only the isComplete role call Proton, on Resource * (the action has no resource-level permissions), and read only its own stack', () => {
+  it('lets only the isComplete role read Proton, on Resource * (the actions have no resource-level permissions), and read only its own stack', () => {
     const template = Template.fromStack(stackWith({}));
-    const policies = template.findResources('AWS::IAM::Policy');
-    const protonStatements = Object.values(policies).flatMap((p) =>
-      (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).filter((s) =>
-        [s.Action].flat().some((a) => a.startsWith('proton:')),
-      ),
-    );
-    expect(protonStatements).toEqual([{ Action: 'proton:GetServiceInstanceSyncStatus', Effect: 'Allow', Resource: '*' }]);
+    expect(sourceStatements(template)).toEqual([
+      {
+        Sid: 'ReadProtonSyncStatusAndBlockers',
+        Action: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
+        Effect: 'Allow',
+        Resource: '*',
+      },
+    ]);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          { Action: 'proton:GetServiceInstanceSyncStatus', Effect: 'Allow', Resource: '*' },
           { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
           Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+          Match.objectLike({ Sid: 'ReadProtonSyncStatusAndBlockers' }),
         ],
       },
       Roles: [{ Ref: Match.stringLikeRegexp('IsCompleteRole') }],
@@ -223,5 +234,181 @@ describe('the example app', () => {
     });
     template.hasOutput('Sha', { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } });
     template.hasOutput('Status', { Value: { 'Fn::GetAtt': [gateId, 'Status'] } });
+  });
+});
+
+const PROTON_STATEMENT = {
+  Sid: 'ReadProtonSyncStatusAndBlockers',
+  Action: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
+  Effect: 'Allow',
+  Resource: '*',
+};
+const GIT_SYNC_STATEMENT = {
+  Sid: 'ReadGitSyncStatusAndBlockers',
+  Action: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
+  Effect: 'Allow',
+  Resource: '*',
+};
+
+/** A stack with `proton` ServiceInstanceSyncGates and `gitSync` GitSyncGates, the given props on each. */
+function mixedStack(proton: Partial<ServiceInstanceSyncGateProps>[], gitSync: Partial<GitSyncGateProps>[]): Stack {
+  const stack = new Stack(new App(), 'Mixed');
+  proton.forEach((props, i) => new ServiceInstanceSyncGate(stack, `Proton${i}`, { ...NAMES, ...props }));
+  gitSync.forEach((props, i) => new GitSyncGate(stack, `GitSync${i}`, { stackName: 'network', ...props }));
+  return stack;
+}
+
+describe('GitSyncGate', () => {
+  it('writes a Custom::CloudFormationGitSync resource with the stack name and the same defaults', () => {
+    Template.fromStack(mixedStack([], [{}])).hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, {
+      ServiceToken: Match.anyValue(),
+      StackName: 'network',
+      ServiceName: Match.absent(),
+      ServiceInstanceName: Match.absent(),
+      RequireSuccess: 'true',
+      WaitTimeoutSeconds: '600',
+      PollIntervalSeconds: '15',
+      DeploymentNonce: Match.stringLikeRegexp('^[0-9a-f-]{36}$'),
+      Region: Match.absent(),
+      ExpectedSha: Match.absent(),
+    });
+  });
+
+  it('passes every common prop through, with the same meaning as for ServiceInstanceSyncGate', () => {
+    const props = { requireSuccess: true, waitTimeout: Duration.minutes(30), pollInterval: Duration.seconds(30), expectedSha: 'abc1234', region: 'eu-west-1' };
+    const expected = { WaitTimeoutSeconds: '1800', PollIntervalSeconds: '30', ExpectedSha: 'abc1234', Region: 'eu-west-1', RequireSuccess: 'true' };
+    const template = Template.fromStack(mixedStack([props], [props]));
+    template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, expected);
+    template.hasResourceProperties(RESOURCE_TYPE, expected);
+    Template.fromStack(mixedStack([], [{ requireSuccess: false, recheckOnEveryDeployment: false }])).hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, {
+      RequireSuccess: 'false',
+      DeploymentNonce: Match.absent(),
+    });
+  });
+
+  it('exposes the same attributes, with the same names, as typed getters that read Fn::GetAtt', () => {
+    const stack = mixedStack([], []);
+    const gate: SyncGateBase = new GitSyncGate(stack, 'Gate', { stackName: 'network' });
+    const logicalId = stack.getLogicalId(gate.resource.node.defaultChild as never);
+    const getters: Record<string, string> = {
+      Sha: gate.sha,
+      Status: gate.status,
+      InSync: gate.inSync,
+      Branch: gate.branch,
+      Directory: gate.directory,
+      RepositoryName: gate.repositoryName,
+      RepositoryProvider: gate.repositoryProvider,
+      LatestSyncSha: gate.latestSyncSha,
+      LatestSyncStartedAt: gate.latestSyncStartedAt,
+      LatestSuccessfulSyncSha: gate.latestSuccessfulSyncSha,
+      LatestSuccessfulSyncStartedAt: gate.latestSuccessfulSyncStartedAt,
+      LatestSyncEvent: gate.latestSyncEvent,
+    };
+    expect(Object.keys(getters).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
+    for (const [name, value] of Object.entries(getters)) new CfnOutput(stack, `Out${name}`, { value });
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
+    for (const name of ATTRIBUTE_NAMES) expect(outputs[`Out${name}`].Value).toEqual({ 'Fn::GetAtt': [logicalId, name] });
+  });
+
+  it.each([
+    [{ stackName: 'bad name' }, /Invalid stackName "bad name": expected 1-100 characters matching \^\[0-9A-Za-z\]\+\[0-9A-Za-z_\\-\]\*\$/],
+    [{ stackName: '' }, /Invalid stackName ""/],
+    [{ stackName: '-network' }, /Invalid stackName "-network"/],
+    [{ stackName: 'n'.repeat(101) }, /Invalid stackName "n{101}"/],
+    [{ waitTimeout: Duration.minutes(61) }, /Invalid waitTimeout 1 hour 1 minute: expected whole seconds from 0 to 3600/],
+    [{ pollInterval: Duration.seconds(1) }, /Invalid pollInterval 1 second: expected whole seconds from 5 to 300/],
+    [{ expectedSha: ' abc' }, /Invalid expectedSha " abc": expected a commit sha of 1-255 characters/],
+    [{ region: 'Europe' }, /Invalid region "Europe": expected an AWS region name/],
+    [{ requireSuccess: false, waitTimeout: Duration.minutes(1) }, /waitTimeout has no effect when requireSuccess is false/],
+    [{ requireSuccess: false, expectedSha: 'abc' }, /expectedSha has no effect when requireSuccess is false/],
+  ])('rejects %j', (props, message) => {
+    expect(() => mixedStack([], [props as Partial<GitSyncGateProps>])).toThrow(message);
+  });
+
+  it('accepts the limits and tokens, which the handler checks at deploy time', () => {
+    expect(() => mixedStack([], [{ stackName: 'a'.repeat(100) }, { stackName: 'A1_-' }])).not.toThrow();
+    const token = Lazy.string({ produce: () => 'from-a-parameter' });
+    Template.fromStack(mixedStack([], [{ stackName: token }])).hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { StackName: 'from-a-parameter' });
+  });
+});
+
+describe('read permissions per source', () => {
+  it.each([
+    ['a Proton-only stack reads Proton alone', mixedStack([{}, {}], []), [PROTON_STATEMENT]],
+    ['a Git-sync-only stack reads Git sync alone', mixedStack([], [{}, {}]), [GIT_SYNC_STATEMENT]],
+    ['a mixed stack reads both, one statement each, on one provider', mixedStack([{}], [{}, {}]), [PROTON_STATEMENT, GIT_SYNC_STATEMENT]],
+    ['a mixed stack whose Git sync gate comes first', (() => {
+      const stack = new Stack(new App(), 'GitFirst');
+      new GitSyncGate(stack, 'Git', { stackName: 'network' });
+      new ServiceInstanceSyncGate(stack, 'Proton', NAMES);
+      return stack;
+    })(), [GIT_SYNC_STATEMENT, PROTON_STATEMENT]],
+  ])('%s', (_name, stack, statements) => {
+    const template = Template.fromStack(stack);
+    expect(sourceStatements(template)).toEqual(statements);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  it('grants per provider: each poll interval gets the actions of the sources its gates read', () => {
+    const t = Template.fromStack(mixedStack([{}], [{ pollInterval: Duration.seconds(60) }]));
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    expect(sourceStatements(t)).toEqual([PROTON_STATEMENT, GIT_SYNC_STATEMENT]);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([GIT_SYNC_STATEMENT]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('ProtonSyncGateProviderPoll60sIsCompleteRole') }],
+    });
+  });
+
+  it('adds exactly one resource per extra gate of either kind, all sharing one provider per interval', () => {
+    const base = resourceCount(mixedStack([{}], [{}]));
+    const more = mixedStack(Array.from({ length: 20 }, () => ({})), Array.from({ length: 30 }, () => ({})));
+    expect(resourceCount(more) - base).toBe(48);
+    const t = Template.fromStack(more);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    t.resourceCountIs(RESOURCE_TYPE, 20);
+    t.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 30);
+    // The first gate of the second source adds its statement to the provider's policy, not a resource.
+    expect(resourceCount(mixedStack([{}], [{}]))).toBe(resourceCount(mixedStack([{}], [])) + 1);
+  });
+
+  it('finds a provider made by another copy of the library by its brand, and rejects an unrelated construct on its id', () => {
+    const stack = new Stack(new App(), 'Clash');
+    new Construct(stack, 'ProtonSyncGateProvider');
+    expect(() => new GitSyncGate(stack, 'Gate', { stackName: 'network' })).toThrow(
+      /the construct id "ProtonSyncGateProvider" at the stack's root is taken by Construct[^]*Give that construct another id/,
+    );
+    const other = new Stack(new App(), 'TwoCopies');
+    new ServiceInstanceSyncGate(other, 'First', NAMES);
+    const provider = other.node.findChild('ProtonSyncGateProvider');
+    // What a second copy of the library sees: a provider that is not an instance of its own class.
+    Object.setPrototypeOf(provider, Object.create(Object.getPrototypeOf(provider)));
+    expect(() => new GitSyncGate(other, 'Second', { stackName: 'network' })).not.toThrow();
+    Template.fromStack(other).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+});
+
+describe('the example app with a Git-synced stack', () => {
+  it('adds a Git sync gate, a parameter that waits for it and its outputs, on the same provider', () => {
+    const stack = new ExampleStack(new App(), 'Example', { serviceName: 'sample-service', serviceInstanceName: 'sample-instance', gitSyncStackName: 'network' });
+    const template = Template.fromStack(stack);
+    const gateId = stack.getLogicalId(stack.gitSyncGate!.resource.node.defaultChild as never);
+    template.resourceCountIs(RESOURCE_TYPE, 1);
+    template.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 1);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { StackName: 'network' });
+    template.hasResource('AWS::SSM::Parameter', {
+      Properties: { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } },
+      DependsOn: Match.arrayWith([gateId]),
+    });
+    template.hasOutput('GitSyncSha', { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } });
+    template.hasOutput('GitSyncStatus', { Value: { 'Fn::GetAtt': [gateId, 'Status'] } });
+  });
+
+  it('is the same template as before without the key', () => {
+    const props = { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' };
+    const without = Template.fromStack(new ExampleStack(new App(), 'Example', props)).toJSON();
+    expect(Object.keys(without.Resources).filter((id) => /GitSync/.test(id))).toEqual([]);
+    expect(Object.keys(without.Outputs).sort()).toEqual(['PollLogGroup', 'Sha', 'Status']);
+    expect(Object.values(without.Resources).filter((r) => (r as { Type: string }).Type === GIT_SYNC_RESOURCE_TYPE)).toEqual([]);
   });
 });

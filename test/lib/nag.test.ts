@@ -43,6 +43,31 @@ function manyGatesStack(cdk: CdkLib = cdkLib, gates: GateLib = gateLib): Stack {
   return stack;
 }
 
+/** Git sync gates only, on two poll intervals. */
+function gitSyncStack(cdk: CdkLib = cdkLib, gates: GateLib = gateLib): Stack {
+  const app = new cdk.App();
+  const stack = new cdk.Stack(app, 'GitSyncGates', { env: { account: '111111111111', region: 'eu-west-1' } });
+  for (let i = 0; i < 5; i++) new gates.GitSyncGate(stack, `Gate${i}`, { stackName: `network${i}` });
+  new gates.GitSyncGate(stack, 'SlowGate', { stackName: 'network', pollInterval: cdk.Duration.seconds(60) });
+  return stack;
+}
+
+/** Both kinds of gate on one provider, and a second provider that only a Git sync gate uses. */
+function mixedStack(cdk: CdkLib = cdkLib, gates: GateLib = gateLib): Stack {
+  const app = new cdk.App();
+  const stack = new cdk.Stack(app, 'MixedGates', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new gates.ServiceInstanceSyncGate(stack, 'Proton', { serviceName: 'api', serviceInstanceName: 'prod' });
+  new gates.GitSyncGate(stack, 'GitSync', { stackName: 'network' });
+  new gates.GitSyncGate(stack, 'SlowGitSync', { stackName: 'network', pollInterval: cdk.Duration.seconds(60) });
+  return stack;
+}
+
+/** The example app with -c gitSyncStackName: both kinds of gate on the example's provider. */
+function exampleWithGitSync(cdk: CdkLib = cdkLib, bin: ExampleLib = exampleLib): Stack {
+  const app = new cdk.App();
+  return new bin.ExampleStack(app, 'ExampleGitSync', { serviceName: 'api', serviceInstanceName: 'prod', gitSyncStackName: 'network' });
+}
+
 /** `ruleId @ construct path` for every finding the pack reports. */
 function findings(stack: Stack, nag: CdkNag = nagLib): string[] {
   const report = new nag.AwsSolutionsChecks().validateScope(stack);
@@ -68,6 +93,9 @@ function acknowledgements(scope: IConstruct): Ack[] {
 describe.each([
   ['the example stack', exampleStack],
   [`a stack with ${GATES + 1} gates and two poll intervals`, manyGatesStack],
+  ['a stack of Git sync gates', gitSyncStack],
+  ['a stack with both kinds of gate', mixedStack],
+  ['the example stack with a Git-synced stack', exampleWithGitSync],
 ])('cdk-nag AwsSolutions on %s', (_name, build) => {
   const stack = build();
 
@@ -89,14 +117,28 @@ describe.each([
   });
 });
 
-test("the proton action's Resource '*' is acknowledged only on the isComplete role's policy", () => {
-  const stack = manyGatesStack();
-  const protonAcks = acknowledgements(stack).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');
-  expect(protonAcks.map((a) => a.node.node.path).sort()).toEqual([
-    'ManyGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource',
-    'ManyGates/ProtonSyncGateProviderPoll60s/IsCompleteRole/DefaultPolicy/Resource',
-  ]);
-  for (const ack of protonAcks) expect(ack.reason).toContain('proton:GetServiceInstanceSyncStatus');
+test.each([
+  ['a Proton-only stack', manyGatesStack, {
+    'ManyGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:'],
+    'ManyGates/ProtonSyncGateProviderPoll60s/IsCompleteRole/DefaultPolicy/Resource': ['proton:'],
+  }],
+  ['a Git-sync-only stack', gitSyncStack, {
+    'GitSyncGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
+    'GitSyncGates/ProtonSyncGateProviderPoll60s/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
+  }],
+  ['a mixed stack', mixedStack, {
+    'MixedGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:', 'codestar-connections:'],
+    'MixedGates/ProtonSyncGateProviderPoll60s/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
+  }],
+])("in %s, Resource '*' is acknowledged once per isComplete policy, naming exactly the actions granted there", (_name, build, expected) => {
+  const acks = acknowledgements(build()).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');
+  expect(acks.map((a) => a.node.node.path).sort()).toEqual(Object.keys(expected).sort());
+  for (const ack of acks) {
+    const prefixes = (expected as Record<string, string[]>)[ack.node.node.path];
+    const named = ack.reason.match(/\b(proton|codestar-connections):\w+/g) ?? [];
+    expect([...new Set(named.map((a) => a.split(':')[0] + ':'))].sort()).toEqual([...prefixes].sort());
+    expect(named.length).toBe(2 * prefixes.length);
+  }
 });
 
 test('the stack passes when cdk-nag runs the way users run it: as a validation plugin during synth', () => {
@@ -108,15 +150,21 @@ test('the stack passes when cdk-nag runs the way users run it: as a validation p
 
 test('acknowledgements match the findings exactly: none is missing and none is stale', () => {
   // Build the same stacks with the library's acknowledgements switched off, in a fresh module registry.
-  let raw: { example: string[]; many: string[] } | undefined;
+  let raw: Record<string, string[]> | undefined;
   jest.isolateModules(() => {
-    jest.doMock('../../lib/nag-suppressions', () => ({ acknowledgeProviderNagFindings: () => undefined }));
+    jest.doMock('../../lib/nag-suppressions', () => ({ acknowledgeProviderNagFindings: () => undefined, acknowledgeSourceReads: () => undefined }));
     // requireActual loads the real module in this registry; the modules it loads still see the mock above.
     const cdk = jest.requireActual<CdkLib>('aws-cdk-lib');
     const nag = jest.requireActual<CdkNag>('cdk-nag');
     const gates = jest.requireActual<GateLib>('../../lib');
     const bin = jest.requireActual<ExampleLib>('../../bin/example-stack');
-    raw = { example: findings(exampleStack(cdk, bin), nag), many: findings(manyGatesStack(cdk, gates), nag) };
+    raw = {
+      example: findings(exampleStack(cdk, bin), nag),
+      many: findings(manyGatesStack(cdk, gates), nag),
+      gitSync: findings(gitSyncStack(cdk, gates), nag),
+      mixed: findings(mixedStack(cdk, gates), nag),
+      exampleGitSync: findings(exampleWithGitSync(cdk, bin), nag),
+    };
   });
   jest.dontMock('../../lib/nag-suppressions');
 
@@ -126,4 +174,7 @@ test('acknowledgements match the findings exactly: none is missing and none is s
   expect(raw?.example.length).toBeGreaterThan(5);
   expect(raw?.example).toEqual(acked(exampleStack()));
   expect(raw?.many).toEqual(acked(manyGatesStack()));
+  expect(raw?.gitSync).toEqual(acked(gitSyncStack()));
+  expect(raw?.mixed).toEqual(acked(mixedStack()));
+  expect(raw?.exampleGitSync).toEqual(acked(exampleWithGitSync()));
 });

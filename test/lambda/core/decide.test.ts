@@ -1,6 +1,6 @@
-import { applyDeadline, decide, Decision, formatDuration, GateCriteria, isExpectedSha, Situation, Verdict } from '../../../lambda/core/decide';
+import { applyBlockers, applyDeadline, decide, Decision, formatDuration, GateCriteria, isExpectedSha, needsBlockerCheck, Situation, Verdict } from '../../../lambda/core/decide';
 import { KNOWN_SYNC_STATUSES, SyncStatus } from '../../../lambda/core/sync-status';
-import { attempt, DESIRED, OLDER, syncStatus } from '../../fixtures';
+import { attempt, blocker, DESIRED, OLDER, syncStatus } from '../../fixtures';
 
 const GATE: GateCriteria = { requireSuccess: true };
 const READER: GateCriteria = { requireSuccess: false };
@@ -142,4 +142,55 @@ describe('formatDuration', () => {
     [570_000, '9m 30s'],
     [3_600_000, '1h 0m 0s'],
   ])('%d ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('needsBlockerCheck and applyBlockers', () => {
+  const ACTIVE = [blocker('a1')];
+  const RESOLVED = [blocker('r1', 'RESOLVED')];
+  const UNKNOWN = [blocker('u1', 'PENDING')];
+  const MIXED = [blocker('r1', 'RESOLVED'), blocker('a1'), blocker('a2')];
+  const cases: [string, SyncStatus, GateCriteria, boolean][] = [
+    ['a new sync is due', syncStatus(DESIRED, attempt('SUCCEEDED', OLDER)), GATE, true],
+    ['no sync ever ran', syncStatus(DESIRED), GATE, true],
+    ['nothing desired and nothing synced', syncStatus(undefined), GATE, true],
+    ['no desired state', syncStatus(undefined, attempt('SUCCEEDED', DESIRED)), GATE, true],
+    ['the sync FAILED', syncStatus(DESIRED, attempt('FAILED', DESIRED)), GATE, true],
+    ['in sync', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), GATE, false],
+    ['a sync is running', syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED)), GATE, false],
+    ['an unknown status', syncStatus(DESIRED, attempt('CANCELLED', DESIRED)), GATE, false],
+    ['the expected sha is not desired', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), EXPECT_OTHER, false],
+    ['a reader', syncStatus(DESIRED, attempt('FAILED', DESIRED)), READER, false],
+  ];
+
+  it.each(cases)('%s: reads blockers = %s', (_name, status, criteria, reads) => {
+    expect(needsBlockerCheck(decide(status, criteria))).toBe(reads);
+  });
+
+  const rows: [string, SyncStatus, GateCriteria, readonly ReturnType<typeof blocker>[], Verdict, Situation][] = [];
+  for (const [name, status, criteria, reads] of cases) {
+    const d = decide(status, criteria);
+    rows.push([`${name}, no blockers`, status, criteria, [], d.verdict, d.situation]);
+    rows.push([`${name}, only RESOLVED blockers`, status, criteria, RESOLVED, d.verdict, d.situation]);
+    rows.push([`${name}, a blocker of an unknown status`, status, criteria, UNKNOWN, d.verdict, d.situation]);
+    rows.push([`${name}, an ACTIVE blocker`, status, criteria, ACTIVE, reads ? 'FAIL' : d.verdict, reads ? 'BLOCKED' : d.situation]);
+    rows.push([`${name}, ACTIVE and RESOLVED blockers`, status, criteria, MIXED, reads ? 'FAIL' : d.verdict, reads ? 'BLOCKED' : d.situation]);
+  }
+
+  it.each(rows)('%s: %s', (_name, status, criteria, blockers, verdict, situation) => {
+    const d = applyBlockers(decide(status, criteria), blockers);
+    expect([d.verdict, d.situation]).toEqual([verdict, situation]);
+  });
+
+  it('keeps only the active blockers, what the gate was waiting on and why', () => {
+    const waiting = decide(syncStatus(DESIRED, attempt('SUCCEEDED', OLDER)), GATE);
+    const d = applyBlockers(waiting, MIXED);
+    expect(d.blockedFrom).toBe('NEW_SYNC_DUE');
+    expect(d.blockers?.map((b) => b.id)).toEqual(['a1', 'a2']);
+    expect(d.why).toMatch(/^2 active sync blockers stop new syncs, so waiting cannot help \(the latest sync \(SUCCEEDED\) was for sha b{40}/);
+  });
+
+  it('is not undone by the deadline: a BLOCKED failure stays BLOCKED', () => {
+    const d = applyDeadline(applyBlockers(decide(syncStatus(DESIRED), GATE), ACTIVE), 900_000, 600_000);
+    expect(d.situation).toBe('BLOCKED');
+  });
 });

@@ -1,6 +1,13 @@
 import {
+  CodeStarConnectionsClient,
+  GetResourceSyncStatusCommand,
+  GetSyncBlockerSummaryCommand,
+  ThrottlingException as GitSyncThrottlingException,
+} from '@aws-sdk/client-codestar-connections';
+import {
   AccessDeniedException,
   GetServiceInstanceSyncStatusCommand,
+  GetServiceSyncBlockerSummaryCommand,
   InternalServerException,
   ProtonClient,
   ResourceNotFoundException,
@@ -16,12 +23,27 @@ import { jsonBytes } from '../../../lambda/core/text';
 import * as gate from '../../../lambda/handler/gate';
 import { PollHistory } from '../../../lambda/handler/poll-history';
 import { SOURCES } from '../../../lambda/sources';
-import { explainProtonError, ProtonSubject, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
+import { explainProtonError, ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { ATTRIBUTE_NAMES, Limits, Prop } from '../../../lib/contract';
-import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonOutput, updateEvent } from '../../fixtures';
+import {
+  createEvent,
+  deleteEvent,
+  DESIRED,
+  GATE_PROPS,
+  GIT_SYNC_PROPS,
+  gitSyncBlocker,
+  gitSyncOutput,
+  OLDER,
+  protonBlocker,
+  protonOutput,
+  updateEvent,
+} from '../../fixtures';
 
 const protonMock = mockClient(ProtonClient);
 const client = new ProtonClient({ region: 'us-east-1' });
+const gitSyncMock = mockClient(CodeStarConnectionsClient);
+const gitSyncClient = new CodeStarConnectionsClient({ region: 'us-east-1' });
 const SUBJECT = { source: 'proton' as const, serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 
 let clock = Date.UTC(2026, 10, 26, 10, 0);
@@ -31,7 +53,10 @@ const lines: Record<string, unknown>[] = [];
 let history = new PollHistory();
 const deps: gate.GateDeps = {
   sources: SOURCES,
-  readStatus: (_source, subject) => readProtonSyncStatus(client, subject as ProtonSubject),
+  readStatus: (_source, subject) =>
+    subject.source === 'git-sync' ? readGitSyncStatus(gitSyncClient, subject as GitSyncSubject) : readProtonSyncStatus(client, subject as ProtonSubject),
+  readBlockers: (_source, subject) =>
+    subject.source === 'git-sync' ? readGitSyncBlockers(gitSyncClient, subject as GitSyncSubject) : readProtonBlockers(client, subject as ProtonSubject),
   isRollingBack: async (stackId) => {
     rollbackQueries.push(stackId);
     if (rollingBack instanceof Error) throw rollingBack;
@@ -50,6 +75,7 @@ const deps: gate.GateDeps = {
 beforeEach(() => {
   protonMock.reset();
   history = new PollHistory();
+  gitSyncMock.reset();
   lines.length = 0;
   clock = Date.UTC(2026, 10, 26, 10, 0);
   rollingBack = false;
@@ -391,5 +417,174 @@ describe('update rollbacks', () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new ValidationException({ message: '"'.repeat(100_000), $metadata: { httpStatusCode: 400 } }));
     const failure = await gate.isComplete(await started(), deps).catch((e: Error) => e);
     expect(jsonBytes((failure as Error).message)).toBeLessThanOrEqual(MAX_REASON_JSON_BYTES);
+  });
+});
+
+describe('Git sync gates', () => {
+  const gitCreate = (props: Record<string, string> = {}) => createEvent({ ...GIT_SYNC_PROPS, ...props });
+
+  it('names the resource after region and stack, without calling Git sync', async () => {
+    const answer = await gate.onEvent(gitCreate(), deps);
+    expect(answer.PhysicalResourceId).toBe('git-sync:us-east-1:network');
+    const moved = await gate.onEvent(gitCreate({ [Prop.Region]: 'eu-west-1' }), deps);
+    expect(moved.PhysicalResourceId).toBe('git-sync:eu-west-1:network');
+    expect(gitSyncMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    [{ [Prop.StackName]: 'bad name' }, /Invalid StackName "bad name": expected 1-100 characters matching/],
+    [{ [Prop.StackName]: 's'.repeat(101) }, /Invalid StackName "s{101}"/],
+    [{ [Prop.ServiceName]: 'api' }, /Invalid ServiceName or StackName[^]*\{"ServiceName":"api","StackName":"network"\}|Invalid ServiceName and StackName/],
+  ])('rejects %j with a message naming the property, the value and the rule', async (props, message) => {
+    await expect(gate.onEvent(gitCreate(props as Record<string, string>), deps)).rejects.toThrow(message);
+  });
+
+  it('passes in one GetResourceSyncStatus call with every attribute, the repository as owner/name', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('SUCCEEDED'));
+    const answer = await gate.isComplete(await started(gitCreate()), deps);
+    expect(answer).toMatchObject({
+      IsComplete: true,
+      Data: { Sha: DESIRED, Status: 'SUCCEEDED', InSync: 'true', RepositoryName: 'acme/platform', RepositoryProvider: 'GitHub', Directory: 'stacks/network' },
+    });
+    expect(gitSyncMock.calls()).toHaveLength(1);
+    expect(gitSyncMock).toHaveReceivedCommandWith(GetResourceSyncStatusCommand, { ResourceName: 'network', SyncType: 'CFN_STACK_SYNC' });
+    expect(protonMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('fails a FAILED sync with a reason that says Git sync and names the stack, the region and the status command', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('FAILED'));
+    gitSyncMock.on(GetSyncBlockerSummaryCommand).resolves({ SyncBlockerSummary: { ResourceName: 'network', LatestBlockers: [] } });
+    await expect(gate.isComplete(await started(gitCreate()), deps)).rejects.toThrow(
+      /^Git sync FAILED for stack "network" in us-east-1 at desired sha a{40}[^]*aws codestar-connections get-resource-sync-status --region us-east-1 --sync-type CFN_STACK_SYNC --resource-name network/,
+    );
+  });
+
+  it('logs the stack and the region on every poll', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('IN_PROGRESS'));
+    await gate.isComplete(await started(gitCreate()), deps);
+    expect(lines.at(-1)).toMatchObject({ message: 'poll', stack: 'network', region: 'us-east-1', verdict: 'WAIT' });
+  });
+});
+
+describe('sync blockers', () => {
+  const gitCreate = (props: Record<string, string> = {}) => createEvent({ ...GIT_SYNC_PROPS, ...props });
+  const summary = (...blockers: ReturnType<typeof protonBlocker>[]) => ({ serviceSyncBlockerSummary: { serviceName: 'api', latestBlockers: blockers } });
+  const gitSummary = (...blockers: ReturnType<typeof gitSyncBlocker>[]) => ({ SyncBlockerSummary: { ResourceName: 'network', LatestBlockers: blockers } });
+
+  it('makes exactly one call, and reads no blocker, when the gate is already in sync (both sources)', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('SUCCEEDED'));
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('SUCCEEDED'));
+    await gate.isComplete(await started(), deps);
+    await gate.isComplete(await started(gitCreate()), deps);
+    expect(protonMock.calls()).toHaveLength(1);
+    expect(gitSyncMock.calls()).toHaveLength(1);
+    expect(lines.filter((l) => l.message === 'poll').every((l) => !('activeBlockers' in l))).toBe(true);
+  });
+
+  it('reads no blocker while a sync of the desired sha is running', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('IN_PROGRESS'));
+    await gate.isComplete(await started(gitCreate()), deps);
+    expect(gitSyncMock).not.toHaveReceivedCommand(GetSyncBlockerSummaryCommand);
+  });
+
+  it.each([
+    ['a new sync is due', gitSyncOutput('SUCCEEDED', OLDER), 'NEW_SYNC_DUE'],
+    ['no desired state is reported', gitSyncOutput('SUCCEEDED', DESIRED, null), 'NO_DESIRED_STATE'],
+    ['the sync FAILED', gitSyncOutput('FAILED'), 'SYNC_FAILED'],
+  ])('fails a Git sync gate in the same poll on an ACTIVE blocker when %s, with id, reason, time, contexts and the command', async (_name, output, from) => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(output);
+    gitSyncMock.on(GetSyncBlockerSummaryCommand).resolves(gitSummary(gitSyncBlocker('blk-1'), gitSyncBlocker('blk-0', 'RESOLVED')));
+    const failure = await gate.isComplete(await started(gitCreate()), deps).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(SyncGateError);
+    const reason = (failure as Error).message;
+    expect(reason).toMatch(/^Git sync of stack "network" in us-east-1 is blocked: an active sync blocker stops new syncs/);
+    expect(reason).toContain('Blocker blk-1 (AUTOMATED, on stack "network"), created 2026-11-26T09:00:00.000Z: Stack was updated outside of Git sync.');
+    expect(reason).toContain('Contexts: StackName=network.');
+    expect(reason).toContain(
+      '`aws codestar-connections update-sync-blocker --region us-east-1 --id blk-1 --sync-type CFN_STACK_SYNC --resource-name network --resolved-reason "<what was fixed>"`',
+    );
+    expect(reason).not.toContain('blk-0');
+    expect(gitSyncMock).toHaveReceivedCommandTimes(GetSyncBlockerSummaryCommand, 1);
+    expect(gitSyncMock).toHaveReceivedCommandWith(GetSyncBlockerSummaryCommand, { ResourceName: 'network', SyncType: 'CFN_STACK_SYNC' });
+    expect(lines.at(-1)).toMatchObject({ situation: 'BLOCKED', verdict: 'FAIL', activeBlockers: 1, blockerReadErrors: 0, blockedFrom: from });
+  });
+
+  it('reads both Proton levels, the instance and its service, once each, and fails on a service-level blocker', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('SUCCEEDED', OLDER));
+    protonMock
+      .on(GetServiceSyncBlockerSummaryCommand, { serviceName: 'api', serviceInstanceName: 'prod' })
+      .resolves(summary())
+      .on(GetServiceSyncBlockerSummaryCommand, { serviceName: 'api' }, true)
+      .resolves(summary(protonBlocker('svc-1', 'ACTIVE', { contexts: [] })));
+    const failure = await gate.isComplete(await started(), deps).catch((e: Error) => e);
+    expect((failure as Error).message).toMatch(
+      /^Proton sync of service instance "prod" of service "api" in us-east-1 is blocked[^]*Blocker svc-1 \(AUTOMATED, on service "api"\)[^]*`aws proton update-service-sync-blocker --region us-east-1 --id svc-1 --resolved-reason "<what was fixed>"`/,
+    );
+    expect(protonMock).toHaveReceivedCommandTimes(GetServiceSyncBlockerSummaryCommand, 2);
+    expect(protonMock).toHaveReceivedCommandWith(GetServiceSyncBlockerSummaryCommand, { serviceName: 'api', serviceInstanceName: 'prod' });
+    expect(protonMock.commandCalls(GetServiceSyncBlockerSummaryCommand).map((c) => c.args[0].input)).toContainEqual({ serviceName: 'api' });
+  });
+
+  it('ignores RESOLVED blockers: the gate keeps waiting for the new sync', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('SUCCEEDED', OLDER));
+    protonMock.on(GetServiceSyncBlockerSummaryCommand).resolves(summary(protonBlocker('old', 'RESOLVED')));
+    expect(await gate.isComplete(await started(), deps)).toEqual({ IsComplete: false });
+    expect(lines.at(-1)).toMatchObject({ situation: 'NEW_SYNC_DUE', activeBlockers: 0, blockerReadErrors: 0 });
+  });
+
+  it('keeps the verdict when the blockers cannot be read, and says so in the poll log', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('SUCCEEDED', OLDER));
+    gitSyncMock.on(GetSyncBlockerSummaryCommand).rejects(new GitSyncThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, attempts: 5 } }));
+    expect(await gate.isComplete(await started(gitCreate()), deps)).toEqual({ IsComplete: false });
+    expect(lines.at(-1)).toMatchObject({
+      verdict: 'WAIT',
+      situation: 'NEW_SYNC_DUE',
+      blockerReadErrors: 1,
+      blockerReadError: expect.stringMatching(/GetSyncBlockerSummary for stack "network" in us-east-1 failed after 5 attempts \(HTTP 429 ThrottlingException: Rate exceeded\)/),
+    });
+  });
+
+  it('keeps SYNC_FAILED when the blockers cannot be read, and the reason says they could not be read and which permission to add', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
+    protonMock.on(GetServiceSyncBlockerSummaryCommand).rejects(new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }));
+    const failure = await gate.isComplete(await started(), deps).catch((e: Error) => e);
+    expect((failure as Error).message).toMatch(/^Proton sync FAILED for service instance "prod"/);
+    expect((failure as Error).message).toMatch(/sync blockers could not be read[^]*AccessDeniedException: not authorized\)\. Allow proton:GetServiceSyncBlockerSummary on Resource "\*"/);
+    expect(lines.at(-1)).toMatchObject({ situation: 'SYNC_FAILED', blockerReadErrors: 2 });
+  });
+
+  it('keeps a timed-out reason saying the blockers could not be read', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('SUCCEEDED', OLDER));
+    gitSyncMock.on(GetSyncBlockerSummaryCommand).rejects(new Error('socket hang up'));
+    await expect(gate.isComplete(await started(gitCreate({ [Prop.WaitTimeoutSeconds]: '0' })), deps)).rejects.toThrow(
+      /Gave up waiting[^]*a new sync is due[^]*sync blockers could not be read/,
+    );
+  });
+
+  it('does not let a blocker read that throws anyway fail the gate', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('SUCCEEDED', OLDER));
+    const throwing: gate.GateDeps = { ...deps, readBlockers: () => Promise.reject(new TypeError('bug')) };
+    expect(await gate.isComplete(await started(gitCreate()), throwing)).toEqual({ IsComplete: false });
+    expect(lines.at(-1)).toMatchObject({ blockerReadErrors: 1, blockerReadError: expect.stringContaining('TypeError: bug') });
+  });
+
+  it('keeps the reason within its byte budget with many long blockers, counting those it cannot show', async () => {
+    gitSyncMock.on(GetResourceSyncStatusCommand).resolves(gitSyncOutput('FAILED'));
+    const many = Array.from({ length: 40 }, (_, i) =>
+      gitSyncBlocker(`b${i}`.padEnd(50, 'x'), 'ACTIVE', {
+        CreatedReason: '"é'.repeat(3000),
+        CreatedAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
+        Contexts: Array.from({ length: 20 }, (__, j) => ({ Key: `k${j}`, Value: 'v'.repeat(500) })),
+      }),
+    );
+    gitSyncMock.on(GetSyncBlockerSummaryCommand).resolves(gitSummary(...many));
+    const failure = await gate.isComplete(await started(gitCreate()), deps).catch((e: Error) => e);
+    const reason = (failure as Error).message;
+    expect(jsonBytes(reason)).toBeLessThanOrEqual(MAX_REASON_JSON_BYTES);
+    expect(reason).toMatch(/^Git sync of stack "network" in us-east-1 is blocked: 40 active sync blockers/);
+    // Newest first, with its whole resolve command, and the rest counted with the command that lists them.
+    expect(reason).toContain(`--id ${'b39'.padEnd(50, 'x')} --sync-type CFN_STACK_SYNC`);
+    expect(reason).toMatch(/\(\d+ more active blockers not shown: `aws codestar-connections get-sync-blocker-summary --region us-east-1 --sync-type CFN_STACK_SYNC --resource-name network`\.\)/);
+    expect(reason).toMatch(/\nNext: find out why each blocker was created/);
   });
 });

@@ -1,0 +1,223 @@
+/**
+ * CloudFormation Git sync as a sync source (GitSyncGate): a stack's GetResourceSyncStatus and
+ * GetSyncBlockerSummary in the CodeStar Connections API (SyncType CFN_STACK_SYNC, ResourceName = the stack's
+ * name), mapped to the source-independent shapes; its errors become SyncGateErrors that say what happened and
+ * what to do next.
+ */
+import {
+  CodeStarConnectionsClient,
+  GetResourceSyncStatusCommand,
+  GetResourceSyncStatusOutput,
+  GetSyncBlockerSummaryCommand,
+  ResourceSyncAttempt,
+  Revision as GitSyncRevision,
+  SyncBlocker as GitSyncBlocker,
+} from '@aws-sdk/client-codestar-connections';
+import { CallBudget, GIT_SYNC_TYPE, isGitSyncResourceName, Limits, Prop, SourceActions } from '../../lib/contract';
+import { boundedClientConfig, ClientBudget } from '../client-config';
+import { invalidProperty, SyncGateError } from '../core/errors';
+import { ReasonSubject } from '../core/reasons';
+import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
+import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
+import { ResourceProperties, Subject, SyncSource } from './source';
+
+/** A stack synced by CloudFormation Git sync. */
+export interface GitSyncSubject extends Subject {
+  readonly source: 'git-sync';
+  readonly stackName: string;
+}
+
+export function describeSubject(s: GitSyncSubject): string {
+  return `stack "${s.stackName}" in ${s.region}`;
+}
+
+export function statusCommand(s: GitSyncSubject): string {
+  return `aws codestar-connections get-resource-sync-status --region ${s.region} --sync-type ${GIT_SYNC_TYPE} --resource-name ${s.stackName}`;
+}
+
+export function syncConfigurationCommand(s: GitSyncSubject): string {
+  return `aws codestar-connections get-sync-configuration --region ${s.region} --sync-type ${GIT_SYNC_TYPE} --resource-name ${s.stackName}`;
+}
+
+export function blockersCommand(s: GitSyncSubject): string {
+  return `aws codestar-connections get-sync-blocker-summary --region ${s.region} --sync-type ${GIT_SYNC_TYPE} --resource-name ${s.stackName}`;
+}
+
+/** The command that resolves a Git sync blocker (UpdateSyncBlocker). */
+export function resolveBlockerCommand(s: GitSyncSubject, id: string): string {
+  return (
+    `aws codestar-connections update-sync-blocker --region ${s.region} --id ${id} --sync-type ${GIT_SYNC_TYPE} ` +
+    `--resource-name ${s.stackName} --resolved-reason "<what was fixed>"`
+  );
+}
+
+/** A CodeStar Connections client with bounded calls (see boundedClientConfig). */
+export function createGitSyncClient(region: string, budget: ClientBudget = CallBudget): CodeStarConnectionsClient {
+  return new CodeStarConnectionsClient(boundedClientConfig(region, budget));
+}
+
+/** Git sync names owner and repository apart; the RepositoryName attribute is `owner/name` for every source. */
+function revision(r: GitSyncRevision | undefined): Revision {
+  const owner = r?.OwnerId ?? '';
+  const name = r?.RepositoryName ?? '';
+  return {
+    sha: r?.Sha ?? '',
+    branch: r?.Branch ?? '',
+    directory: r?.Directory ?? '',
+    repositoryName: owner && name ? `${owner}/${name}` : owner || name,
+    repositoryProvider: r?.ProviderType ?? '',
+  };
+}
+
+function attempt(a: ResourceSyncAttempt): SyncAttempt {
+  return {
+    status: a.Status ?? '',
+    startedAt: a.StartedAt ?? new Date(Number.NaN),
+    target: a.Target ?? '',
+    initialRevision: revision(a.InitialRevision),
+    targetRevision: revision(a.TargetRevision),
+    events: (a.Events ?? []).map((e) => ({
+      type: e.Type ?? '',
+      time: e.Time ?? new Date(Number.NaN),
+      text: e.Event ?? '',
+      externalId: e.ExternalId,
+    })),
+  };
+}
+
+/**
+ * Maps Git sync's output to the source-independent shape. The model makes LatestSync and every Revision
+ * member required; the mapping still tolerates their absence rather than trusting the wire.
+ */
+export function fromGitSync(out: GetResourceSyncStatusOutput): SyncStatus {
+  return {
+    desiredRevision: out.DesiredState ? revision(out.DesiredState) : undefined,
+    latestAttempt: out.LatestSync ? attempt(out.LatestSync) : undefined,
+    latestSuccessfulAttempt: out.LatestSuccessfulSync ? attempt(out.LatestSuccessfulSync) : undefined,
+  };
+}
+
+/** Maps one Git sync blocker to the source-independent shape. */
+export function fromGitSyncBlocker(b: GitSyncBlocker, subject: GitSyncSubject): SyncBlocker {
+  const id = b.Id ?? '';
+  return {
+    id,
+    type: b.Type ?? '',
+    status: b.Status ?? '',
+    createdReason: b.CreatedReason ?? '',
+    createdAt: b.CreatedAt ?? new Date(Number.NaN),
+    contexts: (b.Contexts ?? []).map((c) => ({ key: c.Key ?? '', value: c.Value ?? '' })),
+    level: `stack "${subject.stackName}"`,
+    resolveCommand: resolveBlockerCommand(subject, id),
+  };
+}
+
+/** Calls GetResourceSyncStatus once (the SDK retries inside) and normalises the answer. */
+export async function readGitSyncStatus(client: CodeStarConnectionsClient, subject: GitSyncSubject): Promise<SyncStatus> {
+  try {
+    const out = await client.send(new GetResourceSyncStatusCommand({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE }));
+    return fromGitSync(out);
+  } catch (e) {
+    throw explainGitSyncError(e, subject);
+  }
+}
+
+/** Calls GetSyncBlockerSummary once for the stack; a failure is reported in `errors`, never thrown. */
+export async function readGitSyncBlockers(client: CodeStarConnectionsClient, subject: GitSyncSubject): Promise<BlockerReading> {
+  try {
+    const out = await client.send(new GetSyncBlockerSummaryCommand({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE }));
+    return { blockers: (out?.SyncBlockerSummary?.LatestBlockers ?? []).map((b) => fromGitSyncBlocker(b, subject)), errors: [] };
+  } catch (e) {
+    const call = `Git sync's GetSyncBlockerSummary for ${describeSubject(subject)}`;
+    return { blockers: [], errors: [describeBlockerReadFailure(e, call, SourceActions.gitSync[1])] };
+  }
+}
+
+/** Turns an error from GetResourceSyncStatus into a SyncGateError that says what happened and what to do next. */
+export function explainGitSyncError(error: unknown, subject: GitSyncSubject): SyncGateError {
+  const { name, message, code, httpStatus: status, afterAttempts, unreachable, transient } = readSdkFailure(error);
+  const who = describeSubject(subject);
+
+  switch (name) {
+    case 'ResourceNotFoundException':
+      return new SyncGateError(
+        `Git sync found no sync status for ${who} (ResourceNotFoundException: ${message}). ` +
+          `Check the stackName prop and the gate's region, and that the stack is synced from Git: ` +
+          `\`${syncConfigurationCommand(subject)}\` shows its sync configuration (an error there means Git sync is ` +
+          'not set up for this stack in that region).',
+        { cause: error, transient },
+      );
+    case 'AccessDeniedException':
+      return new SyncGateError(
+        `Access denied reading the Git sync status of ${who} (AccessDeniedException: ${message}). ` +
+          `The handler role needs ${SourceActions.gitSync.join(' and ')} on Resource "*" (they have no resource-level ` +
+          'permissions); check that no SCP or permissions boundary denies them.',
+        { cause: error, transient },
+      );
+    case 'InvalidInputException':
+      return new SyncGateError(
+        `Git sync rejected the request for ${who} (InvalidInputException: ${message}). Input sent: ` +
+          `${JSON.stringify({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE })}. Check the stackName prop ` +
+          `(1-${Limits.nameMaxLength} characters matching ${Limits.namePattern}).`,
+        { cause: error, transient },
+      );
+    case 'ThrottlingException':
+    case 'InternalServerException':
+      return new SyncGateError(
+        `Git sync kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). ` +
+          `Deploy again later; check AWS Health for CodeStar Connections in ${subject.region}, and try ` +
+          `\`${statusCommand(subject)}\`.`,
+        { cause: error, transient },
+      );
+    default:
+      break;
+  }
+  if (status) {
+    return new SyncGateError(
+      `Git sync answered HTTP ${status} ${name} for ${who}${afterAttempts} (${message}). Try \`${statusCommand(subject)}\`.`,
+      { cause: error, transient },
+    );
+  }
+  if (unreachable) {
+    return new SyncGateError(
+      `Could not reach CodeStar Connections (Git sync) in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
+        `(${code}: ${message}). Check the region and the network, then deploy again; try \`${statusCommand(subject)}\`.`,
+      { cause: error, transient },
+    );
+  }
+  return new SyncGateError(
+    `Reading the Git sync status of ${who} failed before CodeStar Connections answered (${name}: ${message}). ` +
+      "Check the handler's credentials and region, then deploy again; the poll log has the details.",
+    { cause: error, transient },
+  );
+}
+
+function stackName(props: ResourceProperties): string {
+  const v = props?.[Prop.StackName];
+  if (typeof v !== 'string' || !isGitSyncResourceName(v)) {
+    throw invalidProperty(Prop.StackName, v, `expected ${Limits.nameMinLength}-${Limits.nameMaxLength} characters matching ${Limits.namePattern}`);
+  }
+  return v;
+}
+
+/** CloudFormation Git sync, for GitSyncGate. */
+export const gitSyncSource: SyncSource<GitSyncSubject> = {
+  kind: 'git-sync',
+  identifyingProp: Prop.StackName,
+  parseSubject: (props, region) => ({ source: 'git-sync', stackName: stackName(props), region }),
+  physicalResourceId: (s) => `git-sync:${s.region}:${s.stackName}`,
+  reasonSubject: (s): ReasonSubject => ({
+    source: 'Git sync',
+    description: describeSubject(s),
+    statusCommand: statusCommand(s),
+    blockersCommand: blockersCommand(s),
+  }),
+  logFields: (s) => ({ stack: s.stackName, region: s.region }),
+  connect: (region) => {
+    const client = createGitSyncClient(region);
+    return {
+      readStatus: (subject) => readGitSyncStatus(client, subject),
+      readBlockers: (subject) => readGitSyncBlockers(client, subject),
+    };
+  },
+};

@@ -1,0 +1,35 @@
+import { Construct } from 'constructs';
+import { GIT_SYNC_RESOURCE_TYPE, isGitSyncResourceName, Prop } from './contract';
+import { SyncGateBase, SyncGateOptions, SyncGateSource } from './sync-gate-base';
+import { validateResourceName } from './validation';
+
+/** Properties of a {@link GitSyncGate}. */
+export interface GitSyncGateProps extends SyncGateOptions {
+  /**
+   * Name of the stack that CloudFormation Git sync keeps in sync (the ResourceName of its sync
+   * configuration). 1-100 characters matching `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`. Changing it replaces the gate.
+   */
+  readonly stackName: string;
+}
+
+/**
+ * Holds a CloudFormation deployment until a stack synced by CloudFormation Git sync has synced successfully
+ * from Git, and exposes the synced sha and status as attributes (the same as {@link ServiceInstanceSyncGate}'s).
+ * Resources that depend on the gate are created or updated only after it passes. An active sync blocker on the
+ * stack fails the gate at once, with the command that resolves it.
+ *
+ * ```ts
+ * const gate = new GitSyncGate(this, 'NetworkSynced', { stackName: 'network' });
+ * myResource.node.addDependency(gate);
+ * ```
+ */
+export class GitSyncGate extends SyncGateBase {
+  constructor(scope: Construct, id: string, props: GitSyncGateProps) {
+    validateResourceName('stackName', props.stackName, isGitSyncResourceName);
+    super(scope, id, props, {
+      source: SyncGateSource.GIT_SYNC,
+      resourceType: GIT_SYNC_RESOURCE_TYPE,
+      properties: { [Prop.StackName]: props.stackName },
+    });
+  }
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'crypto';
+import { CustomResource, Duration, Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Attr, isRegionName, Limits, Prop } from './contract';
+import { SyncGateProvider } from './sync-gate-provider';
+import { wholeSeconds } from './validation';
+
+/** Props that every sync gate has, whatever source it reads. */
+export interface SyncGateOptions {
+  /**
+   * Whether the deployment fails unless the sync of the desired state succeeded. When false, the gate is a
+   * plain reader: it checks once, reports the status in its attributes and never fails on sync state.
+   *
+   * @default true
+   */
+  readonly requireSuccess?: boolean;
+
+  /**
+   * How long to wait for an in-flight sync before failing with the last status seen. Zero checks once
+   * without waiting. At most one hour (CloudFormation's limit for a custom resource); the gate answers by
+   * itself at least three minutes plus one poll interval before that limit. Only with `requireSuccess`.
+   * An active sync blocker fails the gate at once, whatever the timeout.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly waitTimeout?: Duration;
+
+  /**
+   * How often to read the sync status while waiting: whole seconds from 5 to 300. Gates with the same poll
+   * interval share one provider per stack, whatever their source.
+   *
+   * @default Duration.seconds(15)
+   */
+  readonly pollInterval?: Duration;
+
+  /**
+   * A commit sha that must be the desired state, synced successfully, before the gate passes; for pipelines
+   * that just pushed that commit. Compared case-insensitively. Only with `requireSuccess`.
+   *
+   * @default - any desired sha passes once its sync succeeded
+   */
+  readonly expectedSha?: string;
+
+  /**
+   * Region of the synced resource (the Proton service instance, or the stack synced by Git sync).
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+
+  /**
+   * Whether to check the sync again on every deployment. When true, the gate carries a property that changes
+   * on every synth (its physical id stays the same, so no Delete is issued); when false, the template is
+   * deterministic and the gate checks only when its properties change.
+   *
+   * @default true
+   */
+  readonly recheckOnEveryDeployment?: boolean;
+}
+
+/** The sources a sync gate can read. */
+export enum SyncGateSource {
+  /** AWS Proton: a service instance's GetServiceInstanceSyncStatus (ServiceInstanceSyncGate). */
+  PROTON = 'proton',
+  /** CloudFormation Git sync: a stack's GetResourceSyncStatus in the CodeStar Connections API (GitSyncGate). */
+  GIT_SYNC = 'git-sync',
+}
+
+/** What a concrete gate tells the base: its source, its resource type and the properties that name its subject. */
+export interface SyncGateSubject {
+  /** The source the gate reads; the provider is granted that source's read actions. */
+  readonly source: SyncGateSource;
+  /** The CloudFormation resource type of the gate, e.g. `Custom::CloudFormationGitSync`. */
+  readonly resourceType: string;
+  /** The resource properties that say what the gate watches (names from the contract, e.g. `StackName`). */
+  readonly properties: { [name: string]: string };
+}
+
+/**
+ * What every sync gate shares: synth-time validation of the common props, the custom resource on the stack's
+ * shared provider (one per poll interval, for gates of every source) and the attributes. Each gate adds only
+ * its own props and the subject it watches.
+ */
+export abstract class SyncGateBase extends Construct {
+  /** The gate's custom resource. */
+  public readonly resource: CustomResource;
+
+  /** The log group with one line per poll: subject, status, shas, blockers, elapsed and remaining time. */
+  public readonly logGroup: logs.ILogGroup;
+
+  protected constructor(scope: Construct, id: string, options: SyncGateOptions, subject: SyncGateSubject) {
+    super(scope, id);
+
+    const requireSuccess = options.requireSuccess ?? true;
+    if (!requireSuccess && options.waitTimeout !== undefined) {
+      throw new Error('waitTimeout has no effect when requireSuccess is false (a reader never waits): remove one of them.');
+    }
+    if (!requireSuccess && options.expectedSha !== undefined) {
+      throw new Error('expectedSha has no effect when requireSuccess is false (a reader never judges the sha): remove one of them.');
+    }
+    const waitTimeout = wholeSeconds('waitTimeout', options.waitTimeout, Limits.defaultWaitTimeoutSeconds, 0, Limits.maxWaitTimeoutSeconds);
+    const pollInterval = wholeSeconds(
+      'pollInterval',
+      options.pollInterval,
+      Limits.defaultPollIntervalSeconds,
+      Limits.minPollIntervalSeconds,
+      Limits.maxPollIntervalSeconds,
+    );
+    if (options.expectedSha !== undefined && !Token.isUnresolved(options.expectedSha)) {
+      const sha = options.expectedSha;
+      if (sha.length < 1 || sha.length > Limits.shaMaxLength || sha.trim() !== sha) {
+        throw new Error(
+          `Invalid expectedSha ${JSON.stringify(sha)}: expected a commit sha of 1-${Limits.shaMaxLength} characters without surrounding spaces.`,
+        );
+      }
+    }
+    if (options.region !== undefined && !Token.isUnresolved(options.region) && !isRegionName(options.region)) {
+      throw new Error(`Invalid region ${JSON.stringify(options.region)}: expected an AWS region name such as us-east-1.`);
+    }
+
+    const provider = SyncGateProvider.getOrCreate(this, Duration.seconds(pollInterval));
+    provider.grantSource(subject.source);
+    this.logGroup = provider.logGroup;
+
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: subject.resourceType,
+      properties: {
+        ...subject.properties,
+        [Prop.Region]: options.region,
+        [Prop.ExpectedSha]: options.expectedSha,
+        [Prop.RequireSuccess]: String(requireSuccess),
+        [Prop.WaitTimeoutSeconds]: String(waitTimeout),
+        [Prop.PollIntervalSeconds]: String(pollInterval),
+        [Prop.DeploymentNonce]: options.recheckOnEveryDeployment ?? true ? randomUUID() : undefined,
+      },
+    });
+  }
+
+  /** The commit the source wants the resource at (its desired state's sha); empty when it reports none. @attribute */
+  public get sha(): string {
+    return this.resource.getAttString(Attr.Sha);
+  }
+
+  /** Status of the latest sync (INITIATED, IN_PROGRESS, SUCCEEDED, FAILED), or NONE when no sync ever ran. @attribute */
+  public get status(): string {
+    return this.resource.getAttString(Attr.Status);
+  }
+
+  /** "true" when the latest sync SUCCEEDED at the desired sha, else "false". @attribute */
+  public get inSync(): string {
+    return this.resource.getAttString(Attr.InSync);
+  }
+
+  /** Branch of the desired state. @attribute */
+  public get branch(): string {
+    return this.resource.getAttString(Attr.Branch);
+  }
+
+  /** Directory of the desired state in the repository. @attribute */
+  public get directory(): string {
+    return this.resource.getAttString(Attr.Directory);
+  }
+
+  /** Repository of the desired state (owner/name). @attribute */
+  public get repositoryName(): string {
+    return this.resource.getAttString(Attr.RepositoryName);
+  }
+
+  /** Provider of the desired state's repository, as the source reports it (Proton: GITHUB; Git sync: GitHub). @attribute */
+  public get repositoryProvider(): string {
+    return this.resource.getAttString(Attr.RepositoryProvider);
+  }
+
+  /** Sha the latest sync targeted. @attribute */
+  public get latestSyncSha(): string {
+    return this.resource.getAttString(Attr.LatestSyncSha);
+  }
+
+  /** When the latest sync started, ISO 8601. @attribute */
+  public get latestSyncStartedAt(): string {
+    return this.resource.getAttString(Attr.LatestSyncStartedAt);
+  }
+
+  /** Sha of the latest successful sync. @attribute */
+  public get latestSuccessfulSyncSha(): string {
+    return this.resource.getAttString(Attr.LatestSuccessfulSyncSha);
+  }
+
+  /** When the latest successful sync started, ISO 8601. @attribute */
+  public get latestSuccessfulSyncStartedAt(): string {
+    return this.resource.getAttString(Attr.LatestSuccessfulSyncStartedAt);
+  }
+
+  /** Short summary of the latest sync's newest event: time, type and text. @attribute */
+  public get latestSyncEvent(): string {
+    return this.resource.getAttString(Attr.LatestSyncEvent);
+  }
+}
