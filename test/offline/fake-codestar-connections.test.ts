@@ -13,7 +13,6 @@ import {
   wireGitSyncOutput,
 } from '../../offline/fake-codestar-connections';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const SHA = 'b'.repeat(40);
 const OLD = 'c'.repeat(40);

@@ -5,7 +5,6 @@
 import { GetServiceInstanceSyncStatusCommand, GetServiceSyncBlockerSummaryCommand, ProtonClient } from '@aws-sdk/client-proton';
 import { FakeProton, wireAttempt, wireBlocker, wireBlockerSummary, wireSyncOutput } from '../../offline/fake-proton';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const SHA = 'a'.repeat(40);
 let proton: FakeProton;

@@ -13,8 +13,6 @@ import { FakeProton, wireAttempt, wireEvent, wireSyncOutput } from '../../offlin
 import type { Step, WireJson } from '../../offline/fake-service-types';
 import { CODESTAR_CONNECTIONS_MODEL_PATH, SmithyModel } from '../../offline/smithy-model';
 
-// The SDK warns once about Node.js < 22; irrelevant to these tests.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const SHA = 'f'.repeat(40);
 const CREDENTIALS = { accessKeyId: 'AKIAFAKESERVICETEST0', secretAccessKey: 'fake' };

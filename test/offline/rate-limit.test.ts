@@ -9,7 +9,6 @@ import { FakeCodeStarConnections, wireGitSyncAttempt, wireGitSyncOutput } from '
 import { FakeProton, wireSyncOutput } from '../../offline/fake-proton';
 import { TokenBucket } from '../../offline/token-bucket';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKERATELIMIT000', secretAccessKey: 'fake' };
 
