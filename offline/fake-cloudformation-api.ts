@@ -13,6 +13,8 @@ export interface DescribeStacksCall {
   readonly stackName: string;
   /** The status answered, or undefined when the stack was unknown. */
   readonly answered?: string;
+  /** The offline-world request that made the call (see {@link FakeCloudFormationApi.attribute}). */
+  readonly requestTag?: string;
 }
 
 export class FakeCloudFormationApi {
@@ -28,6 +30,8 @@ export class FakeCloudFormationApi {
   public now: () => number = () => Date.now();
   /** Stack id -> { name, status }. */
   public readonly stacks = new Map<string, { name: string; status: string }>();
+  /** Tells which offline-world request made an HTTP request (set by the world). */
+  public attribute?: (req: http.IncomingMessage) => string | undefined;
 
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -69,7 +73,7 @@ export class FakeCloudFormationApi {
     }
     const stackName = form.get('StackName') ?? '';
     const entry = [...this.stacks].find(([id, s]) => id === stackName || s.name === stackName);
-    this.calls.push({ stackName, answered: entry?.[1].status });
+    this.calls.push({ stackName, answered: entry?.[1].status, requestTag: this.attribute?.(req) });
     if (!entry) {
       error(400, 'ValidationError', `Stack with id ${stackName} does not exist`);
       return;

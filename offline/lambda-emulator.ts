@@ -7,46 +7,27 @@
  * module state with the test or with other functions), with the function's environment variables (template
  * Environment plus what Lambda sets: AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_LOG_GROUP_NAME...) as its
  * `process.env`, a `console` whose lines go to the function's log group (kept in memory), and a `Date` that reads
- * the world's {@link VirtualClock}. An environment is reused by later invocations (warm) until
- * {@link FakeLambda.coldStart}. Errors are reported the way the Node.js runtime does (`errorType` = error.name,
+ * the world's {@link VirtualClock}. As in Lambda, an environment runs one invocation at a time: concurrent
+ * invocations of a function each get their own (a cold start when no idle one is left), and an idle one is
+ * reused by later invocations (warm) until {@link FakeLambda.coldStart}. Every invocation holds the virtual clock
+ * (no jump while code runs) and runs in the async context of its lifecycle request ({@link RequestAttribution}),
+ * so that its log lines and the HTTP calls it makes are attributed to that request. Errors are reported the way the Node.js runtime does (`errorType` = error.name,
  * `errorMessage`, `trace` = stack lines; HTTP 200 with `X-Amz-Function-Error: Unhandled`).
  *
  * What it does not emulate: the Node.js version of the runtime (code runs on the test's Node.js), memory limits,
- * concurrency limits, cold-start latency, IAM (no role is evaluated), log-level filtering of JSON logs.
+ * concurrency limits and throttling of invocations, cold-start latency, IAM (no role is evaluated), log-level filtering of JSON logs.
  */
 import { randomUUID } from 'crypto';
-import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import * as path from 'path';
 import * as util from 'util';
-import * as vm from 'vm';
 import { listenOnLoopback } from './loopback';
+import { ModuleLoader, realProcess, Sandbox } from './module-loader';
+import { RequestAttribution } from './request-attribution';
 import { VirtualClock } from './virtual-clock';
 
-/** The real process (jest gives tests a copy whose env does not reach natively loaded modules). */
-export const realProcess: NodeJS.Process = vm.runInThisContext('process');
+export { realProcess } from './module-loader';
 
-/** Node's own module system (not jest's): loads and compiles modules natively even inside jest. */
-interface NativeModule {
-  exports: unknown;
-  filename: string;
-  paths: string[];
-  require: (id: string) => unknown;
-  _compile(content: string, filename: string): unknown;
-  [SANDBOX]?: Sandbox;
-}
-interface NativeModuleConstructor {
-  new (id: string, parent: null): NativeModule;
-  createRequire(file: string): NodeRequire;
-  _nodeModulePaths(dir: string): string[];
-}
-const NativeModule: NativeModuleConstructor = ((realProcess as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('module') ??
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('module')) as NativeModuleConstructor;
-const SANDBOX = '__offlineWorldSandbox';
-
-const PROJECT_ROOT = path.join(__dirname, '..');
 
 /** A function as the template defines it, with its names resolved. */
 export interface FunctionSpec {
@@ -84,12 +65,24 @@ export interface InvocationRecord {
   readonly startedAt: number;
   readonly virtualStartedAt: number;
   readonly coldStart: boolean;
+  /** The lifecycle request (CloudFormation RequestId) the invocation served, when known. */
+  readonly requestTag?: string;
   durationMs?: number;
   errorType?: string;
 }
 
 interface Environment {
   readonly handler: (event: unknown, context: unknown) => unknown;
+  /** The {@link FakeLambda.coldStart} generation it was made in; older ones are dropped when they fall idle. */
+  readonly generation: number;
+}
+
+/** One log line, with the invocation that wrote it. */
+export interface LogEntry {
+  readonly logGroupName: string;
+  readonly line: string;
+  readonly invocationId?: string;
+  readonly requestTag?: string;
 }
 
 /** The Lambda emulator. Start with {@link FakeLambda.start}; always {@link FakeLambda.close} it. */
@@ -97,6 +90,7 @@ export class FakeLambda {
   public static async start(options: { clock: VirtualClock; region: string }): Promise<FakeLambda> {
     const fake = new FakeLambda(options.clock, options.region);
     await listenOnLoopback(fake.server);
+    fake.attribution.start();
     return fake;
   }
 
@@ -104,13 +98,20 @@ export class FakeLambda {
   public readonly invocations: InvocationRecord[] = [];
   /** Log lines per log group name, as CloudWatch Logs would keep them. */
   public readonly logs = new Map<string, string[]>();
+  /** Every log line in the order written, with its invocation and lifecycle request. */
+  public readonly logEntries: LogEntry[] = [];
+  /** Which lifecycle request the running code and the HTTP requests it makes belong to. */
+  public readonly attribution = new RequestAttribution();
   /** Set to true to also print every function log line (debugging). */
   public echoLogs = process.env.OFFLINE_WORLD_ECHO_LOGS === '1';
 
   private readonly functions = new Map<string, FunctionSpec>();
-  private readonly environments = new Map<string, Environment>();
+  /** Idle execution environments per function name. */
+  private readonly environments = new Map<string, Environment[]>();
+  private generation = 0;
   private readonly server: http.Server;
-  private readonly background = new Set<Promise<unknown>>();
+  /** Running invocations, with their lifecycle request's tag. */
+  private readonly running = new Map<Promise<unknown>, string | undefined>();
 
   private constructor(
     private readonly clock: VirtualClock,
@@ -131,8 +132,12 @@ export class FakeLambda {
     this.environments.delete(spec.name);
   }
 
-  /** Drops every execution environment: the next invocation of each function is a cold start. */
+  /**
+   * Drops every idle execution environment (and those running now, once they finish): the next invocation of
+   * each function is a cold start.
+   */
   public coldStart(): void {
+    this.generation += 1;
     this.environments.clear();
   }
 
@@ -141,28 +146,39 @@ export class FakeLambda {
     return this.logs.get(logGroupName) ?? [];
   }
 
-  /** Invokes a function synchronously (RequestResponse), in process: what AWS services do among themselves. */
-  public async invoke(functionNameOrArn: string, event: unknown): Promise<InvokeResult> {
+  /**
+   * Invokes a function synchronously (RequestResponse), in process: what AWS services do among themselves.
+   * `requestTag` names the lifecycle request when the event does not carry its RequestId.
+   */
+  public async invoke(functionNameOrArn: string, event: unknown, requestTag?: string): Promise<InvokeResult> {
     const spec = this.lookup(functionNameOrArn);
     if (!spec) throw new Error(`Function not found: ${functionNameOrArn}`);
-    return this.run(spec, event);
+    return this.run(spec, event, requestTag);
   }
 
   /** Invokes a function asynchronously (InvocationType Event): returns at once, the run goes on. */
   public invokeAsync(functionNameOrArn: string, event: unknown): void {
     const spec = this.lookup(functionNameOrArn);
     if (!spec) throw new Error(`Function not found: ${functionNameOrArn}`);
-    const run = this.run(spec, event);
-    this.background.add(run);
-    void run.finally(() => this.background.delete(run));
+    void this.run(spec, event);
   }
 
-  /** Waits until no asynchronous invocation is running. */
-  public async idle(): Promise<void> {
-    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  /** Waits until no invocation is running (of the lifecycle request `requestTag` only, when given). */
+  public async idle(requestTag?: string): Promise<void> {
+    for (;;) {
+      const runs = [...this.running].filter(([, tag]) => requestTag === undefined || tag === requestTag).map(([run]) => run);
+      if (runs.length === 0) return;
+      await Promise.allSettled(runs);
+    }
+  }
+
+  /** The log lines that invocations of one lifecycle request wrote, in order, all log groups. */
+  public logsOf(requestTag: string): string[] {
+    return this.logEntries.filter((e) => e.requestTag === requestTag).map((e) => e.line);
   }
 
   public async close(): Promise<void> {
+    this.attribution.stop();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -175,24 +191,35 @@ export class FakeLambda {
     return this.functions.get(bare) ?? this.functions.get(bare.split(':').pop()!);
   }
 
-  private async run(spec: FunctionSpec, event: unknown): Promise<InvokeResult> {
+  /** Runs one invocation: holds the clock, takes an idle environment or makes one, in the request's context. */
+  private run(spec: FunctionSpec, event: unknown, requestTag?: string): Promise<InvokeResult> {
+    const release = this.clock.hold();
     const requestId = randomUUID();
-    let env = this.environments.get(spec.name);
+    const fromEvent = (event as { RequestId?: unknown } | null)?.RequestId;
+    const tag = typeof fromEvent === 'string' ? fromEvent : (requestTag ?? this.attribution.current()?.requestTag);
+    const run = this.attribution.run({ requestTag: tag, invocationId: requestId }, () => this.execute(spec, event, requestId, tag));
+    this.running.set(run, tag);
+    void run.finally(() => {
+      this.running.delete(run);
+      release();
+    });
+    return run;
+  }
+
+  private async execute(spec: FunctionSpec, event: unknown, requestId: string, tag: string | undefined): Promise<InvokeResult> {
+    let env = this.environments.get(spec.name)?.pop();
     const record: InvocationRecord = {
       functionName: spec.name,
       requestId,
       startedAt: Date.now(),
       virtualStartedAt: this.clock.now(),
       coldStart: !env,
+      requestTag: tag,
     };
     this.invocations.push(record);
-    const log = this.logLines(spec.logGroupName);
-    this.logs.set(spec.logGroupName, log);
+    let reusable = true;
     try {
-      if (!env) {
-        env = this.load(spec);
-        this.environments.set(spec.name, env);
-      }
+      if (!env) env = this.load(spec);
       const deadline = Date.now() + spec.timeoutSeconds * 1000;
       const context = {
         functionName: spec.name,
@@ -224,12 +251,28 @@ export class FakeLambda {
     } catch (e) {
       const error = toRuntimeError(e);
       record.errorType = error.errorType;
-      log.push(JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace }));
-      if (error.errorType === 'Sandbox.Timedout') this.environments.delete(spec.name);
+      this.writeLog(spec, JSON.stringify({ errorType: error.errorType, errorMessage: error.errorMessage, stack: error.trace }));
+      // A timed-out environment is not reused (Lambda resets it).
+      if (error.errorType === 'Sandbox.Timedout') reusable = false;
       return { error };
     } finally {
       record.durationMs = Date.now() - record.startedAt;
+      if (env && reusable && env.generation === this.generation && this.functions.get(spec.name) === spec) {
+        const idle = this.environments.get(spec.name) ?? [];
+        idle.push(env);
+        this.environments.set(spec.name, idle);
+      }
     }
+  }
+
+  /** Appends a line to the function's log group, attributed to the invocation running now. */
+  private writeLog(spec: FunctionSpec, line: string): void {
+    const log = this.logLines(spec.logGroupName);
+    this.logs.set(spec.logGroupName, log);
+    log.push(line);
+    const context = this.attribution.current();
+    this.logEntries.push({ logGroupName: spec.logGroupName, line, invocationId: context?.invocationId, requestTag: context?.requestTag });
+    if (this.echoLogs) realProcess.stdout.write(`[${spec.name}] ${line}\n`);
   }
 
   /** Loads the function's handler in a fresh execution environment. */
@@ -250,13 +293,7 @@ export class FakeLambda {
       TZ: ':UTC',
       ...spec.environment,
     };
-    const log = this.logLines(spec.logGroupName);
-    this.logs.set(spec.logGroupName, log);
-    const write = (...args: unknown[]): void => {
-      const line = util.format(...args);
-      log.push(line);
-      if (this.echoLogs) realProcess.stdout.write(`[${spec.name}] ${line}\n`);
-    };
+    const write = (...args: unknown[]): void => this.writeLog(spec, util.format(...args));
     const sandbox: Sandbox = {
       Date: this.clock.dateConstructor(),
       console: { log: write, info: write, warn: write, error: write, debug: write, trace: write },
@@ -271,7 +308,7 @@ export class FakeLambda {
     if (typeof handler !== 'function') {
       throw Object.assign(new Error(`${spec.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
     }
-    return { handler: handler as Environment['handler'] };
+    return { handler: handler as Environment['handler'], generation: this.generation };
   }
 
   private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -320,64 +357,6 @@ export class FakeLambda {
     });
     res.end(body);
   }
-}
-
-/** The globals that sandboxed code sees instead of the main realm's. */
-interface Sandbox {
-  readonly Date: DateConstructor;
-  readonly console: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace'>;
-  readonly process: NodeJS.Process;
-}
-
-/**
- * A CommonJS loader for one execution environment: relative requires load the asset's own files (fresh
- * instances, shared within the environment); bare ones load natively from the project, standing in for what
- * the Lambda runtime provides (the AWS SDK v3 and Node's built-ins). Code is compiled by Node's own module
- * system in the main realm, inside a function whose three parameters (Date, console, process) shadow the globals.
- */
-class ModuleLoader {
-  private readonly cache = new Map<string, NativeModule>();
-  private readonly runtimeRequire = NativeModule.createRequire(path.join(PROJECT_ROOT, 'package.json'));
-
-  constructor(
-    private readonly root: string,
-    private readonly sandbox: Sandbox,
-  ) {}
-
-  public load(request: string, from = this.root): Record<string, unknown> {
-    const file = resolveFile(path.resolve(from, request));
-    const cached = this.cache.get(file);
-    if (cached) return cached.exports as Record<string, unknown>;
-    const dir = path.dirname(file);
-    // A native module object, so that the code compiles the way Node compiles any CommonJS file (dynamic
-    // import() of built-ins included); only its require and three globals are the environment's own.
-    const module = new NativeModule(file, null);
-    module.filename = file;
-    module.paths = NativeModule._nodeModulePaths(dir);
-    module.require = (spec: string): unknown =>
-      spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec) ? this.load(spec, dir) : this.runtimeRequire(spec);
-    module[SANDBOX] = this.sandbox;
-    this.cache.set(file, module);
-    const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
-    // Kept on the first line, so that stack traces keep the asset's line numbers.
-    const wrapped =
-      `return (function (Date, console, process) {${source}\n}).call(this, ` +
-      `module.${SANDBOX}.Date, module.${SANDBOX}.console, module.${SANDBOX}.process);`;
-    try {
-      module._compile(wrapped, file);
-    } catch (e) {
-      this.cache.delete(file);
-      throw e;
-    }
-    return module.exports as Record<string, unknown>;
-  }
-}
-
-function resolveFile(file: string): string {
-  for (const candidate of [file, `${file}.js`, `${file}.cjs`, path.join(file, 'index.js')]) {
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-  }
-  throw Object.assign(new Error(`Cannot find module '${file}'`), { name: 'Runtime.ImportModuleError' });
 }
 
 function splitHandler(handler: string): [string, string] {

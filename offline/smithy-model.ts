@@ -12,6 +12,10 @@ import * as path from 'path';
 
 /** Where the tests' copy of the Proton model lives (tests must not read ../shared). */
 export const PROTON_MODEL_PATH = path.join(__dirname, 'models', 'proton', 'get-service-instance-sync-status.smithy.json');
+/** Proton's sync-blocker operations (GetServiceSyncBlockerSummary, ...). */
+export const PROTON_BLOCKERS_MODEL_PATH = path.join(__dirname, 'models', 'proton', 'sync-blockers.smithy.json');
+/** CodeStar Connections' resource-sync operations (CloudFormation Git sync: GetResourceSyncStatus, GetSyncBlockerSummary, ...). */
+export const CODESTAR_CONNECTIONS_MODEL_PATH = path.join(__dirname, 'models', 'codestar-connections', 'resource-sync.smithy.json');
 
 interface MemberRef {
   readonly target: string;

@@ -3,7 +3,8 @@
  * StartExecution (awsJson1_0, `AWSStepFunctions.StartExecution`) on 127.0.0.1 for `AWS_ENDPOINT_URL_SFN`, and
  * runs the state machine's definition as synthesized: Task states whose Resource is a Lambda function ARN, with
  * their Retry (ErrorEquals, IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds) and Catch rules. Retry
- * waits pass on the world's {@link VirtualClock} (compressed).
+ * waits are sleepers of the world's {@link VirtualClock}: any number of executions wait at once, each waking at
+ * its own virtual deadline.
  *
  * Not emulated: other state types (Wait, Choice, Parallel, Map, Pass), InputPath/ResultPath/OutputPath other
  * than the defaults, task heartbeats and timeouts, execution history limits, JitterStrategy (treated as NONE).
@@ -56,6 +57,8 @@ export interface Execution {
   readonly executionArn: string;
   readonly stateMachineArn: string;
   readonly input: unknown;
+  /** The lifecycle request (CloudFormation RequestId in the input, as the Provider framework passes it). */
+  readonly requestTag?: string;
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   readonly attempts: TaskAttempt[];
   error?: string;
@@ -74,7 +77,7 @@ export class FakeStepFunctions {
   public readonly executions: Execution[] = [];
 
   private readonly machines = new Map<string, StateMachineDefinition>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new Map<Promise<void>, string | undefined>();
   private readonly server: http.Server;
   private closed = false;
 
@@ -100,9 +103,13 @@ export class FakeStepFunctions {
     this.machines.set(stateMachineArn, definition);
   }
 
-  /** Waits until every execution has ended. */
-  public async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  /** Waits until every execution (of the lifecycle request `requestTag` only, when given) has ended. */
+  public async idle(requestTag?: string): Promise<void> {
+    for (;;) {
+      const runs = [...this.running].filter(([, tag]) => requestTag === undefined || tag === requestTag).map(([run]) => run);
+      if (runs.length === 0) return;
+      await Promise.allSettled(runs);
+    }
   }
 
   public async close(): Promise<void> {
@@ -118,10 +125,12 @@ export class FakeStepFunctions {
     const definition = this.machines.get(stateMachineArn);
     if (!definition) throw new Error(`State Machine Does Not Exist: '${stateMachineArn}'`);
     const name = randomUUID();
+    const requestId = (input as { RequestId?: unknown } | null)?.RequestId;
     const execution: Execution = {
       executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`,
       stateMachineArn,
       input,
+      requestTag: typeof requestId === 'string' ? requestId : undefined,
       status: 'RUNNING',
       attempts: [],
     };
@@ -131,7 +140,7 @@ export class FakeStepFunctions {
       execution.error = 'States.Runtime';
       execution.cause = String((e as Error)?.stack ?? e);
     });
-    this.running.add(run);
+    this.running.set(run, execution.requestTag);
     void run.finally(() => this.running.delete(run));
     return execution;
   }
@@ -146,7 +155,7 @@ export class FakeStepFunctions {
       let outcome: { output: unknown } | { error: string; cause: string };
       for (;;) {
         if (this.closed) throw new Error('FakeStepFunctions closed during an execution');
-        const result = await this.lambda.invoke(state.Resource!, input);
+        const result = await this.lambda.invoke(state.Resource!, input, execution.requestTag);
         if (!result.error) {
           outcome = { output: result.payload };
           execution.attempts.push({ state: stateName, virtualAt: this.clock.now() });

@@ -133,13 +133,11 @@ describe('Create', () => {
     expect(o.data).toMatchObject({ Sha: s, Status: 'SUCCEEDED', InSync: 'true' });
     expect(o.polls.map((p) => p.verdict)).toEqual(['WAIT', 'WAIT', 'WAIT', 'WAIT', 'PASS']);
     const interval = waiterRetry(base).IntervalSeconds * 1000;
-    // Each poll comes one interval after the previous one (plus the little real time the calls take).
-    o.polls.forEach((p, i) => {
-      expect(Number(p.elapsedSeconds)).toBeGreaterThanOrEqual((i * interval) / 1000);
-      expect(Number(p.elapsedSeconds)).toBeLessThanOrEqual((i * interval) / 1000 + 2);
-    });
-    expect(o.virtualElapsedMs).toBeGreaterThanOrEqual(4 * interval);
-    expect(o.virtualElapsedMs).toBeLessThan(5 * interval);
+    // Poll i comes i intervals after the first: virtual waits are exact (the clock jumps to each deadline), and
+    // the real time the code takes only adds to them, so each poll falls in its own interval however loaded the
+    // machine is (asserted as the interval's index, not as a window of seconds).
+    expect(o.polls.map((p) => Math.floor((Number(p.elapsedSeconds) * 1000) / interval))).toEqual([0, 1, 2, 3, 4]);
+    expect(Math.floor(o.virtualElapsedMs / interval)).toBe(4);
   });
 
   test('fails with the sync events and the poll log when the sync fails, and the rollback Delete succeeds', async () => {

@@ -1,0 +1,138 @@
+/**
+ * Installing a synthesized stack in the offline world: what CloudFormation creates before the custom resources
+ * that depend on it. The template's Lambda functions go to the Lambda emulator (code from the cloud assembly's
+ * asset directories) and its state machines to the Step Functions emulator; Ref and Fn::GetAtt resolve to the
+ * physical names and ARNs the world gives them.
+ */
+import { createHash } from 'crypto';
+import { CfnResponseServer } from './cfn-response-server';
+import { resolveIntrinsics } from './intrinsics';
+import { FakeLambda } from './lambda-emulator';
+import { FakeStepFunctions, StateMachineDefinition } from './step-functions';
+import { SynthesizedStack } from './synth';
+
+/** A stack whose functions and state machines are installed in the world. */
+export interface InstalledStack {
+  readonly synthesized: SynthesizedStack;
+  readonly stackName: string;
+  readonly stackId: string;
+  /** Logical id -> physical name or ARN, as Ref / Fn::GetAtt resolve. */
+  readonly resolve: (value: unknown) => unknown;
+  /** Logical ids of the stack's custom resources of type `resourceType` (default: all custom resources). */
+  readonly customResources: (resourceType?: string) => string[];
+  /** Function name by logical id. */
+  readonly functionNames: ReadonlyMap<string, string>;
+  /** The waiter state machine definitions by ARN, as synthesized (resolved). */
+  readonly stateMachines: ReadonlyMap<string, StateMachineDefinition>;
+}
+
+/** Where a stack is installed. */
+export interface InstallTarget {
+  readonly region: string;
+  readonly accountId: string;
+  readonly lambda: FakeLambda;
+  readonly stepFunctions: FakeStepFunctions;
+  readonly cfn: CfnResponseServer;
+}
+
+/** Installs `synthesized` (see OfflineWorld.install). */
+export function installStack(synthesized: SynthesizedStack, target: InstallTarget): InstalledStack {
+  const { region, accountId } = target;
+  const { template, stackName } = synthesized;
+  const stackId = `arn:aws:cloudformation:${region}:${accountId}:stack/${stackName}/${stableUuid(stackName)}`;
+  const names = new Map<string, { ref: string; arn?: string }>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const physical = `${stackName}-${id}`.slice(0, 64);
+    switch (resource.Type) {
+      case 'AWS::Lambda::Function':
+        names.set(id, { ref: physical, arn: `arn:aws:lambda:${region}:${accountId}:function:${physical}` });
+        break;
+      case 'AWS::StepFunctions::StateMachine': {
+        const arn = `arn:aws:states:${region}:${accountId}:stateMachine:${id}`;
+        names.set(id, { ref: arn, arn });
+        break;
+      }
+      case 'AWS::IAM::Role':
+        names.set(id, { ref: physical, arn: `arn:aws:iam::${accountId}:role/${physical}` });
+        break;
+      case 'AWS::Logs::LogGroup':
+        names.set(id, { ref: physical, arn: `arn:aws:logs:${region}:${accountId}:log-group:${physical}:*` });
+        break;
+      default:
+        names.set(id, { ref: physical });
+    }
+  }
+  const pseudo: Record<string, string> = {
+    'AWS::Region': region,
+    'AWS::AccountId': accountId,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': stackName,
+    'AWS::StackId': stackId,
+  };
+  const resolve = (value: unknown): unknown => resolveIntrinsics(value, names, pseudo);
+
+  const functionNames = new Map<string, string>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const p = resolve(resource.Properties) as Record<string, unknown>;
+    const code = p.Code as { S3Key?: string; ZipFile?: string };
+    const hash = code.S3Key?.replace(/\.zip$/, '');
+    const codeDir = hash ? synthesized.assetDirs.get(hash) : undefined;
+    if (!codeDir) throw new Error(`function ${id}: no unpacked code asset for ${JSON.stringify(code)}`);
+    const name = names.get(id)!.ref;
+    functionNames.set(id, name);
+    const logging = p.LoggingConfig as { LogGroup?: string } | undefined;
+    target.lambda.register({
+      name,
+      arn: names.get(id)!.arn!,
+      codeDir,
+      handler: String(p.Handler),
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memoryMb: Number(p.MemorySize ?? 128),
+      runtime: String(p.Runtime),
+      logGroupName: logging?.LogGroup ?? `/aws/lambda/${name}`,
+      environment: ((p.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {}) as Record<string, string>,
+      onLoad: (load) => routeFrameworkResponses(codeDir, load, target.cfn),
+    });
+  }
+  const stateMachines = new Map<string, StateMachineDefinition>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
+    const p = resolve(resource.Properties) as { DefinitionString?: string; Definition?: StateMachineDefinition };
+    const definition = p.Definition ?? (JSON.parse(String(p.DefinitionString)) as StateMachineDefinition);
+    const arn = names.get(id)!.arn!;
+    target.stepFunctions.register(arn, definition);
+    stateMachines.set(arn, definition);
+  }
+  const customResources = (resourceType?: string): string[] =>
+    Object.entries(template.Resources)
+      .filter(([, r]) => (resourceType ? r.Type === resourceType : r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource'))
+      .map(([id]) => id);
+  return { synthesized, stackName, stackId, resolve, customResources, functionNames, stateMachines };
+}
+
+/**
+ * The one seam: aws-cdk-lib's cfn-response PUTs to the ResponseURL's hostname and path on the default HTTPS
+ * port. Route that request to the loopback server's port and trust its certificate; refuse any other host.
+ */
+function routeFrameworkResponses(codeDir: string, load: (file: string) => Record<string, unknown>, cfn: CfnResponseServer): void {
+  let outbound: Record<string, unknown>;
+  try {
+    load('./cfn-response');
+    outbound = load('./outbound');
+  } catch {
+    return; // not the Provider framework
+  }
+  const real = outbound.httpRequest as ((options: Record<string, unknown>, body: string) => Promise<void>) | undefined;
+  if (typeof real !== 'function') throw new Error(`${codeDir}/outbound.js exports no httpRequest: has aws-cdk-lib's framework changed?`);
+  outbound.httpRequest = (options: Record<string, unknown>, body: string) => {
+    if (options.hostname !== '127.0.0.1') return Promise.reject(new Error(`offline world: refusing a ResponseURL PUT to ${String(options.hostname)}`));
+    return real({ ...options, port: cfn.port, ca: cfn.ca }, body);
+  };
+}
+
+function stableUuid(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,90 @@
+/**
+ * The module system of an emulated Lambda execution environment: a CommonJS loader whose code sees the
+ * environment's own `Date`, `console` and `process` (see lambda-emulator.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vm from 'vm';
+
+/** The real process (jest gives tests a copy whose env does not reach natively loaded modules). */
+export const realProcess: NodeJS.Process = vm.runInThisContext('process');
+
+/** Node's own module system (not jest's): loads and compiles modules natively even inside jest. */
+interface NativeModule {
+  exports: unknown;
+  filename: string;
+  paths: string[];
+  require: (id: string) => unknown;
+  _compile(content: string, filename: string): unknown;
+  [SANDBOX]?: Sandbox;
+}
+interface NativeModuleConstructor {
+  new (id: string, parent: null): NativeModule;
+  createRequire(file: string): NodeRequire;
+  _nodeModulePaths(dir: string): string[];
+}
+const NativeModule: NativeModuleConstructor = ((realProcess as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('module') ??
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('module')) as NativeModuleConstructor;
+const SANDBOX = '__offlineWorldSandbox';
+
+const PROJECT_ROOT = path.join(__dirname, '..');
+
+/** The globals that sandboxed code sees instead of the main realm's. */
+export interface Sandbox {
+  readonly Date: DateConstructor;
+  readonly console: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace'>;
+  readonly process: NodeJS.Process;
+}
+
+/**
+ * A CommonJS loader for one execution environment: relative requires load the asset's own files (fresh
+ * instances, shared within the environment); bare ones load natively from the project, standing in for what
+ * the Lambda runtime provides (the AWS SDK v3 and Node's built-ins). Code is compiled by Node's own module
+ * system in the main realm, inside a function whose three parameters (Date, console, process) shadow the globals.
+ */
+export class ModuleLoader {
+  private readonly cache = new Map<string, NativeModule>();
+  private readonly runtimeRequire = NativeModule.createRequire(path.join(PROJECT_ROOT, 'package.json'));
+
+  constructor(
+    private readonly root: string,
+    private readonly sandbox: Sandbox,
+  ) {}
+
+  public load(request: string, from = this.root): Record<string, unknown> {
+    const file = resolveFile(path.resolve(from, request));
+    const cached = this.cache.get(file);
+    if (cached) return cached.exports as Record<string, unknown>;
+    const dir = path.dirname(file);
+    // A native module object, so that the code compiles the way Node compiles any CommonJS file (dynamic
+    // import() of built-ins included); only its require and three globals are the environment's own.
+    const module = new NativeModule(file, null);
+    module.filename = file;
+    module.paths = NativeModule._nodeModulePaths(dir);
+    module.require = (spec: string): unknown =>
+      spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec) ? this.load(spec, dir) : this.runtimeRequire(spec);
+    module[SANDBOX] = this.sandbox;
+    this.cache.set(file, module);
+    const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
+    // Kept on the first line, so that stack traces keep the asset's line numbers.
+    const wrapped =
+      `return (function (Date, console, process) {${source}\n}).call(this, ` +
+      `module.${SANDBOX}.Date, module.${SANDBOX}.console, module.${SANDBOX}.process);`;
+    try {
+      module._compile(wrapped, file);
+    } catch (e) {
+      this.cache.delete(file);
+      throw e;
+    }
+    return module.exports as Record<string, unknown>;
+  }
+}
+
+function resolveFile(file: string): string {
+  for (const candidate of [file, `${file}.js`, `${file}.cjs`, path.join(file, 'index.js')]) {
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  }
+  throw Object.assign(new Error(`Cannot find module '${file}'`), { name: 'Runtime.ImportModuleError' });
+}
+

@@ -1,0 +1,82 @@
+/**
+ * The virtual clock under concurrency: sleepers wake in deadline order, time jumps only when nothing holds the
+ * clock, and concurrent waits move it by the longest wait, not their sum. No assertion depends on machine speed:
+ * the only real time involved is the few milliseconds the test's own code takes, bounded by what it measures.
+ */
+import { VirtualClock } from '../../offline/virtual-clock';
+
+/** Real time that passes while the test's code runs also passes on the clock; it stays well under a second. */
+const SLACK_MS = 1_000;
+
+test('30 concurrent sleepers of various lengths wake in deadline order; the clock ends at the largest deadline, not the sum', async () => {
+  const clock = new VirtualClock();
+  const start = clock.now();
+  const lengths = Array.from({ length: 30 }, (_, i) => ((i * 7919) % 30) * 1_000 + 15_000);
+  const woke: number[] = [];
+  const realStart = Date.now();
+  await Promise.all(lengths.map((ms, i) => clock.sleep(ms).then(() => woke.push(i))));
+  const sorted = [...lengths.keys()].sort((a, b) => lengths[a] - lengths[b] || a - b);
+  expect(woke).toEqual(sorted);
+  const elapsed = clock.now() - start;
+  expect(elapsed).toBeGreaterThanOrEqual(Math.max(...lengths));
+  expect(elapsed).toBeLessThan(Math.max(...lengths) + (Date.now() - realStart) + 1);
+  expect(lengths.reduce((a, b) => a + b, 0)).toBeGreaterThan(elapsed * 10);
+});
+
+test('each sleeper wakes at exactly its own deadline when the world is quiet', async () => {
+  const clock = new VirtualClock();
+  const start = clock.now();
+  const seen: [number, number][] = [];
+  await Promise.all([45_000, 15_000, 30_000, 15_000].map((ms) => clock.sleep(ms).then(() => seen.push([ms, clock.now() - start]))));
+  expect(seen.map(([ms]) => ms)).toEqual([15_000, 15_000, 30_000, 45_000]);
+  for (const [ms, at] of seen) {
+    expect(at).toBeGreaterThanOrEqual(ms);
+    expect(at).toBeLessThan(ms + SLACK_MS);
+  }
+});
+
+test('no jump while something holds the clock; the jump comes as soon as it is released', async () => {
+  const clock = new VirtualClock();
+  const release = clock.hold();
+  const start = clock.now();
+  let woke = false;
+  const sleeping = clock.sleep(60_000).then(() => {
+    woke = true;
+  });
+  // Let several event-loop turns pass: a quiet world would have jumped by now.
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  expect(woke).toBe(false);
+  expect(clock.sleeping).toBe(1);
+  expect(clock.now() - start).toBeLessThan(SLACK_MS);
+  release();
+  release(); // a second release is a no-op
+  await sleeping;
+  expect(clock.activity).toBe(0);
+  expect(clock.now() - start).toBeGreaterThanOrEqual(60_000);
+});
+
+test('a sleeper whose deadline passes in real time wakes even while the world stays busy', async () => {
+  const clock = new VirtualClock();
+  const release = clock.hold();
+  const start = clock.now();
+  try {
+    await clock.sleep(20);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(20);
+  } finally {
+    release();
+  }
+});
+
+test('the sandboxed Date follows the clock and advance() wakes sleepers that became due', async () => {
+  const clock = new VirtualClock();
+  const VDate = clock.dateConstructor();
+  const release = clock.hold();
+  const sleeping = clock.sleep(3_600_000);
+  clock.advance(3_600_000);
+  await sleeping;
+  release();
+  expect(VDate.now() - Date.now()).toBeGreaterThanOrEqual(3_600_000);
+  expect(new VDate().getTime()).toBeGreaterThanOrEqual(Date.now() + 3_600_000);
+  expect(new VDate(0).getTime()).toBe(0);
+  expect(Object.prototype.toString.call(new VDate())).toBe('[object Date]');
+});
