@@ -11,7 +11,7 @@ import { wireEvent } from '../../offline/fake-proton';
 import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../../offline/offline-world';
 import { synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
-import { answer, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, SYNC_STARTED, waiterRetry } from '../support/scenarios';
+import { answer, blockerCalls, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, statusCalls, SYNC_STARTED, waiterRetry } from '../support/scenarios';
 
 const EXPECTED = sha('expected commit');
 const RENAMED = 'sample-instance-v2';
@@ -100,6 +100,8 @@ describe('Create', () => {
     expect(o.status).toBe('SUCCESS');
     expect(o.physicalResourceId).toBe(GATE_ID);
     expect(o.protonCalls).toHaveLength(1);
+    // Exactly one API call in all: no blocker read when the gate passes.
+    expect(o.apiCalls).toHaveLength(1);
     expect(o.waiterAttempts).toBe(1);
     expectAllAttributes(o);
     expect(o.data).toMatchObject({
@@ -151,7 +153,9 @@ describe('Create', () => {
     expectWellFormed(o);
     expect(o.status).toBe('FAILED');
     expect(o.physicalResourceId).toBe(GATE_ID);
-    expect(o.protonCalls).toHaveLength(3);
+    expect(statusCalls(o)).toHaveLength(3);
+    // The failed sync sends the gate to the blocker summary once, at both levels (instance and service).
+    expect(blockerCalls(o).map((c) => c.serviceInstanceName ?? '(service)')).toEqual([INSTANCE, '(service)']);
     expect(o.reason).toContain(`Proton sync FAILED for service instance "${INSTANCE}" of service "${SERVICE}" in us-east-1 at desired sha ${s}`);
     expect(o.reason).toContain('Template rendering failed: missing input "port" in instance spec');
     expect(o.reason).toContain(`Poll log: ${logGroupOf(base, 'index.isComplete')}`);
@@ -170,9 +174,11 @@ describe('Create', () => {
     const o = report.add('never synced', await world.create(base));
     expectWellFormed(o);
     expect(o.status).toBe('FAILED');
-    expect(o.protonCalls).toHaveLength(pollsUntilTimeout(base));
+    expect(statusCalls(o)).toHaveLength(pollsUntilTimeout(base));
+    // Never synced: every poll also reads the blockers, at both levels, and finds none.
+    expect(blockerCalls(o)).toHaveLength(2 * pollsUntilTimeout(base));
     expect(o.reason).toContain('Gave up waiting for the Proton sync');
-    expect(o.reason).toContain('no desired state and no sync has run yet');
+    expect(o.reason).toContain('no desired state is reported and no sync has run yet');
     expect(o.reason).toContain('Last seen: status NONE');
     expect(o.reason).toContain('10m 0s timeout');
   });
@@ -188,7 +194,9 @@ describe('Create', () => {
     const o = report.add('desired sha newer than last success', await world.create(base));
     expectWellFormed(o);
     expect(o.status).toBe('SUCCESS');
-    expect(o.protonCalls).toHaveLength(4);
+    expect(statusCalls(o)).toHaveLength(4);
+    // Blockers are read on the two NEW_SYNC_DUE polls only.
+    expect(blockerCalls(o)).toHaveLength(4);
     expect(o.polls.map((p) => p.situation)).toEqual(['NEW_SYNC_DUE', 'NEW_SYNC_DUE', 'SYNC_RUNNING', 'IN_SYNC']);
     expect(o.data).toMatchObject({ Sha: next, LatestSyncSha: next, LatestSuccessfulSyncSha: next, InSync: 'true' });
   });
@@ -322,7 +330,8 @@ describe('Update', () => {
     const o = report.add('update rollback while sync FAILED', await world.update(withExpectedSha, base, GATE_ID, { stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' }));
     expectWellFormed(o);
     expect(o.status).toBe('SUCCESS');
-    expect(o.protonCalls).toHaveLength(1);
+    expect(statusCalls(o)).toHaveLength(1);
+    expect(blockerCalls(o)).toHaveLength(2);
     expect(o.describeStacksCalls.map((c) => c.answered)).toEqual(['UPDATE_ROLLBACK_IN_PROGRESS']);
     expect(o.data).toMatchObject({ Sha: s, Status: 'FAILED', InSync: 'false' });
   });
@@ -334,7 +343,8 @@ describe('Update', () => {
     const o = report.add('update while sync FAILED', await world.update(withExpectedSha, base, GATE_ID));
     expectWellFormed(o);
     expect(o.status).toBe('FAILED');
-    expect(o.protonCalls).toHaveLength(1);
+    expect(statusCalls(o)).toHaveLength(1);
+    expect(blockerCalls(o)).toHaveLength(2);
     expect(o.describeStacksCalls.map((c) => c.answered)).toEqual(['UPDATE_IN_PROGRESS']);
     expect(o.reason).toContain(`Proton sync FAILED for service instance "${INSTANCE}"`);
   });

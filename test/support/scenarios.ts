@@ -4,7 +4,8 @@
  */
 import { createHash } from 'crypto';
 import { RESOURCE_TYPE } from '../../lib/contract';
-import { Step, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
+import { ProtonCall, Step, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
+import { LifecycleOutcome } from '../../offline/lifecycle-outcome';
 import { InstalledStack } from '../../offline/offline-world';
 
 /** Context values from cdk.json that the example app uses. */
@@ -72,4 +73,14 @@ export function waiterRetry(stack: InstalledStack): { IntervalSeconds: number; M
 export function pollsUntilTimeout(stack: InstalledStack): number {
   const props = gateProps(stack);
   return Math.ceil(Number(props.WaitTimeoutSeconds) / Number(props.PollIntervalSeconds)) + 1;
+}
+
+/** The calls of a lifecycle request that read the sync status (not the blockers). */
+export function statusCalls(o: LifecycleOutcome): ProtonCall[] {
+  return o.protonCalls.filter((c) => c.operation === 'GetServiceInstanceSyncStatus');
+}
+
+/** The calls of a lifecycle request that read Proton's sync blockers (instance or service level). */
+export function blockerCalls(o: LifecycleOutcome): ProtonCall[] {
+  return o.protonCalls.filter((c) => c.operation === 'GetServiceSyncBlockerSummary');
 }
