@@ -110,6 +110,27 @@ export function isProtonName(value: string): boolean {
   return value.length >= Limits.nameMinLength && value.length <= Limits.nameMaxLength && new RegExp(Limits.namePattern).test(value);
 }
 
+/**
+ * The longest a gate waits, in seconds: its waitTimeout, capped so that it answers by itself before
+ * CloudFormation's one-hour limit (the reserve, and one poll interval since a poll may come that late).
+ */
+export function effectiveWaitSeconds(waitTimeoutSeconds: number, pollIntervalSeconds: number): number {
+  return Math.min(waitTimeoutSeconds, Limits.maxWaitTimeoutSeconds - Limits.cloudFormationReserveSeconds - pollIntervalSeconds);
+}
+
+/**
+ * CloudFormation's own bound on one request of a gate (the custom resource's ServiceTimeout), in seconds: the
+ * effective wait, the poll interval by which the last poll may come after it, and the reserve for that poll (the
+ * handler's Lambda timeout) and the framework's answer. Within 1-3,600, the range CloudFormation accepts; so a
+ * broken provider fails the request minutes after the gate would have answered, not after CloudFormation's hour.
+ */
+export function serviceTimeoutSeconds(waitTimeoutSeconds: number, pollIntervalSeconds: number): number {
+  return Math.min(
+    Limits.maxWaitTimeoutSeconds,
+    effectiveWaitSeconds(waitTimeoutSeconds, pollIntervalSeconds) + pollIntervalSeconds + Limits.cloudFormationReserveSeconds,
+  );
+}
+
 /** Whether `value` is an acceptable expected sha: 1-255 characters (the APIs' SHA), no surrounding spaces. */
 export function isShaValue(value: unknown): value is string {
   return typeof value === 'string' && value.length >= 1 && value.length <= Limits.shaMaxLength && value.trim() === value;

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Attr, isRegionName, Limits, Prop } from './contract';
+import { Attr, isRegionName, isShaValue, Limits, Prop, serviceTimeoutSeconds } from './contract';
 import { SyncGateProvider } from './sync-gate-provider';
 import { wholeSeconds } from './validation';
 
@@ -109,7 +109,13 @@ export abstract class SyncGateBase extends Construct {
     );
     if (options.expectedSha !== undefined && !Token.isUnresolved(options.expectedSha)) {
       const sha = options.expectedSha;
-      if (sha.length < 1 || sha.length > Limits.shaMaxLength || sha.trim() !== sha) {
+      if (sha.trim() === '') {
+        throw new Error(
+          `Invalid expectedSha ${JSON.stringify(sha)}: it is empty, as an unset pipeline variable gives. Pass the commit ` +
+            'to wait for (a full sha, or an abbreviation of 7-39 hex digits), or leave expectedSha out to accept any desired sha.',
+        );
+      }
+      if (!isShaValue(sha)) {
         throw new Error(
           `Invalid expectedSha ${JSON.stringify(sha)}: expected a commit sha of 1-${Limits.shaMaxLength} characters without surrounding spaces.`,
         );
@@ -126,6 +132,9 @@ export abstract class SyncGateBase extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: subject.resourceType,
+      // CloudFormation's own bound: a provider that never answers fails the request minutes after the gate
+      // would have, instead of after CloudFormation's default hour.
+      serviceTimeout: Duration.seconds(serviceTimeoutSeconds(waitTimeout, pollInterval)),
       properties: {
         ...subject.properties,
         [Prop.Region]: options.region,

@@ -21,7 +21,7 @@ export function wholeSeconds(prop: string, value: Duration | undefined, dflt: nu
   if (value === undefined) return dflt;
   const seconds = value.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
-    throw new Error(`Invalid ${prop} ${value.toHumanString()}: expected whole seconds from ${min} to ${max}.`);
+    throw new Error(`Invalid ${prop} ${value.toHumanString()} (${seconds} s): expected whole seconds from ${min} to ${max}.`);
   }
   return seconds;
 }

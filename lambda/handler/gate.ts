@@ -5,7 +5,7 @@
  * every poll interval: nothing here sleeps.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Limits } from '../../lib/contract';
+import { effectiveWaitSeconds } from '../../lib/contract';
 import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
 import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, duringRollback, formatDuration, needsBlockerCheck } from '../core/decide';
 import { SyncGateError } from '../core/errors';
@@ -66,8 +66,7 @@ function redacted(event: object): object {
 
 /** The wait the gate honours: its own timeout, capped so it answers before CloudFormation's one hour. */
 export function effectiveTimeoutMs(settings: GateSettings): number {
-  const cap = (Limits.maxWaitTimeoutSeconds - Limits.cloudFormationReserveSeconds) * 1000 - settings.pollIntervalMs;
-  return Math.min(settings.waitTimeoutMs, cap);
+  return effectiveWaitSeconds(settings.waitTimeoutMs / 1000, settings.pollIntervalMs / 1000) * 1000;
 }
 
 export async function onEvent(event: CloudFormationCustomResourceEvent, deps: GateDeps): Promise<OnEventResponse> {

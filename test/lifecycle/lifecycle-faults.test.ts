@@ -75,7 +75,8 @@ test('rides out an outage longer than one poll\'s retries: failed polls are "not
 });
 
 test('waits through an internal error that never clears and fails at the deadline with the last error and the failed polls', async () => {
-  world.proton.script(SERVICE, INSTANCE, [{ error: 'InternalServerException' }]);
+  // A long error text from the API: the reason loses its middle, never its head or its advice.
+  world.proton.script(SERVICE, INSTANCE, [{ error: 'InternalServerException', message: `Internal failure: ${'stack frame; '.repeat(300)}end` }]);
   const o = report.add('internal error never clears', await world.create(base));
   expectWithinLimit(o);
   expect(o.status).toBe('FAILED');
@@ -93,6 +94,8 @@ test('waits through an internal error that never clears and fails at the deadlin
   expect(o.reason).toContain(`kept answering InternalServerException for service instance "${INSTANCE}"`);
   expect(o.reason).toMatch(/after \d attempts?/);
   expect(o.reason).toMatch(/Next: check the sync with `aws proton get-service-instance-sync-status[^`]*`; if it is healthy but slow, raise the gate's waitTimeout/);
+  expect(o.reason).toContain('…');
+  expect(o.reason.split('stack frame; ').length - 1).toBeLessThan(300);
 });
 
 test('gives up on an endpoint slower than the request timeout and passes on the retry', async () => {

@@ -14,6 +14,8 @@ import { ScenarioReport } from '../support/scenario-report';
 import { answer, blockerCalls, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, statusCalls, SYNC_STARTED, waiterRetry } from '../support/scenarios';
 
 const EXPECTED = sha('expected commit');
+/** What a pipeline often has: Git's 7-digit abbreviation, here in upper case. */
+const ABBREVIATED = EXPECTED.slice(0, 7).toUpperCase();
 const RENAMED = 'sample-instance-v2';
 const GATE_ID = `proton:us-east-1:${SERVICE}/${INSTANCE}`;
 const MAX_BYTES = 4096;
@@ -21,13 +23,15 @@ const MAX_BYTES = 4096;
 let world: OfflineWorld;
 let base: InstalledStack;
 let withExpectedSha: InstalledStack;
+let withAbbreviatedSha: InstalledStack;
 let renamed: InstalledStack;
 const report = new ScenarioReport();
 
 beforeAll(async () => {
-  const [b, e, r] = synthExampleApp([{}, { expectedSha: EXPECTED }, { serviceInstanceName: RENAMED }]);
+  const [b, e, r, a] = synthExampleApp([{}, { expectedSha: EXPECTED }, { serviceInstanceName: RENAMED }, { expectedSha: ABBREVIATED }]);
   world = await OfflineWorld.start();
   // Each install stands for the deployment that put that template's functions in place.
+  withAbbreviatedSha = world.install(a);
   withExpectedSha = world.install(e);
   renamed = world.install(r);
   base = world.install(b);
@@ -181,6 +185,11 @@ describe('Create', () => {
     expect(o.reason).toContain('no desired state is reported and no sync has run yet');
     expect(o.reason).toContain('Last seen: status NONE');
     expect(o.reason).toContain('10m 0s timeout');
+    // The gate answers by itself well before CloudFormation's own bound on the request (its ServiceTimeout).
+    const serviceTimeoutMs = Number(gateProps(base).ServiceTimeout) * 1000;
+    expect(o.request.ResourceProperties).toMatchObject({ ServiceTimeout: gateProps(base).ServiceTimeout });
+    expect(o.virtualElapsedMs).toBeLessThan(serviceTimeoutMs);
+    expect(serviceTimeoutMs).toBeLessThan(3_600_000);
   });
 
   test('waits while the desired sha is newer than the last successful sync, and passes once it synced', async () => {
@@ -214,6 +223,20 @@ describe('Create', () => {
     expect(o.status).toBe('SUCCESS');
     expect(o.protonCalls).toHaveLength(4);
     expect(o.polls.map((p) => p.situation)).toEqual(['EXPECTED_SHA_NOT_DESIRED', 'EXPECTED_SHA_NOT_DESIRED', 'SYNC_RUNNING', 'IN_SYNC']);
+    expect(o.data).toMatchObject({ Sha: EXPECTED, InSync: 'true' });
+  });
+
+  test('with an abbreviated expected sha, matches the desired sha by prefix, case-insensitively, as Git does', async () => {
+    const current = sha('currently desired');
+    world.proton.script(SERVICE, INSTANCE, [
+      answer(status('SUCCEEDED', current, { lastGood: current })),
+      answer(status('SUCCEEDED', EXPECTED, { lastGood: EXPECTED })),
+    ]);
+    expect(gateProps(withAbbreviatedSha).ExpectedSha).toBe(ABBREVIATED);
+    const o = report.add('abbreviated expected sha', await world.create(withAbbreviatedSha));
+    expectWellFormed(o);
+    expect(o.status).toBe('SUCCESS');
+    expect(o.polls.map((p) => p.situation)).toEqual(['EXPECTED_SHA_NOT_DESIRED', 'IN_SYNC']);
     expect(o.data).toMatchObject({ Sha: EXPECTED, InSync: 'true' });
   });
 

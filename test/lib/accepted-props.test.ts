@@ -1,0 +1,129 @@
+/**
+ * Every value the construct accepts must synthesize and deploy: every pollInterval from 5 to 300 s and every
+ * waitTimeout from 0 to 3,600 s, against aws-cdk-lib's own Provider check and CloudFormation's ServiceTimeout
+ * range. Synthesizing 296 providers takes over a minute, so the walk runs every value through the exact checks
+ * (aws-cdk-lib's calculateRetryPolicy, the contract's formulas) and a spread sample through a real synth.
+ */
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { GitSyncGate, ServiceInstanceSyncGate } from '../../lib';
+import { CallBudget, effectiveWaitSeconds, Limits, Prop, RESOURCE_TYPE, serviceTimeoutSeconds } from '../../lib/contract';
+import { providerTotalTimeout } from '../../lib/sync-gate-provider';
+
+/** aws-cdk-lib's own check (not exported by the package): the one that threw for 264 of the 296 intervals. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a file the package's exports map does not expose
+const { calculateRetryPolicy } = require(
+  path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'custom-resources', 'lib', 'provider-framework', 'util.js'),
+) as { calculateRetryPolicy: (scope: unknown, props: { totalTimeout: Duration; queryInterval: Duration }) => { maxAttempts: number; interval: Duration } };
+
+const INTERVALS = Array.from({ length: Limits.maxPollIntervalSeconds - Limits.minPollIntervalSeconds + 1 }, (_, i) => i + Limits.minPollIntervalSeconds);
+const WAITS = Array.from({ length: Limits.maxWaitTimeoutSeconds + 1 }, (_, i) => i);
+
+describe('every accepted poll interval', () => {
+  test('passes aws-cdk-lib\'s Provider check, with a waiter that outlasts every gate\'s ServiceTimeout', () => {
+    const scope = new Stack();
+    const broken: string[] = [];
+    for (const poll of INTERVALS) {
+      const { maxAttempts, interval } = calculateRetryPolicy(scope, { totalTimeout: providerTotalTimeout(poll), queryInterval: Duration.seconds(poll) });
+      const waiterSeconds = maxAttempts * interval.toSeconds();
+      const longestRequest = serviceTimeoutSeconds(Limits.maxWaitTimeoutSeconds, poll);
+      if (!Number.isInteger(maxAttempts) || waiterSeconds < longestRequest || waiterSeconds >= Limits.maxWaitTimeoutSeconds + poll) {
+        broken.push(`${poll}s: ${maxAttempts} attempts, ${waiterSeconds}s`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('every accepted wait timeout with every poll interval', () => {
+  test('gets a ServiceTimeout CloudFormation accepts, later than the gate\'s own last answer', () => {
+    const broken: string[] = [];
+    for (const poll of INTERVALS) {
+      for (const wait of WAITS) {
+        const bound = serviceTimeoutSeconds(wait, poll);
+        // The gate's last poll starts at most one interval after its effective wait and takes at most the
+        // handler's Lambda timeout; CloudFormation must not give up before that answer.
+        const lastAnswer = effectiveWaitSeconds(wait, poll) + poll + CallBudget.handlerTimeoutSeconds;
+        if (!Number.isInteger(bound) || bound < 1 || bound > Limits.maxWaitTimeoutSeconds || bound < lastAnswer) {
+          broken.push(`wait ${wait}s poll ${poll}s: ServiceTimeout ${bound}s, last answer by ${lastAnswer}s`);
+        }
+      }
+    }
+    expect(broken.slice(0, 5)).toEqual([]);
+  });
+
+  test('the default gate gives CloudFormation 13m 15s (10 min wait, one 15 s poll, 3 min reserve)', () => {
+    expect(serviceTimeoutSeconds(Limits.defaultWaitTimeoutSeconds, Limits.defaultPollIntervalSeconds)).toBe(600 + 15 + 180);
+    // The full hour is capped so the gate answers by itself first.
+    expect(serviceTimeoutSeconds(3600, 15)).toBe(3600);
+    expect(effectiveWaitSeconds(3600, 15)).toBe(3600 - 180 - 15);
+  });
+});
+
+describe('a spread of accepted values, synthesized', () => {
+  const SAMPLE_POLLS = [5, 6, 7, 11, 13, 59, 61, 97, 173, 299, 300];
+  const SAMPLE_WAITS = [0, 1, 599, 600, 3404, 3405, 3599, 3600];
+
+  test('every sampled pollInterval synthesizes its provider, whose waiter polls at that interval', () => {
+    const stack = new Stack(new App(), 'Polls', { env: { region: 'us-east-1', account: '123456789012' } });
+    SAMPLE_POLLS.forEach((poll, i) =>
+      (i % 2 === 0 ? new ServiceInstanceSyncGate(stack, `P${poll}`, { serviceName: 'api', serviceInstanceName: 'prod', pollInterval: Duration.seconds(poll) })
+        : new GitSyncGate(stack, `G${poll}`, { stackName: 'network', pollInterval: Duration.seconds(poll) })));
+    const template = Template.fromStack(stack);
+    const intervals = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).map((r) => {
+      const parts = (r.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      const text = parts.filter((p): p is string => typeof p === 'string').join('');
+      const [, interval, attempts] = /"IntervalSeconds":(\d+),"MaxAttempts":(\d+)/.exec(text)!;
+      return [Number(interval), Number(interval) * Number(attempts)];
+    });
+    expect(intervals.map(([i]) => i).sort((a, b) => a - b)).toEqual(SAMPLE_POLLS);
+    for (const [interval, total] of intervals) {
+      expect(total).toBeGreaterThanOrEqual(Limits.maxWaitTimeoutSeconds);
+      expect(total).toBeLessThan(Limits.maxWaitTimeoutSeconds + interval);
+    }
+  });
+
+  test('every sampled waitTimeout synthesizes with its ServiceTimeout', () => {
+    const stack = new Stack(new App(), 'Waits', { env: { region: 'us-east-1', account: '123456789012' } });
+    for (const wait of SAMPLE_WAITS) {
+      for (const poll of [5, 300]) {
+        new ServiceInstanceSyncGate(stack, `W${wait}P${poll}`, { serviceName: 'api', serviceInstanceName: `i${wait}p${poll}`, waitTimeout: Duration.seconds(wait), pollInterval: Duration.seconds(poll) });
+      }
+    }
+    const gates = Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE));
+    expect(gates).toHaveLength(SAMPLE_WAITS.length * 2);
+    for (const gate of gates) {
+      const p = gate.Properties as Record<string, string>;
+      expect(Number(p.ServiceTimeout)).toBe(serviceTimeoutSeconds(Number(p[Prop.WaitTimeoutSeconds]), Number(p[Prop.PollIntervalSeconds])));
+    }
+  });
+
+  test.each([
+    ['waitTimeout', { waitTimeout: Duration.seconds(Limits.maxWaitTimeoutSeconds + 1) }, /Invalid waitTimeout 1 hour 1 second \(3601 s\): expected whole seconds from 0 to 3600/],
+    ['waitTimeout', { waitTimeout: Duration.millis(1500) }, /Invalid waitTimeout 1 second 500 millis \(1\.5 s\): expected whole seconds/],
+    ['pollInterval', { pollInterval: Duration.seconds(4) }, /Invalid pollInterval 4 seconds \(4 s\): expected whole seconds from 5 to 300/],
+    ['pollInterval', { pollInterval: Duration.seconds(301) }, /Invalid pollInterval 5 minutes 1 second \(301 s\): expected whole seconds from 5 to 300/],
+  ])('rejects the first value past the edge of %s, naming it', (_prop, props, message) => {
+    const stack = new Stack();
+    expect(() => new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', ...props })).toThrow(message);
+  });
+});
+
+describe('expectedSha at synth', () => {
+  test.each([[''], ['   ']])('an empty expectedSha %j (an unset pipeline variable) fails and says so', (sha) => {
+    expect(() => new ServiceInstanceSyncGate(new Stack(), 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', expectedSha: sha })).toThrow(
+      /Invalid expectedSha ".*": it is empty, as an unset pipeline variable gives\. Pass the commit to wait for/,
+    );
+  });
+
+  test.each([['a'], ['abc1234'], ['a'.repeat(Limits.shaMaxLength)]])('accepts %j', (sha) => {
+    expect(() => new ServiceInstanceSyncGate(new Stack(), 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', expectedSha: sha })).not.toThrow();
+  });
+
+  test.each([['a'.repeat(Limits.shaMaxLength + 1)], [' abc1234'], ['abc1234\n']])('rejects %j', (sha) => {
+    expect(() => new ServiceInstanceSyncGate(new Stack(), 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', expectedSha: sha })).toThrow(
+      /expected a commit sha of 1-255 characters without surrounding spaces/,
+    );
+  });
+});
