@@ -1,6 +1,6 @@
 /**
  * Collects one row per lifecycle scenario and reports them as a table: the CloudFormation outcome, the number of
- * Proton calls, the response size and the (virtual) time each took, with the start of the reason.
+ * sync API calls (Proton and Git sync), the response size and the (virtual) time each took, with the start of the reason.
  *
  * The table is written to `.tmp/scenario-reports/` on every run and printed only when asked
  * (`SCENARIO_REPORT=1 npm test`), so a passing `npm test` prints nothing but jest's summary.
@@ -28,12 +28,12 @@ export class ScenarioReport {
 
   /** The table as text. */
   public format(title: string): string {
-    const header = ['scenario', 'request', 'outcome', 'proton calls', 'polls', 'bytes', 'virtual time', 'real ms', 'reason'];
+    const header = ['scenario', 'request', 'outcome', 'api calls', 'polls', 'bytes', 'virtual time', 'real ms', 'reason'];
     const lines = this.rows.map(({ scenario, outcome: o }) => [
       scenario,
       o.requestType,
       o.status,
-      String(o.protonCalls.length),
+      String(o.apiCalls.length),
       String(o.waiterAttempts),
       String(o.responseBytes),
       `${(o.virtualElapsedMs / 1000).toFixed(1)} s`,

@@ -3,8 +3,10 @@
  * lookups into an installed stack (the handler's function and log group names, the gate's template values).
  */
 import { createHash } from 'crypto';
-import { RESOURCE_TYPE } from '../../lib/contract';
-import { ProtonCall, Step, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
+import { GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_BLOCKERS, GIT_SYNC_STATUS, wireGitSyncAttempt, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
+import { ProtonCall, RespondStep, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
+import type { ServiceCall } from '../../offline/fake-service-types';
 import { LifecycleOutcome } from '../../offline/lifecycle-outcome';
 import { InstalledStack } from '../../offline/offline-world';
 
@@ -12,6 +14,8 @@ import { InstalledStack } from '../../offline/offline-world';
 export const SERVICE = 'sample-service';
 export const INSTANCE = 'sample-instance';
 export const GATE_TYPE = RESOURCE_TYPE;
+/** The stack the Git sync variant of the example app gates on (context key `gitSyncStackName`). */
+export const GIT_SYNC_STACK = 'network';
 
 /** A 40-hex-digit Git sha derived from a label (stable across runs). */
 export function sha(label: string): string {
@@ -30,8 +34,20 @@ export function status(latestStatus: string, target: string, o: { desired?: stri
   });
 }
 
+/**
+ * A Git sync status (GetResourceSyncStatus) whose latest sync of `target` has `status`; desired is `desired`
+ * (default: the target; `null` for none, which the model allows, unlike an absent LatestSync).
+ */
+export function gitSyncStatus(latestStatus: string, target: string, o: { desired?: string | null; lastGood?: string; events?: WireJson[] } = {}): WireJson {
+  return wireGitSyncOutput({
+    desired: o.desired === null ? undefined : (o.desired ?? target),
+    latest: wireGitSyncAttempt(latestStatus, target, { startedAt: SYNC_STARTED, events: o.events }),
+    latestSuccessful: o.lastGood ? wireGitSyncAttempt('SUCCEEDED', o.lastGood, { startedAt: SYNC_STARTED - 3_600_000 }) : undefined,
+  });
+}
+
 /** A script step answering `body` for `times` calls. */
-export function answer(body: WireJson, times = 1): Step {
+export function answer(body: WireJson, times = 1): RespondStep {
   return { respond: body, times };
 }
 
@@ -52,10 +68,21 @@ export function logGroupOf(stack: InstalledStack, handler: string): string {
   return String(stack.resolve((resource.Properties!.LoggingConfig as { LogGroup: unknown }).LogGroup));
 }
 
-/** The gate's properties as synthesized. */
-export function gateProps(stack: InstalledStack): Record<string, string> {
-  const [id] = stack.customResources(GATE_TYPE);
-  return stack.synthesized.template.Resources[id].Properties as Record<string, string>;
+/** The logical id of the stack's only gate of `resourceType` (the Proton gate by default). */
+export function gateId(stack: InstalledStack, resourceType: string = GATE_TYPE): string {
+  const ids = stack.customResources(resourceType);
+  if (ids.length !== 1) throw new Error(`expected one ${resourceType} in ${stack.stackName}, found ${ids.length}`);
+  return ids[0];
+}
+
+/** The logical id of the stack's GitSyncGate. */
+export function gitSyncGateId(stack: InstalledStack): string {
+  return gateId(stack, GIT_SYNC_RESOURCE_TYPE);
+}
+
+/** The gate's properties as synthesized (the Proton gate's by default). */
+export function gateProps(stack: InstalledStack, resourceType: string = GATE_TYPE): Record<string, string> {
+  return stack.synthesized.template.Resources[gateId(stack, resourceType)].Properties as Record<string, string>;
 }
 
 /** The waiter's Retry rule (interval, attempts, backoff) of the stack's only state machine. */
@@ -70,8 +97,8 @@ export function waiterRetry(stack: InstalledStack): { IntervalSeconds: number; M
  * How many polls a gate that never passes makes before its own timeout fails it: one at once, then one per poll
  * interval until the elapsed time reaches the timeout.
  */
-export function pollsUntilTimeout(stack: InstalledStack): number {
-  const props = gateProps(stack);
+export function pollsUntilTimeout(stack: InstalledStack, resourceType: string = GATE_TYPE): number {
+  const props = gateProps(stack, resourceType);
   return Math.ceil(Number(props.WaitTimeoutSeconds) / Number(props.PollIntervalSeconds)) + 1;
 }
 
@@ -83,4 +110,14 @@ export function statusCalls(o: LifecycleOutcome): ProtonCall[] {
 /** The calls of a lifecycle request that read Proton's sync blockers (instance or service level). */
 export function blockerCalls(o: LifecycleOutcome): ProtonCall[] {
   return o.protonCalls.filter((c) => c.operation === 'GetServiceSyncBlockerSummary');
+}
+
+/** The calls of a lifecycle request that read the Git sync status (GetResourceSyncStatus). */
+export function gitSyncStatusCalls(o: LifecycleOutcome): ServiceCall[] {
+  return o.gitSyncCalls.filter((c) => c.operation === GIT_SYNC_STATUS);
+}
+
+/** The calls of a lifecycle request that read the Git sync blockers (GetSyncBlockerSummary). */
+export function gitSyncBlockerCalls(o: LifecycleOutcome): ServiceCall[] {
+  return o.gitSyncCalls.filter((c) => c.operation === GIT_SYNC_BLOCKERS);
 }
