@@ -1,12 +1,13 @@
 // ESLint flat config: typescript-eslint (type-aware for the promise rules) and import-x for import order and
-// dependency hygiene. `npm run lint` runs it on lib, lambda, bin, test, offline, bench and scripts.
+// dependency hygiene. `npm run lint` runs it on lib, lambda, cli, bin, test, offline, bench and scripts.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-/** Folders whose code may import devDependencies: tests, the offline world, benchmarks, the example app, build scripts, and the
- * handler (lambda/ is bundled by esbuild at build time, so its imports never reach a user's node_modules). */
+/** Folders whose code may import devDependencies: tests, the offline world, benchmarks, the example app, build scripts, the
+ * handler and the command-line tool (lambda/ and cli/ are bundled by esbuild at build time, so their imports never reach a
+ * user's node_modules). */
 const DEV_DEPENDENCY_GLOBS = [
   'test/**',
   'bench/**',
@@ -14,6 +15,7 @@ const DEV_DEPENDENCY_GLOBS = [
   'bin/**',
   'scripts/**',
   'lambda/**',
+  'cli/**',
   '*.config.{js,mjs,cjs,ts}',
 ];
 

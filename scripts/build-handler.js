@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 /**
- * Bundles the Lambda handler (lambda/index.ts and what it imports, the AWS SDK included) into
- * assets/handler/index.js with esbuild: tree-shaken, minified, for the Lambda runtime's Node.js version.
+ * Bundles, with esbuild, what the package ships as JavaScript built from TypeScript beside lib/:
+ * - the Lambda handler (lambda/index.ts and what it imports, the AWS SDK included) into assets/handler/index.js,
+ *   for the Lambda runtime's Node.js version;
+ * - the `cdk-proton-sync-gate` command (cli/index.ts, which reuses the handler's decision core and sources, the
+ *   AWS SDK included) into assets/cli/index.js, an executable with a shebang line, for the package's oldest
+ *   supported Node.js (engines), so that it runs with no runtime dependency.
+ * Both are tree-shaken and minified.
  *
- * Skips the work when the bundle is up to date: a stamp file beside the asset directory records a hash of
- * every input (handler sources, the shared contract, the lock file, this script). `--force` rebuilds.
+ * Skips the work for a bundle that is up to date: a stamp file beside its asset directory records a hash of
+ * every input (its sources, the shared contract, the lock file, this script). `--force` rebuilds. A bundle
+ * whose entry file is absent is skipped (test/build-handler.test.ts builds a copy that holds the handler only).
  */
 'use strict';
 const crypto = require('crypto');
@@ -12,13 +18,31 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const outDir = path.join(root, 'assets', 'handler');
-const outFile = path.join(outDir, 'index.js');
-const stampFile = path.join(root, 'assets', 'handler.stamp');
-/** Node.js 24: the newest Lambda runtime aws-cdk-lib offers (lambda.Runtime.NODEJS_24_X). */
-const TARGET = 'node24';
 
-function inputs() {
+const BUNDLES = [
+  {
+    name: 'handler',
+    entry: path.join(root, 'lambda', 'index.ts'),
+    sourceDirs: [path.join(root, 'lambda')],
+    outFile: path.join(root, 'assets', 'handler', 'index.js'),
+    stampFile: path.join(root, 'assets', 'handler.stamp'),
+    /** Node.js 24: the newest Lambda runtime aws-cdk-lib offers (lambda.Runtime.NODEJS_24_X). */
+    target: 'node24',
+  },
+  {
+    name: 'cli',
+    entry: path.join(root, 'cli', 'index.ts'),
+    sourceDirs: [path.join(root, 'cli'), path.join(root, 'lambda')],
+    outFile: path.join(root, 'assets', 'cli', 'index.js'),
+    stampFile: path.join(root, 'assets', 'cli.stamp'),
+    /** The oldest Node.js the package supports (package.json engines): the CLI runs on the user's machine. */
+    target: 'node20',
+    banner: '#!/usr/bin/env node',
+    mode: 0o755,
+  },
+];
+
+function inputs(bundle) {
   const files = [];
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -27,48 +51,56 @@ function inputs() {
       else if (/\.ts$/.test(entry.name) && !/\.d\.ts$/.test(entry.name)) files.push(p);
     }
   };
-  walk(path.join(root, 'lambda'));
+  for (const dir of bundle.sourceDirs) walk(dir);
   files.push(path.join(root, 'lib', 'contract.ts'), path.join(root, 'package-lock.json'), __filename);
   return files.sort();
 }
 
-function inputHash() {
+function inputHash(bundle) {
   const hash = crypto.createHash('sha256');
-  for (const file of inputs()) {
+  for (const file of inputs(bundle)) {
     hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
 }
 
-async function main() {
-  const force = process.argv.includes('--force');
-  const quiet = process.argv.includes('--quiet');
-  const hash = inputHash();
+async function build(bundle, { force, quiet }) {
+  const hash = inputHash(bundle);
+  const { outFile, stampFile } = bundle;
   const upToDate = fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash;
   if (upToDate && !force) {
-    if (!quiet) console.error('handler bundle is up to date');
+    if (!quiet) console.error(`${bundle.name} bundle is up to date`);
     return;
   }
   const esbuild = require('esbuild');
-  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.rmSync(path.dirname(outFile), { recursive: true, force: true });
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'lambda', 'index.ts')],
+    entryPoints: [bundle.entry],
     outfile: outFile,
     bundle: true,
     platform: 'node',
-    target: TARGET,
+    target: bundle.target,
     format: 'cjs',
     minify: true,
     treeShaking: true,
     legalComments: 'none',
+    ...(bundle.banner ? { banner: { js: bundle.banner } } : {}),
     // Prefer the SDK's ES module builds, which tree-shake better.
     mainFields: ['module', 'main'],
     metafile: true,
     logLevel: 'warning',
   });
+  if (bundle.mode) fs.chmodSync(outFile, bundle.mode);
   fs.writeFileSync(stampFile, hash + '\n');
   const bytes = fs.statSync(outFile).size;
   console.error(`built ${path.relative(root, outFile)} (${(bytes / 1024).toFixed(1)} KiB, ${Object.keys(result.metafile.inputs).length} inputs)`);
+}
+
+async function main() {
+  const options = { force: process.argv.includes('--force'), quiet: process.argv.includes('--quiet') };
+  for (const bundle of BUNDLES) {
+    if (fs.existsSync(bundle.entry)) await build(bundle, options);
+  }
 }
 
 main().catch((e) => {

@@ -195,7 +195,7 @@ async function readBlockersSafely(source: SyncSource, subject: Subject, deps: Ga
 }
 
 /** What a failure reason says about polls that could not read the status, if any did. */
-function readFailureNotes(record: PollRecord): string[] {
+export function readFailureNotes(record: PollRecord): string[] {
   if (record.failedPolls === 0) return [];
   return [
     `${record.failedPolls} of the ${record.polls} polls could not read the sync status (as counted by the handler); ` +

@@ -1,0 +1,131 @@
+/**
+ * The check: poll the source as the gate does, decide with the gate's own core, and say what the gate would do.
+ * Pure of the process: the reader, the clock and the sleep are parameters, so tests run it in virtual time.
+ *
+ * Each poll reads the status once, decides (decide, or decideUnreadable when the read failed) and applies the
+ * deadline (applyDeadline): PASS and FAIL end the check, WAIT sleeps one poll interval, or what is left of the
+ * wait when that is shorter, so that the last poll falls on the deadline.
+ */
+import { Attributes, toAttributes } from '../lambda/core/attributes';
+import { applyDeadline, decide, Decision, decideUnreadable } from '../lambda/core/decide';
+import { SyncGateError } from '../lambda/core/errors';
+import { failureReason } from '../lambda/core/reasons';
+import { SyncStatus } from '../lambda/core/sync-status';
+import { readFailureNotes } from '../lambda/handler/gate';
+import { PollRecord } from '../lambda/handler/poll-history';
+import { GateSettings } from '../lambda/handler/properties';
+import { SourceReader } from '../lambda/sources/source';
+
+/** What a pipeline can branch on (listed in every --help). */
+export const ExitCode = {
+  /** The gate would pass. */
+  Pass: 0,
+  /** The gate would fail on the sync: it failed, is blocked, or did not succeed in time. */
+  SyncFailed: 1,
+  /** No decision: bad arguments, or the status could not be read. */
+  Undecided: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit code of a final decision (PASS or FAIL). */
+export function exitCodeOf(decision: Decision): ExitCode {
+  if (decision.verdict === 'PASS') return ExitCode.Pass;
+  // A status that could not be read is no decision on the sync: at once for errors waiting does not fix, and at
+  // the deadline for errors that might have passed (throttling, 5xx, timeouts).
+  if (decision.situation === 'SOURCE_ERROR' || decision.waitingOn === 'SOURCE_UNAVAILABLE') return ExitCode.Undecided;
+  return ExitCode.SyncFailed;
+}
+
+/** One poll, for progress. */
+export interface PollReport {
+  /** 1-based. */
+  readonly poll: number;
+  readonly elapsedMs: number;
+  /** Of the wait; 0 when checking once. */
+  readonly remainingMs: number;
+  readonly decision: Decision;
+  /** Of the last status read (all empty when none could be read). */
+  readonly attributes: Attributes;
+  /** Why this poll could not read the status, when it could not. */
+  readonly error?: string;
+}
+
+export interface CheckDeps {
+  readonly reader: SourceReader;
+  /** Milliseconds since any fixed origin. */
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Called after every poll, the last one included. */
+  readonly onPoll?: (report: PollReport) => void;
+}
+
+export interface CheckOutcome {
+  /** PASS or FAIL: a check never ends on WAIT. */
+  readonly decision: Decision;
+  /** The last status read, if any. */
+  readonly status?: SyncStatus;
+  /** Every attribute the gate would return, from the last status read (all empty when none could be read). */
+  readonly attributes: Attributes;
+  /** The gate's failure reason, when it would fail. */
+  readonly reason?: string;
+  readonly polls: number;
+  readonly failedPolls: number;
+  readonly elapsedMs: number;
+  readonly exitCode: ExitCode;
+}
+
+/** Polls until the gate would pass or fail, and returns what it would say. */
+export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise<CheckOutcome> {
+  const { source, subject } = settings;
+  const startedAt = deps.now();
+  const timeoutMs = settings.waitTimeoutMs;
+  const record: PollRecord = { polls: 0, failedPolls: 0 };
+
+  for (;;) {
+    const elapsedMs = Math.max(0, deps.now() - startedAt);
+    record.polls += 1;
+    let decision: Decision;
+    let error: SyncGateError | undefined;
+    try {
+      const status = await deps.reader.readStatus(subject);
+      record.lastStatus = status;
+      decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
+    } catch (e) {
+      if (!(e instanceof SyncGateError)) throw e;
+      error = e;
+      record.failedPolls += 1;
+      record.lastError = e.message;
+      decision = applyDeadline(decideUnreadable(e), elapsedMs, timeoutMs);
+    }
+    const attributes = toAttributes(record.lastStatus ?? {});
+    deps.onPoll?.({
+      poll: record.polls,
+      elapsedMs,
+      remainingMs: Math.max(0, timeoutMs - elapsedMs),
+      decision,
+      attributes,
+      error: error?.message,
+    });
+
+    if (decision.verdict !== 'WAIT') {
+      const reason =
+        decision.verdict === 'PASS'
+          ? undefined
+          : decision.situation === 'SOURCE_ERROR'
+            ? error!.message
+            : failureReason(source.reasonSubject(subject), decision, record.lastStatus, undefined, readFailureNotes(record));
+      return {
+        decision,
+        status: record.lastStatus,
+        attributes,
+        reason,
+        polls: record.polls,
+        failedPolls: record.failedPolls,
+        elapsedMs: Math.max(0, deps.now() - startedAt),
+        exitCode: exitCodeOf(decision),
+      };
+    }
+    const left = timeoutMs - Math.max(0, deps.now() - startedAt);
+    await deps.sleep(Math.max(0, Math.min(settings.pollIntervalMs, left)));
+  }
+}

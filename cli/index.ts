@@ -1,0 +1,27 @@
+/**
+ * The `cdk-proton-sync-gate` command (package.json `bin`; bundled with esbuild into assets/cli/index.js by
+ * scripts/build-handler.js, the AWS SDK inside). Wires the process: argv, environment, streams, the sources'
+ * real clients, the real clock; the command itself is run.ts.
+ */
+import { performance } from 'perf_hooks';
+import { SOURCES } from '../lambda/sources';
+import { runCli } from './run';
+
+runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  sources: SOURCES,
+  connect: (source, region) => source.connect(region),
+  // Monotonic: a wall clock set back or forth while waiting does not change how long the check waits.
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`cdk-proton-sync-gate: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

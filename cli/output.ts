@@ -1,0 +1,157 @@
+/**
+ * What the check prints: the result on stdout (a short summary, or one JSON object with --json) and progress on
+ * stderr while it waits (one updating line on a terminal, one line per poll otherwise). Pure text: the entry
+ * writes it.
+ */
+import { Attributes } from '../lambda/core/attributes';
+import { formatDuration, Situation, Verdict } from '../lambda/core/decide';
+import { ReasonSubject } from '../lambda/core/reasons';
+import { Subject } from '../lambda/sources/source';
+import { Attr, AttrName } from '../lib/contract';
+import { CheckOutcome, ExitCode, PollReport } from './check';
+
+/** What the result is about. */
+export interface ResultContext {
+  /** The source's kind: `proton`. */
+  readonly source: string;
+  readonly subject: Subject;
+  readonly reasonSubject: ReasonSubject;
+}
+
+/** The one object --json prints. */
+export interface JsonResult {
+  readonly verdict: Verdict;
+  readonly situation: Situation;
+  readonly why: string;
+  readonly attributes: Attributes;
+  readonly reason?: string;
+  readonly source: string;
+  readonly subject: Subject;
+  readonly polls: number;
+  readonly elapsedSeconds: number;
+}
+
+export function jsonResult(outcome: CheckOutcome, context: ResultContext): JsonResult {
+  return {
+    verdict: outcome.decision.verdict,
+    situation: outcome.decision.situation,
+    why: outcome.decision.why,
+    attributes: outcome.attributes,
+    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    source: context.source,
+    subject: context.subject,
+    polls: outcome.polls,
+    elapsedSeconds: Math.round(outcome.elapsedMs / 1000),
+  };
+}
+
+/** The attributes the summary shows, in this order. */
+const SUMMARY_ATTRIBUTES: readonly AttrName[] = [
+  Attr.Status,
+  Attr.InSync,
+  Attr.Sha,
+  Attr.LatestSyncSha,
+  Attr.LatestSuccessfulSyncSha,
+  Attr.Branch,
+  Attr.RepositoryName,
+  Attr.LatestSyncEvent,
+];
+
+function headline(outcome: CheckOutcome): string {
+  const situation = outcome.decision.situation;
+  switch (outcome.exitCode) {
+    case ExitCode.Pass:
+      return `PASS: the gate would pass (${situation}).`;
+    case ExitCode.SyncFailed:
+      return `FAIL: the gate would fail (${situation}).`;
+    case ExitCode.Undecided:
+      return `NO DECISION: the sync status could not be read (${situation}); the gate would fail.`;
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+/** The human summary for stdout. */
+export function summary(outcome: CheckOutcome, context: ResultContext): string {
+  const width = Math.max(...SUMMARY_ATTRIBUTES.map((a) => a.length)) + 2;
+  const lines = [headline(outcome), `  ${context.reasonSubject.source}: ${context.reasonSubject.description}`];
+  // For an error that waiting does not fix, why and reason are the error's own message: say it once.
+  if (outcome.decision.why !== outcome.reason) lines.push(`  Why: ${outcome.decision.why}`);
+  if (outcome.status) {
+    for (const name of SUMMARY_ATTRIBUTES) lines.push(`  ${name.padEnd(width)}${outcome.attributes[name] || '-'}`);
+  }
+  const polls = `${outcome.polls} poll${outcome.polls === 1 ? '' : 's'}`;
+  lines.push(`  ${polls} in ${formatDuration(outcome.elapsedMs)}`);
+  if (outcome.reason !== undefined) lines.push('Reason:', indent(outcome.reason));
+  return lines.join('\n') + '\n';
+}
+
+function shortSha(sha: string): string {
+  return sha ? sha.slice(0, 12) : '(none)';
+}
+
+/** The first line of an error, at most `max` characters. */
+function firstLine(text: string, max: number): string {
+  const line = text.split('\n')[0];
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function timing(report: PollReport): string {
+  return `${formatDuration(report.elapsedMs)} elapsed, ${formatDuration(report.remainingMs)} left`;
+}
+
+function seen(report: PollReport): string {
+  const a = report.attributes;
+  return `${report.decision.situation}, status ${a.Status}, desired sha ${shortSha(a.Sha)}, latest sync sha ${shortSha(a.LatestSyncSha)}`;
+}
+
+/** One line per poll, for a log (stderr that is not a terminal). */
+export function progressLine(report: PollReport): string {
+  const error = report.error === undefined ? '' : `; could not read the status: ${firstLine(report.error, 300)}`;
+  return `poll ${report.poll} (${timing(report)}): ${seen(report)}${error}`;
+}
+
+/** The one line a terminal shows and updates in place. */
+export function statusLine(report: PollReport): string {
+  const error = report.error === undefined ? '' : ' (last read failed)';
+  return `waiting: ${seen(report)}${error}, ${timing(report)}`;
+}
+
+/** Where progress goes: process.stderr, or a stand-in in tests. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** Carriage return, then erase the whole line. */
+export const CLEAR_LINE = '\r\x1b[2K';
+
+/** Shows progress: on a terminal one line updated in place, otherwise one line per poll. */
+export class Progress {
+  private shown = false;
+
+  constructor(private readonly stream: ProgressStream) {}
+
+  public update(report: PollReport): void {
+    if (this.stream.isTTY) {
+      const max = Math.max(20, (this.stream.columns ?? 80) - 1);
+      const line = statusLine(report);
+      this.stream.write(`${CLEAR_LINE}${line.length > max ? `${line.slice(0, max - 1)}…` : line}`);
+      this.shown = true;
+    } else {
+      this.stream.write(`${progressLine(report)}\n`);
+    }
+  }
+
+  /** Clears the terminal line, so that what follows starts on a clean line. */
+  public end(): void {
+    if (this.shown) this.stream.write(CLEAR_LINE);
+    this.shown = false;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Turns a check's options into the gate's own settings: the options become the resource properties a gate with
+ * the same props would get, and the handler's parseSettings checks them, so the tool accepts exactly what the
+ * gate accepts. Its messages name the resource property; here they name the option instead.
+ */
+import { SyncGateError } from '../lambda/core/errors';
+import { GateSettings, parseSettings } from '../lambda/handler/properties';
+import { SyncSource } from '../lambda/sources/source';
+import { Prop } from '../lib/contract';
+import { CheckRequest, UsageError } from './args';
+import { DEFAULT_POLL, PROGRAM } from './help';
+
+const UNITS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1 };
+
+/**
+ * Seconds in a duration written as the help shows it: `90s`, `10m`, `1h`, `1m30s`, or a bare number of
+ * seconds. Undefined when it is not one.
+ */
+export function parseDuration(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!match || text === '') return undefined;
+  return (['h', 'm', 's'] as const).reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNITS[unit], 0);
+}
+
+/** Where the region came from, for messages. */
+function regionOf(request: CheckRequest, env: NodeJS.ProcessEnv): { value: string; from: string } {
+  if (request.region !== undefined) return { value: request.region, from: '--region' };
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    const value = env[name];
+    if (value) return { value, from: name };
+  }
+  throw new UsageError(
+    'Missing --region: no region was given and neither AWS_REGION nor AWS_DEFAULT_REGION is set. Pass --region, e.g. --region eu-west-1.',
+    `${PROGRAM} check ${request.command.name} --help`,
+  );
+}
+
+function seconds(option: string, text: string | undefined, dflt: string, helpCommand: string): number {
+  const value = text ?? dflt;
+  const n = parseDuration(value);
+  if (n === undefined) {
+    throw new UsageError(`Invalid --${option} ${JSON.stringify(value)}: expected a duration such as 90s, 10m, 1h or 1m30s.`, helpCommand);
+  }
+  return n;
+}
+
+export interface CheckSettings {
+  readonly settings: GateSettings;
+  /** The resource properties the options stand for, as a gate with the same props would send them. */
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** The gate's settings for a check; throws UsageError naming the option. */
+export function checkSettings(request: CheckRequest, env: NodeJS.ProcessEnv, sources: readonly SyncSource[]): CheckSettings {
+  const helpCommand = `${PROGRAM} check ${request.command.name} --help`;
+  const region = regionOf(request, env);
+  const wait = seconds('wait', request.wait, '0s', helpCommand);
+  const poll = seconds('poll', request.poll, DEFAULT_POLL, helpCommand);
+  const properties: Record<string, string> = {
+    ...Object.fromEntries(request.command.options.map((o) => [o.prop, request.subject[o.name]])),
+    [Prop.Region]: region.value,
+    ...(request.expectedSha === undefined ? {} : { [Prop.ExpectedSha]: request.expectedSha }),
+    [Prop.WaitTimeoutSeconds]: String(wait),
+    [Prop.PollIntervalSeconds]: String(poll),
+  };
+  // What each property was given as, to name it in messages.
+  const given: Record<string, string> = {
+    ...Object.fromEntries(request.command.options.map((o) => [o.prop, `--${o.name}`])),
+    [Prop.Region]: region.from,
+    [Prop.ExpectedSha]: '--expected-sha',
+    [Prop.WaitTimeoutSeconds]: `--wait ${JSON.stringify(request.wait ?? '0s')}`,
+    [Prop.PollIntervalSeconds]: `--poll ${JSON.stringify(request.poll ?? DEFAULT_POLL)}`,
+  };
+  try {
+    return { settings: parseSettings(properties, region.value, sources), properties };
+  } catch (e) {
+    if (!(e instanceof SyncGateError)) throw e;
+    throw new UsageError(namingOptions(e.message, given), helpCommand);
+  }
+}
+
+/**
+ * parseSettings' message, `Invalid WaitTimeoutSeconds "7200": expected a whole number of seconds from 0 to
+ * 3600. Fix the gate's props and deploy again.`, worded for the command line:
+ * `Invalid --wait "2h" (WaitTimeoutSeconds "7200"): expected a whole number of seconds from 0 to 3600.`
+ */
+export function namingOptions(message: string, given: Readonly<Record<string, string>>): string {
+  const match = /^Invalid (\w+) (.*?): ([\s\S]*?)\.? Fix the gate's props and deploy again\.$/.exec(message);
+  if (!match) return message;
+  const [, prop, value, allowed] = match;
+  const option = given[prop];
+  if (!option) return `Invalid ${prop} ${value}: ${allowed}.`;
+  const shown = option.includes(' ') ? `${option} (${prop} ${value})` : `${option} ${value}`;
+  return `Invalid ${shown}: ${allowed}.`;
+}
