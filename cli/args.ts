@@ -110,9 +110,6 @@ export function parseArgs(argv: readonly string[], commands: readonly SourceComm
 
 function checkRequest(command: SourceCommand, extra: readonly string[], options: readonly RawOption[]): CheckRequest {
   const helpCommand = `${PROGRAM} check ${command.name} --help`;
-  if (extra.length > 0) {
-    throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}: check ${command.name} takes options only.`, helpCommand);
-  }
   const subjectNames = command.options.map((o) => o.name);
   const allowed = [...subjectNames, ...VALUE_OPTIONS, ...FLAGS];
   const values = new Map<string, string | true>();
@@ -125,6 +122,10 @@ function checkRequest(command: SourceCommand, extra: readonly string[], options:
     if (isFlag && o.value !== undefined) throw new UsageError(`Option --${o.name} takes no value (got ${JSON.stringify(o.value)}).`, helpCommand);
     if (!isFlag && (o.value === undefined || o.value === '')) throw new UsageError(`Option --${o.name} needs a value.`, helpCommand);
     values.set(o.name, o.value ?? true);
+  }
+  // After the options: the value of an unknown option would otherwise be reported as an unexpected argument.
+  if (extra.length > 0) {
+    throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}: check ${command.name} takes options only.`, helpCommand);
   }
   const missing = command.options.filter((o) => !values.has(o.name));
   if (missing.length > 0) {
