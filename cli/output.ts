@@ -116,10 +116,11 @@ export function progressLine(report: PollReport): string {
   return `poll ${report.poll} (${timing(report)}): ${seen(report)}${error}`;
 }
 
-/** The one line a terminal shows and updates in place. */
+/** The one line a terminal shows and updates in place: timing first, so that a narrow terminal cuts the rest. */
 export function statusLine(report: PollReport): string {
-  const error = report.error === undefined ? '' : ' (last read failed)';
-  return `waiting: ${seen(report)}${error}, ${timing(report)}`;
+  const a = report.attributes;
+  const error = report.error === undefined ? '' : ', last read failed';
+  return `${timing(report)}: status ${a.Status}, desired sha ${a.Sha ? a.Sha.slice(0, 7) : '(none)'} (${report.decision.situation}${error})`;
 }
 
 /** Where progress goes: process.stderr, or a stand-in in tests. */

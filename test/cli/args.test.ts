@@ -2,12 +2,12 @@
  * The command line: help at every level, the check's options, and errors that name the option and say what is
  * allowed. The options become the gate's resource properties and the handler's parseSettings judges them.
  */
-import { invalidProperty } from '../../lambda/core/errors';
-import { SOURCES } from '../../lambda/sources';
-import { SyncSource } from '../../lambda/sources/source';
 import { CheckRequest, parseArgs, UsageError } from '../../cli/args';
 import { kebabCase, sourceCommands } from '../../cli/commands';
 import { checkSettings, namingOptions, parseDuration } from '../../cli/settings';
+import { invalidProperty } from '../../lambda/core/errors';
+import { SOURCES } from '../../lambda/sources';
+import { SyncSource } from '../../lambda/sources/source';
 
 const COMMANDS = sourceCommands(SOURCES);
 const SUBJECT = ['--service', 'api', '--instance', 'prod'];
@@ -37,7 +37,7 @@ const UNKNOWN_SOURCE = {
     if (typeof id !== 'string' || !/^r-\d+$/.test(id)) throw invalidProperty('RepositoryId', id, 'expected r-<digits>');
     return { source: 'repo-sync', region, id };
   },
-} as SyncSource;
+} as Partial<SyncSource> as SyncSource;
 
 describe('help', () => {
   it.each([

@@ -2,13 +2,13 @@
  * The check's polling loop in virtual time: the clock and the sleep are the test's, so nothing waits and a
  * loaded machine changes nothing. What it decides and the reasons it gives are the gate's own.
  */
+import { CheckOutcome, exitCodeOf, PollReport, runCheck } from '../../cli/check';
 import { Decision } from '../../lambda/core/decide';
 import { SyncGateError } from '../../lambda/core/errors';
 import { failureReason } from '../../lambda/core/reasons';
 import * as gate from '../../lambda/handler/gate';
 import { PollHistory } from '../../lambda/handler/poll-history';
 import { SOURCES } from '../../lambda/sources';
-import { CheckOutcome, exitCodeOf, PollReport, runCheck } from '../../cli/check';
 import { attempt, createEvent, DESIRED, GATE_PROPS, OLDER, syncStatus } from '../fixtures';
 import { permanent, protonSettings, ReadStep, ScriptedReader, transient, VirtualTime } from './cli-fixtures';
 
