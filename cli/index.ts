@@ -7,6 +7,11 @@ import { performance } from 'perf_hooks';
 import { SOURCES } from '../lambda/sources';
 import { runCli } from './run';
 
+// The bundled AWS SDK warns on Node.js 20 that its releases after January 2027 will need Node.js 22. This tool
+// carries its own SDK and never picks up a newer one, so the notice says nothing to its user; the package supports
+// Node.js 20 (engines). The SDK's documented opt-out; an explicit value in the environment still wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 runCli(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,

@@ -1,7 +1,10 @@
 /**
  * Builders for the CLI's tests: a virtual clock whose sleep moves time without waiting, a reader that serves a
- * script of statuses and errors, the gate's settings for a check, and streams that keep what is written.
+ * script of statuses and errors, the gate's settings for a check, streams that keep what is written, and a runner
+ * of the built command as a child process.
  */
+import { spawn } from 'child_process';
+import * as path from 'path';
 import { SyncGateError } from '../../lambda/core/errors';
 import { SyncStatus } from '../../lambda/core/sync-status';
 import { GateSettings, parseSettings } from '../../lambda/handler/properties';
@@ -75,3 +78,42 @@ export class MemoryStream {
     return true;
   }
 }
+
+/** How a child process ended and what it printed. */
+export interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the command (a .js file with this node, or an executable such as node_modules/.bin/cdk-proton-sync-gate)
+ * against a fake Proton at `endpoint`, with only the environment it needs: fake credentials, no AWS profile, config
+ * or credentials of this machine, no instance metadata, and every other AWS endpoint on a dead loopback port.
+ * Asynchronous, so that a fake in this process can answer it.
+ */
+export function runBundle(command: string, args: readonly string[], endpoint: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command.endsWith('.js') ? process.execPath : command, command.endsWith('.js') ? [command, ...args] : [...args], {
+      env: {
+        // Only this node: an executable's `#!/usr/bin/env node` finds it, and nothing of the project's node_modules/.bin.
+        PATH: path.dirname(process.execPath),
+        AWS_ACCESS_KEY_ID: 'AKIDFAKEFAKEFAKE',
+        AWS_SECRET_ACCESS_KEY: 'fake-secret',
+        AWS_ENDPOINT_URL_PROTON: endpoint,
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_CONFIG_FILE: path.join(__dirname, 'no-such-aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(__dirname, 'no-such-aws-credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+

@@ -1,0 +1,112 @@
+/**
+ * The built command (assets/cli/index.js, the file the package's bin points at) as a child process against the
+ * fake Proton on 127.0.0.1, through the bundled AWS SDK: serialisation, signing and retries are real. Any other
+ * AWS endpoint is a dead loopback port, and the credentials are fake: nothing can reach AWS.
+ *
+ * Checks once, except one short wait whose fake flips on the number of calls (not on time), so that a loaded
+ * machine changes how long it takes, never what it shows.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ATTRIBUTE_NAMES } from '../../lib/contract';
+import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
+import { DESIRED } from '../fixtures';
+import { Run, runBundle } from './cli-fixtures';
+
+const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
+const CHECK = ['check', 'proton', '--region', 'eu-west-1', '--service', 'api'];
+
+let proton: FakeProton;
+
+beforeAll(async () => {
+  proton = await FakeProton.start();
+});
+
+afterAll(async () => {
+  await proton?.close();
+});
+
+beforeEach(() => proton.reset());
+
+afterEach(() => proton.assertHonest());
+
+const run = (...args: string[]): Promise<Run> => runBundle(BUNDLE, [...CHECK, ...args], proton.endpoint);
+
+describe('the built cdk-proton-sync-gate command', () => {
+  it('is an executable script with a shebang line', () => {
+    expect(fs.readFileSync(BUNDLE, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(fs.statSync(BUNDLE).mode & 0o111).toBe(0o111);
+  });
+
+  it('exits 0 with a summary on stdout, and nothing on stderr, when the instance is in sync', async () => {
+    proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('SUCCEEDED', DESIRED) }) }]);
+    const result = await run('--instance', 'prod');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^PASS: the gate would pass \(IN_SYNC\)\.\n/);
+    expect(result.stdout).toContain(`  Sha                      ${DESIRED}\n`);
+    // One call, signed for the region given.
+    expect(proton.callsFor('api', 'prod').map((c) => [c.outcome, c.region])).toEqual([['response', 'eu-west-1']]);
+  });
+
+  it('exits 1 with the gate reason when the sync FAILED', async () => {
+    proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('FAILED', DESIRED) }) }]);
+    const result = await run('--instance', 'prod');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL: the gate would fail \(SYNC_FAILED\)\.\n/);
+    expect(result.stdout).toContain('Proton sync FAILED for service instance "prod" of service "api" in eu-west-1 at desired sha');
+    expect(result.stdout).toContain('[FAILED] Deployment failed: template validation error');
+  });
+
+  it('exits 2 at once when Proton knows no such instance', async () => {
+    const result = await run('--instance', 'missing', '--wait', '10m');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('Proton found no service instance "missing" of service "api" in eu-west-1 (ResourceNotFoundException');
+    expect(proton.callsFor('api', 'missing')).toHaveLength(1);
+  });
+
+  it('exits 2 when access is denied', async () => {
+    proton.script('api', 'prod', [{ error: 'AccessDeniedException', message: 'not authorized' }]);
+    const result = await run('--instance', 'prod');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('Access denied reading the sync status of service instance "prod"');
+  });
+
+  it('prints one JSON object with --json', async () => {
+    proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('SUCCEEDED', DESIRED) }) }]);
+    const result = await run('--instance', 'prod', '--json', '--expected-sha', DESIRED.slice(0, 7).toUpperCase());
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as { attributes: Record<string, string> };
+    expect(json).toMatchObject({
+      verdict: 'PASS',
+      situation: 'IN_SYNC',
+      source: 'proton',
+      subject: { serviceName: 'api', serviceInstanceName: 'prod', region: 'eu-west-1' },
+      polls: 1,
+    });
+    expect(Object.keys(json.attributes)).toEqual([...ATTRIBUTE_NAMES]);
+    expect(json.attributes).toMatchObject({ Sha: DESIRED, Status: 'SUCCEEDED', InSync: 'true' });
+  });
+
+  it('exits 2 on a bad option without calling anything', async () => {
+    const result = await run('--instance', 'prod', '--poll', '1s');
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/^cdk-proton-sync-gate: Invalid --poll "1s" \(PollIntervalSeconds "1"\): expected a whole number of seconds from 5 to 300\./);
+    expect(proton.calls).toHaveLength(0);
+  });
+
+  it('waits for a running sync, with one progress line per poll on stderr, and passes when it succeeds', async () => {
+    // The fake answers IN_PROGRESS once, then SUCCEEDED: one real poll interval (5 s, the shortest the gate allows).
+    proton.script('api', 'prod', [
+      { respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('IN_PROGRESS', DESIRED) }), times: 1 },
+      { respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('SUCCEEDED', DESIRED) }) },
+    ]);
+    const result = await run('--instance', 'prod', '--wait', '10m', '--poll', '5s');
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^poll 1 \(0s elapsed, 10m 0s left\): SYNC_RUNNING, status IN_PROGRESS, /);
+    expect(lines[1]).toMatch(/^poll 2 \(\d+s elapsed, \d+m \d+s left\): IN_SYNC, status SUCCEEDED, /);
+    expect(result.stdout).toMatch(/^PASS: /);
+    expect(proton.callsFor('api', 'prod')).toHaveLength(2);
+  });
+});
