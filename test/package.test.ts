@@ -5,11 +5,14 @@
  * reachable, it type-checks and synthesizes a stack with a gate whose Lambda code is that prebuilt handler.
  * A second fresh app pinned at exactly the lowest aws-cdk-lib and constructs the peer ranges allow installs it
  * from the registry (npm resolving the peers, no --legacy-peer-deps) and synthesizes a gate there too.
+ * The package's command, `cdk-proton-sync-gate` (the prebuilt CLI bundle), runs from the app's node_modules/.bin.
  */
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
+import { runBundle } from './cli/cli-fixtures';
 
 const ROOT = path.join(__dirname, '..');
 const NPM_CLI = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -96,7 +99,7 @@ function expectedFiles(): string[] {
       const base = path.posix.join('lib', f.split(path.sep).join('/')).replace(/\.ts$/, '');
       return [`${base}.js`, `${base}.d.ts`];
     });
-  return ['package.json', 'README.md', 'LICENSE', '.jsii', 'assets/handler/index.js', ...compiled].sort();
+  return ['package.json', 'README.md', 'LICENSE', '.jsii', 'assets/handler/index.js', 'assets/cli/index.js', ...compiled].sort();
 }
 
 describe('the npm package', () => {
@@ -120,7 +123,7 @@ describe('the npm package', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('contains the compiled library, declarations, jsii assembly, prebuilt handler, README and LICENSE, nothing else', () => {
+  test('contains the compiled library, declarations, jsii assembly, prebuilt handler and CLI, README and LICENSE, nothing else', () => {
     const listed = run('tar', ['-tzf', tarball], {})
       .split('\n')
       .filter((l) => l && !l.endsWith('/'))
@@ -202,6 +205,31 @@ describe('the npm package', () => {
     const exported = run(process.execPath, ['-e', `const h = require(${JSON.stringify(path.join(installed, 'assets', 'handler', 'index.js'))}); console.log(typeof h.onEvent, typeof h.isComplete);`], { cwd: app, env });
     expect(exported.trim()).toBe('function function');
   }, 120_000);
+
+  test('installs the cdk-proton-sync-gate command: its --help works and check proton exits as the gate decides', async () => {
+    // The app of the test above, where npm linked the package's bin.
+    const bin = path.join(app, 'node_modules', '.bin', PKG.name);
+    expect(fs.existsSync(bin)).toBe(true);
+    expect(fs.realpathSync(bin)).toBe(fs.realpathSync(path.join(app, 'node_modules', PKG.name, 'assets', 'cli', 'index.js')));
+    const proton = await FakeProton.start();
+    try {
+      const help = await runBundle(bin, ['--help'], proton.endpoint);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toMatch(/^Usage: cdk-proton-sync-gate <command>/);
+
+      const sha = 'c'.repeat(40);
+      proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: sha, latest: wireAttempt('SUCCEEDED', sha) }) }]);
+      proton.script('api', 'broken', [{ respond: wireSyncOutput({ desired: sha, latest: wireAttempt('FAILED', sha) }) }]);
+      const check = (instance: string) => runBundle(bin, ['check', 'proton', '--service', 'api', '--instance', instance, '--region', 'eu-west-1'], proton.endpoint);
+      const [inSync, failed] = [await check('prod'), await check('broken')];
+      expect([inSync.code, inSync.stdout.split('\n')[0]]).toEqual([0, 'PASS: the gate would pass (IN_SYNC).']);
+      expect([failed.code, failed.stdout.split('\n')[0]]).toEqual([1, 'FAIL: the gate would fail (SYNC_FAILED).']);
+      expect(proton.calls).toHaveLength(2);
+      proton.assertHonest();
+    } finally {
+      await proton.close();
+    }
+  });
 
   test('installs with npm resolving its peers into an app pinned at the floor aws-cdk-lib and constructs, and synthesizes a gate there', () => {
     // The floor is what the peer ranges start at: a range that moved without this test moving fails here.
