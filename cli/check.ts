@@ -2,16 +2,17 @@
  * The check: poll the source as the gate does, decide with the gate's own core, and say what the gate would do.
  * Pure of the process: the reader, the clock and the sleep are parameters, so tests run it in virtual time.
  *
- * Each poll reads the status once, decides (decide, or decideUnreadable when the read failed) and applies the
- * deadline (applyDeadline): PASS and FAIL end the check, WAIT sleeps one poll interval, or what is left of the
- * wait when that is shorter, so that the last poll falls on the deadline.
+ * Each poll does what the gate's isComplete does: reads the status once, decides (decide, or decideUnreadable
+ * when the read failed), reads the sync blockers when one may be why the gate would not pass (needsBlockerCheck,
+ * applyBlockers) and applies the deadline (applyDeadline). PASS and FAIL end the check; WAIT sleeps one poll
+ * interval, or what is left of the wait when that is shorter, so that the last poll falls on the deadline.
  */
 import { Attributes, toAttributes } from '../lambda/core/attributes';
-import { applyDeadline, decide, Decision, decideUnreadable } from '../lambda/core/decide';
+import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, needsBlockerCheck } from '../lambda/core/decide';
 import { SyncGateError } from '../lambda/core/errors';
-import { failureReason } from '../lambda/core/reasons';
-import { SyncStatus } from '../lambda/core/sync-status';
-import { readFailureNotes } from '../lambda/handler/gate';
+import { blockerReadNotes, failureReason } from '../lambda/core/reasons';
+import { BlockerReading, SyncStatus } from '../lambda/core/sync-status';
+import { readBlockersSafely, readFailureNotes } from '../lambda/handler/gate';
 import { PollRecord } from '../lambda/handler/poll-history';
 import { GateSettings } from '../lambda/handler/properties';
 import { SourceReader } from '../lambda/sources/source';
@@ -86,10 +87,15 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
     record.polls += 1;
     let decision: Decision;
     let error: SyncGateError | undefined;
+    let blockerReading: BlockerReading | undefined;
     try {
       const status = await deps.reader.readStatus(subject);
       record.lastStatus = status;
-      decision = applyDeadline(decide(status, settings), elapsedMs, timeoutMs);
+      const judged = decide(status, settings);
+      blockerReading = needsBlockerCheck(judged)
+        ? await readBlockersSafely(source, subject, { readBlockers: (_source, s) => deps.reader.readBlockers(s) })
+        : undefined;
+      decision = applyDeadline(applyBlockers(judged, blockerReading?.blockers ?? []), elapsedMs, timeoutMs);
     } catch (e) {
       if (!(e instanceof SyncGateError)) throw e;
       error = e;
@@ -113,7 +119,10 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
           ? undefined
           : decision.situation === 'SOURCE_ERROR'
             ? error!.message
-            : failureReason(source.reasonSubject(subject), decision, record.lastStatus, undefined, readFailureNotes(record));
+            : failureReason(source.reasonSubject(subject), decision, record.lastStatus, undefined, [
+                ...readFailureNotes(record),
+                ...blockerReadNotes(blockerReading?.errors),
+              ]);
       return {
         decision,
         status: record.lastStatus,

@@ -42,7 +42,7 @@ const KNOWN: Readonly<Record<string, KnownSource>> = {
   },
   'git-sync': {
     summary: 'a CloudFormation stack synced from Git (CloudFormation Git sync)',
-    options: [{ name: 'stack', prop: 'StackName', description: 'the name of the stack that Git sync deploys' }],
+    options: [{ name: 'stack', prop: Prop.StackName, description: 'the name of the stack that Git sync deploys' }],
   },
 };
 

@@ -49,7 +49,7 @@ export function topHelp(commands: readonly SourceCommand[]): string {
     `Usage: ${PROGRAM} <command> [options]`,
     '',
     'Tells what the sync gate would decide now: the same decision and reasons as the',
-    'ServiceInstanceSyncGate construct, for pipelines and for a look after a failed deployment.',
+    'ServiceInstanceSyncGate and GitSyncGate constructs, for pipelines and for a look after a failed deployment.',
     '',
     'Commands:',
     '  check    Read the sync status once (or until --wait runs out) and decide as the gate does.',

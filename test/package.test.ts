@@ -213,14 +213,14 @@ describe('the npm package', () => {
     expect(fs.realpathSync(bin)).toBe(fs.realpathSync(path.join(app, 'node_modules', PKG.name, 'assets', 'cli', 'index.js')));
     const proton = await FakeProton.start();
     try {
-      const help = await runBundle(bin, ['--help'], proton.endpoint);
+      const help = await runBundle(bin, ['--help'], {});
       expect(help).toMatchObject({ code: 0, stderr: '' });
       expect(help.stdout).toMatch(/^Usage: cdk-proton-sync-gate <command>/);
 
       const sha = 'c'.repeat(40);
       proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: sha, latest: wireAttempt('SUCCEEDED', sha) }) }]);
       proton.script('api', 'broken', [{ respond: wireSyncOutput({ desired: sha, latest: wireAttempt('FAILED', sha) }) }]);
-      const check = (instance: string) => runBundle(bin, ['check', 'proton', '--service', 'api', '--instance', instance, '--region', 'eu-west-1'], proton.endpoint);
+      const check = (instance: string) => runBundle(bin, ['check', 'proton', '--service', 'api', '--instance', instance, '--region', 'eu-west-1'], { AWS_ENDPOINT_URL_PROTON: proton.endpoint });
       const [inSync, failed] = [await check('prod'), await check('broken')];
       expect([inSync.code, inSync.stdout.split('\n')[0]]).toEqual([0, 'PASS: the gate would pass (IN_SYNC).']);
       expect([failed.code, failed.stdout.split('\n')[0]]).toEqual([1, 'FAIL: the gate would fail (SYNC_FAILED).']);

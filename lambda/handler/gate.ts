@@ -186,7 +186,7 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
 }
 
 /** Blocker readers report their failures in `errors`; anything thrown anyway is kept the same way. */
-async function readBlockersSafely(source: SyncSource, subject: Subject, deps: GateDeps): Promise<BlockerReading> {
+export async function readBlockersSafely(source: SyncSource, subject: Subject, deps: Pick<GateDeps, 'readBlockers'>): Promise<BlockerReading> {
   try {
     return await deps.readBlockers(source, subject);
   } catch (e) {

@@ -56,7 +56,9 @@ describe('help', () => {
 
   it('lists every source and the options of a check, with their defaults', () => {
     const text = (parseArgs(['check', '--help'], COMMANDS) as { text: string }).text;
-    expect(text).toContain('proton  an AWS Proton service instance');
+    expect(text).toMatch(/^ {2}proton +an AWS Proton service instance/m);
+    expect(text).toMatch(/^ {2}git-sync +a CloudFormation stack synced from Git/m);
+    expect(text).toContain('cdk-proton-sync-gate check git-sync --stack <stack> [options]');
     expect(text).toMatch(/--region <region> .*Default: AWS_REGION, else AWS_DEFAULT_REGION\./);
     expect(text).toMatch(/--wait <duration>[\s\S]*Default: check once, do not wait\./);
     expect(text).toMatch(/--poll <duration> .*5s to 5m\. Default: 15s\./);
@@ -85,6 +87,25 @@ describe('a check command per source', () => {
     const bad = parseArgs(['check', 'repo-sync', '--repository-id', 'x'], commands) as { request: CheckRequest };
     expect(usageError(() => checkSettings(bad.request, { AWS_REGION: 'eu-west-1' }, [...SOURCES, UNKNOWN_SOURCE])).message).toBe(
       'Invalid --repository-id "x": expected r-<digits>.',
+    );
+  });
+});
+
+describe('check git-sync', () => {
+  it('reads --stack into the Git sync source StackName', () => {
+    const invocation = parseArgs(['check', 'git-sync', '--stack', 'app-stack', '--wait', '5m'], COMMANDS) as { request: CheckRequest };
+    const { settings, properties } = checkSettings(invocation.request, { AWS_DEFAULT_REGION: 'eu-west-1' }, SOURCES);
+    expect(properties).toMatchObject({ StackName: 'app-stack', Region: 'eu-west-1', WaitTimeoutSeconds: '300' });
+    expect(settings.source.kind).toBe('git-sync');
+    expect(settings.subject).toEqual({ source: 'git-sync', stackName: 'app-stack', region: 'eu-west-1' });
+  });
+
+  it('takes the options of its own source only', () => {
+    expect(usageError(() => parseArgs(['check', 'git-sync', '--service', 'api'], COMMANDS)).message).toMatch(
+      /^Unknown option --service for check git-sync: allowed are --stack, --region, /,
+    );
+    expect(usageError(() => parseArgs(['check', 'git-sync'], COMMANDS)).message).toBe(
+      'Missing --stack: check git-sync needs --stack (the name of the stack that Git sync deploys).',
     );
   });
 });

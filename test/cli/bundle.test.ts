@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ATTRIBUTE_NAMES } from '../../lib/contract';
+import { FakeCodeStarConnections, wireGitSyncAttempt, wireGitSyncBlocker, wireGitSyncBlockerSummary, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
 import { DESIRED } from '../fixtures';
 import { Run, runBundle } from './cli-fixtures';
@@ -30,7 +31,7 @@ beforeEach(() => proton.reset());
 
 afterEach(() => proton.assertHonest());
 
-const run = (...args: string[]): Promise<Run> => runBundle(BUNDLE, [...CHECK, ...args], proton.endpoint);
+const run = (...args: string[]): Promise<Run> => runBundle(BUNDLE, [...CHECK, ...args], { AWS_ENDPOINT_URL_PROTON: proton.endpoint });
 
 describe('the built cdk-proton-sync-gate command', () => {
   it('is an executable script with a shebang line', () => {
@@ -108,5 +109,46 @@ describe('the built cdk-proton-sync-gate command', () => {
     expect(lines[1]).toMatch(/^poll 2 \(\d+s elapsed, \d+m \d+s left\): IN_SYNC, status SUCCEEDED, /);
     expect(result.stdout).toMatch(/^PASS: /);
     expect(proton.callsFor('api', 'prod')).toHaveLength(2);
+  });
+});
+
+describe('the built command for CloudFormation Git sync', () => {
+  let gitSync: FakeCodeStarConnections;
+  beforeAll(async () => {
+    gitSync = await FakeCodeStarConnections.start();
+  });
+  afterAll(async () => {
+    await gitSync?.close();
+  });
+  const checkStack = (stack: string, ...args: string[]) =>
+    runBundle(BUNDLE, ['check', 'git-sync', '--stack', stack, '--region', 'eu-west-1', ...args], { AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS: gitSync.endpoint });
+
+  it('exits 0 when the stack is in sync', async () => {
+    gitSync.script('app-stack', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('SUCCEEDED', DESIRED) }) }]);
+    const result = await checkStack('app-stack', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      verdict: 'PASS',
+      situation: 'IN_SYNC',
+      source: 'git-sync',
+      subject: { source: 'git-sync', stackName: 'app-stack', region: 'eu-west-1' },
+    });
+    gitSync.assertHonest();
+  });
+
+  it('exits 1 (BLOCKED) when an active sync blocker stops the sync of a failed stack', async () => {
+    gitSync.script('blocked-stack', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('FAILED', DESIRED) }) }]);
+    gitSync.scriptBlockers('blocked-stack', [{ respond: wireGitSyncBlockerSummary('blocked-stack', [wireGitSyncBlocker({ id: 'blocker-7' })]) }]);
+    const result = await checkStack('blocked-stack');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL: the gate would fail \(BLOCKED\)\.\n/);
+    expect(result.stdout).toContain('blocker-7');
+    gitSync.assertHonest();
+  });
+
+  it('exits 2 when Git sync has no sync configuration for the stack', async () => {
+    const result = await checkStack('unknown-stack');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/^NO DECISION: /);
   });
 });

@@ -6,19 +6,20 @@ import { CheckOutcome, exitCodeOf, PollReport, runCheck } from '../../cli/check'
 import { Decision } from '../../lambda/core/decide';
 import { SyncGateError } from '../../lambda/core/errors';
 import { failureReason } from '../../lambda/core/reasons';
+import { BlockerReading } from '../../lambda/core/sync-status';
 import * as gate from '../../lambda/handler/gate';
 import { PollHistory } from '../../lambda/handler/poll-history';
 import { SOURCES } from '../../lambda/sources';
-import { attempt, createEvent, DESIRED, GATE_PROPS, OLDER, syncStatus } from '../fixtures';
+import { attempt, blocker, createEvent, DESIRED, GATE_PROPS, OLDER, syncStatus } from '../fixtures';
 import { permanent, protonSettings, ReadStep, ScriptedReader, transient, VirtualTime } from './cli-fixtures';
 
 const RUNNING = syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED));
 const SUCCEEDED = syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED));
 const FAILED = syncStatus(DESIRED, attempt('FAILED', DESIRED));
 
-async function check(steps: readonly ReadStep[], waitSeconds: number, pollSeconds = 15, expectedSha?: string) {
+async function check(steps: readonly ReadStep[], waitSeconds: number, pollSeconds = 15, expectedSha?: string, blockers?: BlockerReading | Error) {
   const time = new VirtualTime();
-  const reader = new ScriptedReader(steps, time);
+  const reader = new ScriptedReader(steps, time, blockers);
   const reports: PollReport[] = [];
   const settings = protonSettings(waitSeconds, pollSeconds, expectedSha);
   const outcome: CheckOutcome = await runCheck(settings, { reader, now: time.now, sleep: time.sleep, onPoll: (r) => reports.push(r) });
@@ -117,16 +118,23 @@ describe('the check loop', () => {
   });
 
   it('lets an error that is not a SyncGateError through: it is a bug, not a read failure', async () => {
-    const reader = { readStatus: () => Promise.reject(new TypeError('boom')) };
+    const reader = { readStatus: () => Promise.reject(new TypeError('boom')), readBlockers: () => Promise.resolve({ blockers: [], errors: [] }) };
     const time = new VirtualTime();
     await expect(runCheck(protonSettings(600), { reader, now: time.now, sleep: time.sleep })).rejects.toThrow('boom');
   });
 
-  it('fails with the same reason text as the gate for the same sync status', async () => {
-    // GIVEN the gate, polled once on a FAILED sync
+  it.each([
+    ['a FAILED sync', [FAILED], undefined],
+    ['a FAILED sync whose blockers could not be read', [FAILED], new Error('socket hang up')],
+    ['a FAILED sync stopped by an active blocker', [FAILED], { blockers: [blocker('b-1')], errors: [] }],
+    ['a sync that never ran, with a blocker', [syncStatus(DESIRED)], { blockers: [blocker('b-2')], errors: [] }],
+  ] as [string, ReadStep[], BlockerReading | Error | undefined][])('fails with the same reason text as the gate for %s', async (_name, steps, blockers) => {
+    // GIVEN the gate, polled once on that status and those blockers
+    const reader = new ScriptedReader(steps, undefined, blockers);
     const deps: gate.GateDeps = {
       sources: SOURCES,
-      readStatus: async () => FAILED,
+      readStatus: (_source, subject) => reader.readStatus(subject),
+      readBlockers: (_source, subject) => reader.readBlockers(subject),
       isRollingBack: async () => false,
       now: () => 0,
       log: () => undefined,
@@ -138,9 +146,36 @@ describe('the check loop', () => {
       () => 'passed',
       (e: SyncGateError) => e.message,
     );
-    // WHEN the check reads the same status THEN it gives the gate's reason, word for word
-    const { outcome } = await check([FAILED], 600);
+    // WHEN the check reads the same THEN it gives the gate's reason, word for word
+    const { outcome } = await check(steps, 600, 15, undefined, blockers);
     expect(outcome.reason).toBe(gateReason);
+    expect(outcome.exitCode).toBe(1);
+  });
+});
+
+describe('sync blockers', () => {
+  it('fails at once (exit 1, BLOCKED) when an active blocker stops the sync the gate waits for', async () => {
+    const { outcome, reader, time } = await check([syncStatus(DESIRED, attempt('SUCCEEDED', OLDER))], 600, 15, undefined, {
+      blockers: [blocker('b-1'), blocker('b-0', 'RESOLVED')],
+      errors: [],
+    });
+    expect(time.sleeps).toEqual([]);
+    expect(reader.blockerReads).toHaveLength(1);
+    expect(outcome).toMatchObject({ exitCode: 1, polls: 1 });
+    expect(outcome.decision).toMatchObject({ verdict: 'FAIL', situation: 'BLOCKED', blockedFrom: 'NEW_SYNC_DUE' });
+    expect(outcome.reason).toContain('b-1');
+  });
+
+  it('reads no blockers when the sync is in sync or running', async () => {
+    const { reader } = await check([RUNNING, SUCCEEDED], 600, 15, undefined, { blockers: [blocker('b-1')], errors: [] });
+    expect(reader.blockerReads).toEqual([]);
+  });
+
+  it('keeps waiting when the blockers cannot be read, as the gate does', async () => {
+    const neverSynced = syncStatus(DESIRED);
+    const { outcome, reader } = await check([neverSynced, neverSynced, SUCCEEDED], 600, 15, undefined, new Error('socket hang up'));
+    expect(reader.blockerReads).toHaveLength(2);
+    expect(outcome).toMatchObject({ exitCode: 0, polls: 3 });
   });
 });
 

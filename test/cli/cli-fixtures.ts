@@ -6,7 +6,7 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { SyncGateError } from '../../lambda/core/errors';
-import { SyncStatus } from '../../lambda/core/sync-status';
+import { BlockerReading, SyncStatus } from '../../lambda/core/sync-status';
 import { GateSettings, parseSettings } from '../../lambda/handler/properties';
 import { SOURCES } from '../../lambda/sources';
 import { SourceReader, Subject } from '../../lambda/sources/source';
@@ -26,15 +26,27 @@ export class VirtualTime {
 /** One answer of a scripted reader: a status, or an error to throw. */
 export type ReadStep = SyncStatus | SyncGateError;
 
-/** Serves `steps` in order, one per read; the last one repeats. Records the time of every read. */
+/**
+ * Serves `steps` in order, one per status read; the last one repeats. Records the time of every read. Its
+ * blockers are `blockers` (none by default), or the error it throws.
+ */
 export class ScriptedReader implements SourceReader {
   public readonly reads: number[] = [];
+  public readonly blockerReads: number[] = [];
   public readonly subjects: Subject[] = [];
 
   constructor(
     private readonly steps: readonly ReadStep[],
     private readonly time?: VirtualTime,
+    private readonly blockers: BlockerReading | Error = { blockers: [], errors: [] },
   ) {}
+
+  public async readBlockers(subject: Subject): Promise<BlockerReading> {
+    this.subjects.push(subject);
+    this.blockerReads.push(this.time?.ms ?? 0);
+    if (this.blockers instanceof Error) throw this.blockers;
+    return this.blockers;
+  }
 
   public async readStatus(subject: Subject): Promise<SyncStatus> {
     this.subjects.push(subject);
@@ -88,11 +100,11 @@ export interface Run {
 
 /**
  * Runs the command (a .js file with this node, or an executable such as node_modules/.bin/cdk-proton-sync-gate)
- * against a fake Proton at `endpoint`, with only the environment it needs: fake credentials, no AWS profile, config
+ * against fakes at `endpoints` (`{ AWS_ENDPOINT_URL_PROTON: proton.endpoint }`), with only the environment it needs: fake credentials, no AWS profile, config
  * or credentials of this machine, no instance metadata, and every other AWS endpoint on a dead loopback port.
  * Asynchronous, so that a fake in this process can answer it.
  */
-export function runBundle(command: string, args: readonly string[], endpoint: string): Promise<Run> {
+export function runBundle(command: string, args: readonly string[], endpoints: Readonly<Record<string, string>>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command.endsWith('.js') ? process.execPath : command, command.endsWith('.js') ? [command, ...args] : [...args], {
       env: {
@@ -100,7 +112,7 @@ export function runBundle(command: string, args: readonly string[], endpoint: st
         PATH: path.dirname(process.execPath),
         AWS_ACCESS_KEY_ID: 'AKIDFAKEFAKEFAKE',
         AWS_SECRET_ACCESS_KEY: 'fake-secret',
-        AWS_ENDPOINT_URL_PROTON: endpoint,
+        ...endpoints,
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
         AWS_CONFIG_FILE: path.join(__dirname, 'no-such-aws-config'),
         AWS_SHARED_CREDENTIALS_FILE: path.join(__dirname, 'no-such-aws-credentials'),

@@ -179,7 +179,7 @@ describe('the command', () => {
       stdout: new MemoryStream(),
       stderr,
       sources: SOURCES,
-      connect: () => ({ readStatus: () => Promise.reject(new TypeError('boom')) }),
+      connect: () => ({ readStatus: () => Promise.reject(new TypeError('boom')), readBlockers: () => Promise.resolve({ blockers: [], errors: [] }) }),
       now: time.now,
       sleep: time.sleep,
     });
