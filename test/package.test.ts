@@ -224,7 +224,13 @@ describe('the npm package', () => {
       const [inSync, failed] = [await check('prod'), await check('broken')];
       expect([inSync.code, inSync.stdout.split('\n')[0]]).toEqual([0, 'PASS: the gate would pass (IN_SYNC).']);
       expect([failed.code, failed.stdout.split('\n')[0]]).toEqual([1, 'FAIL: the gate would fail (SYNC_FAILED).']);
-      expect(proton.calls).toHaveLength(2);
+      // One status read each; the failed sync also reads the blockers of the instance and of its service, as the gate does.
+      expect(proton.calls.map((c) => `${c.operation} ${c.resourceKey}`)).toEqual([
+        'GetServiceInstanceSyncStatus api/prod',
+        'GetServiceInstanceSyncStatus api/broken',
+        'GetServiceSyncBlockerSummary api/broken',
+        'GetServiceSyncBlockerSummary api',
+      ]);
       proton.assertHonest();
     } finally {
       await proton.close();
