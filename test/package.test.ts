@@ -132,7 +132,7 @@ describe('the npm package', () => {
     expect(listed).toEqual(expectedFiles());
   });
 
-  test('its jsii assembly exposes the construct and its props only', () => {
+  test('its jsii assembly exposes the two gates, their props and their shared base only', () => {
     const extracted = path.join(work, 'extracted');
     fs.mkdirSync(extracted, { recursive: true });
     run('tar', ['-xzf', tarball, '-C', extracted, 'package/.jsii'], {});
@@ -141,13 +141,17 @@ describe('the npm package', () => {
       types: Record<string, { properties?: { name: string }[] }>;
     };
     expect(assembly.name).toBe(PKG.name);
-    expect(Object.keys(assembly.types).sort()).toEqual([
-      `${PKG.name}.ServiceInstanceSyncGate`,
-      `${PKG.name}.ServiceInstanceSyncGateProps`,
-    ]);
-    expect(assembly.types[`${PKG.name}.ServiceInstanceSyncGateProps`].properties?.map((p) => p.name).sort()).toEqual(
-      ['expectedSha', 'pollInterval', 'recheckOnEveryDeployment', 'region', 'requireSuccess', 'serviceInstanceName', 'serviceName', 'waitTimeout'],
+    expect(Object.keys(assembly.types).sort()).toEqual(
+      ['GitSyncGate', 'GitSyncGateProps', 'ServiceInstanceSyncGate', 'ServiceInstanceSyncGateProps', 'SyncGateBase', 'SyncGateOptions', 'SyncGateSource', 'SyncGateSubject'].map((t) => `${PKG.name}.${t}`),
     );
+    // Each gate's props: its own names, plus the options both share (inherited, so Python, Java, ... get them too).
+    const own = (type: string) => assembly.types[`${PKG.name}.${type}`].properties?.map((p) => p.name).sort();
+    expect(own('ServiceInstanceSyncGateProps')).toEqual(['serviceInstanceName', 'serviceName']);
+    expect(own('GitSyncGateProps')).toEqual(['stackName']);
+    expect(own('SyncGateOptions')).toEqual(['expectedSha', 'pollInterval', 'recheckOnEveryDeployment', 'region', 'requireSuccess', 'waitTimeout']);
+    for (const props of ['ServiceInstanceSyncGateProps', 'GitSyncGateProps']) {
+      expect((assembly.types[`${PKG.name}.${props}`] as { interfaces?: string[] }).interfaces).toEqual([`${PKG.name}.SyncGateOptions`]);
+    }
   });
 
   test('installs into a fresh CDK app and synthesizes a gate there without esbuild', () => {

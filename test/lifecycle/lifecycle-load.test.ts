@@ -40,7 +40,8 @@ beforeAll(async () => {
   realMs = Date.now() - realStart;
   const calls = world.proton.calls;
   const throttled = calls.filter((c) => c.throttled).length;
-  console.log(
+  // Printed only on request, like the scenario tables: a passing run prints nothing but jest's summary.
+  if (process.env.SCENARIO_REPORT === '1') console.log(
     `${GATES} concurrent gates, rate limit ${RATE.perSecond}/s burst ${RATE.burst}: ` +
       `${outcomes.filter((o) => o.status === 'SUCCESS').length} SUCCESS, ${outcomes.filter((o) => o.status === 'FAILED').length} FAILED; ` +
       `${calls.length} Proton calls (${throttled} throttled, ${calls.length - throttled} served); ` +
