@@ -66,6 +66,13 @@ export function synthBothSources(): SynthesizedStack {
   return synthExampleApp([{ gitSyncStackName: GIT_SYNC_STACK }])[0];
 }
 
+/** The GitSyncGate's properties, as synthesized in the example app. */
+export function gitSyncProps(synthesized: SynthesizedStack): Record<string, unknown> {
+  const gate = Object.values(synthesized.template.Resources).find((r) => r.Type === GIT_SYNC_RESOURCE_TYPE);
+  if (!gate) throw new Error(`no ${GIT_SYNC_RESOURCE_TYPE} in ${synthesized.outdir}`);
+  return gate.Properties ?? {};
+}
+
 /** How one source's gate is scripted: its sync status and its blocker summary, each as a function of the moment. */
 interface SourceScript {
   readonly resourceType: string;
