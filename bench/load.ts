@@ -134,7 +134,7 @@ export async function measureLoad(ns: readonly number[], bound: LoadBound, preci
     const left = bound.budgetMs - (performance.now() - started);
     const need = minimumRealMs(n);
     if (need > left) {
-      return `the real-time budget of ${Math.round(bound.budgetMs / 1000)} s: N = ${n} needs at least ${Math.round(need / 1000)} s and ${Math.max(0, Math.round(left / 1000))} s were left`;
+      return `the real-time budget of ${Math.round(bound.budgetMs / 1000)} s: N = ${n} needs at least ${Math.round(need / 1000)} s of virtual time, about as much real time under throttling, and ${Math.max(0, Math.round(left / 1000))} s were left`;
     }
     return undefined;
   };
