@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * One cold start, in a fresh Node process: load a handler, then answer one event (which loads the Proton client,
- * creates it and makes one GetServiceInstanceSyncStatus call against the endpoint in AWS_ENDPOINT_URL_PROTON).
+ * One cold start, in a fresh Node process: load a handler, then answer one event, which loads the client of the
+ * gate's source, creates it and makes one call: GetServiceInstanceSyncStatus against AWS_ENDPOINT_URL_PROTON, or for
+ * a GitSyncGate's event (variant ours), GetResourceSyncStatus against AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS.
  * Prints one line `BENCH_RESULT {...}` on stderr; the handlers' own logs go to stdout.
  *
  *   node bench/cold-start-child.js ours|awscr <handler.js> <event.json>

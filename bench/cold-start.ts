@@ -1,13 +1,15 @@
 /**
  * Cold start: a fresh Node process (bench/cold-start-child.js) loads a handler and answers one event, which creates
- * the Proton client and makes one call against the fake. One discarded run each first, then interleaved.
+ * the client of the gate's source and makes one call against the fake: Proton for ours and AwsCustomResource, and,
+ * when given, CodeStar Connections for a GitSyncGate (the same handler bundle, another event). One discarded run
+ * each first, then interleaved.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Event } from './events';
 import { HANDLER_FILES } from './handler-assets';
 import { log, protonEnv, run } from './runner';
-import { Variant, VARIANTS } from './variants';
+import { Variant } from './variants';
 
 export interface ColdRun {
   /** `require` of the handler. */
@@ -22,29 +24,50 @@ export interface ColdRun {
 
 const RESULT_PREFIX = 'BENCH_RESULT ';
 
-async function coldStart(variant: Variant, eventFile: string, endpoint: string): Promise<ColdRun> {
+/** What a cold start runs: which handler, the event file it answers, and the endpoints it may call. */
+interface Subject {
+  readonly variant: Variant;
+  readonly eventFile: string;
+}
+
+async function coldStart(s: Subject, env: NodeJS.ProcessEnv): Promise<ColdRun> {
   const child = path.join(__dirname, 'cold-start-child.js');
-  const r = await run(process.execPath, [child, variant, HANDLER_FILES[variant], eventFile], protonEnv(endpoint));
+  const r = await run(process.execPath, [child, s.variant, HANDLER_FILES[s.variant], s.eventFile], env);
   const line = r.stderr.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-  if (r.code !== 0 || !line) throw new Error(`cold start ${variant} failed (${r.code}):\n${r.stderr}`);
+  if (r.code !== 0 || !line) throw new Error(`cold start ${s.variant} (${path.basename(s.eventFile)}) failed (${r.code}):\n${r.stderr}`);
   const res = JSON.parse(line.slice(RESULT_PREFIX.length)) as { outcome: string } & Omit<ColdRun, 'processMs'>;
-  if (res.outcome !== 'SUCCESS') throw new Error(`cold start ${variant}: expected SUCCESS, got ${res.outcome}`);
+  if (res.outcome !== 'SUCCESS') throw new Error(`cold start ${s.variant} (${path.basename(s.eventFile)}): expected SUCCESS, got ${res.outcome}`);
   return { loadMs: res.loadMs, firstCallMs: res.firstCallMs, totalMs: res.totalMs, processMs: r.ms };
 }
 
-export async function coldStarts(events: Record<Variant, Event>, endpoint: string, runs: number, tmp: string): Promise<Record<Variant, ColdRun[]>> {
-  const files = {} as Record<Variant, string>;
-  for (const v of VARIANTS) {
-    files[v] = path.join(tmp, `event-${v}.json`);
-    fs.writeFileSync(files[v], JSON.stringify(events[v]));
-  }
-  // One discarded run each first, so both start with the files in the OS page cache.
-  for (const v of VARIANTS) await coldStart(v, files[v], endpoint);
-  const out: Record<Variant, ColdRun[]> = { ours: [], awscr: [] };
+/** Cold runs of ours (a Proton gate) and AwsCustomResource, and of ours as a GitSyncGate when its event was given. */
+export type ColdRuns = Record<Variant, ColdRun[]> & { gitSync?: ColdRun[] };
+
+export async function coldStarts(
+  events: Record<Variant, Event>,
+  endpoint: string,
+  runs: number,
+  tmp: string,
+  gitSync?: { readonly event: Event; readonly endpoint: string },
+): Promise<ColdRuns> {
+  const write = (name: string, event: Event): string => {
+    const file = path.join(tmp, `event-${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(event));
+    return file;
+  };
+  const subjects: Record<string, Subject> = { ours: { variant: 'ours', eventFile: write('ours', events.ours) } };
+  if (gitSync) subjects.gitSync = { variant: 'ours', eventFile: write('ours-git-sync', gitSync.event) };
+  subjects.awscr = { variant: 'awscr', eventFile: write('awscr', events.awscr) };
+  const names = Object.keys(subjects);
+  const env = protonEnv(endpoint, gitSync?.endpoint);
+  // One discarded run each first, so all start with the files in the OS page cache.
+  for (const name of names) await coldStart(subjects[name], env);
+  const out: Record<string, ColdRun[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < runs; i++) {
-    const order: Variant[] = i % 2 === 0 ? ['ours', 'awscr'] : ['awscr', 'ours'];
-    for (const v of order) out[v].push(await coldStart(v, files[v], endpoint));
+    // Interleaved, the order reversed every other run: ours, (Git sync,) theirs, theirs, (Git sync,) ours, ...
+    const order = i % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) out[name].push(await coldStart(subjects[name], env));
   }
-  log(`cold starts: ${runs} each`);
-  return out;
+  log(`cold starts: ${runs} each (${names.join(', ')})`);
+  return out as ColdRuns;
 }

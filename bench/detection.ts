@@ -31,6 +31,24 @@ export interface DetectionResult {
   readonly inSyncUpdateCalls: { readonly proton: number; readonly describeStacks: number };
 }
 
+/** When something changes during a request: a moment after the request started, or after its first poll's read. */
+export interface Phase {
+  readonly label: string;
+  readonly afterStartMs?: number;
+  readonly afterFirstCallMs?: number;
+}
+
+/**
+ * The moments the offline measurements flip something at: the worst phase (1 ms after `firstRead`, the read the
+ * gate has just judged), then phases spread over one poll interval after the request and one beyond it.
+ */
+export function phases(pollMs: number, firstRead: string): Phase[] {
+  return [
+    { label: `1 ms after ${firstRead}`, afterFirstCallMs: 1 },
+    ...[0.25, 0.5, 0.75, 1, 1.5].map((f) => ({ label: `${f} × interval after the request`, afterStartMs: Math.round(f * pollMs) })),
+  ];
+}
+
 /** @param assemblyDir a cloud assembly of the benchmark app with exactly one gate (ours, N = 1) */
 export async function measureDetection(assemblyDir: string): Promise<DetectionResult> {
   const synthesized = readAssembly(assemblyDir);
@@ -66,7 +84,7 @@ export async function measureDetection(assemblyDir: string): Promise<DetectionRe
   const world = await OfflineWorld.start({ proton });
   try {
     const stack = world.install(synthesized);
-    const begin = (phase: { afterStartMs?: number; afterFirstCallMs?: number }): number => {
+    const begin = (phase: Omit<Phase, 'label'>): number => {
       callsThisRequest = 0;
       const start = world.clock.now();
       switchAfterFirstCall = phase.afterFirstCallMs;
@@ -84,12 +102,8 @@ export async function measureDetection(assemblyDir: string): Promise<DetectionRe
 
     // 2. The sync turns SUCCEEDED while the gate waits, at phases spread over one poll interval after the first
     //    poll, plus the worst phase: 1 ms after the first poll read IN_PROGRESS.
-    const phases: { label: string; afterStartMs?: number; afterFirstCallMs?: number }[] = [
-      { label: '1 ms after the first poll', afterFirstCallMs: 1 },
-      ...[0.25, 0.5, 0.75, 1, 1.5].map((f) => ({ label: `${f} × interval after the request`, afterStartMs: Math.round(f * pollMs) })),
-    ];
     const rows: DetectionRow[] = [];
-    for (const phase of phases) {
+    for (const phase of phases(pollMs, 'the first poll')) {
       const start = begin(phase);
       const outcome = await world.create(stack);
       if (outcome.status !== 'SUCCESS') throw new Error(`Create (${phase.label}) answered ${outcome.status}: ${outcome.reason}`);

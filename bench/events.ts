@@ -4,8 +4,9 @@
  * event here cannot drift from what the handler produces.
  */
 import { GATE_STARTED_AT } from '../lambda/handler/gate';
+import { gitSyncSource } from '../lambda/sources/git-sync';
 import { protonSource } from '../lambda/sources/proton';
-import { Prop, RESOURCE_TYPE } from '../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, Prop, RESOURCE_TYPE } from '../lib/contract';
 import { asCloudFormationSends } from '../offline/intrinsics';
 import { BENCH_REGION } from './runner';
 import { Template } from './template-stats';
@@ -60,4 +61,18 @@ function oursIsCompleteEvent(template: Template, now: number): Event {
 /** The event each variant's handler answers in the cold-start and warm measurements. */
 export function handlerEvents(templates: Record<Variant, Template>, now: number): Record<Variant, Event> {
   return { ours: oursIsCompleteEvent(templates.ours, now), awscr: createEvent(templates.awscr, AWSCR_RESOURCE_TYPE, 'bench-awscr') };
+}
+
+/**
+ * The GitSyncGate's isComplete event, from a template that has one (the example app with a Git-synced stack,
+ * bench/sync-sources.ts): what the cold start of a Git sync gate answers.
+ */
+export function gitSyncIsCompleteEvent(template: Template, now: number): Event {
+  const e = createEvent(template, GIT_SYNC_RESOURCE_TYPE, 'bench-ours-git-sync');
+  const stackName = String(e.ResourceProperties[Prop.StackName]);
+  return {
+    ...e,
+    PhysicalResourceId: gitSyncSource.physicalResourceId({ source: 'git-sync', stackName, region: BENCH_REGION }),
+    [GATE_STARTED_AT]: now,
+  };
 }

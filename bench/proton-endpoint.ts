@@ -1,7 +1,8 @@
 /**
- * The Proton endpoint the benchmark's handlers call: the project's model-checked fake (offline/fake-proton.ts),
- * in which the benchmark's instances are in sync.
+ * The endpoints the benchmark's handlers call: the project's model-checked fakes of Proton (offline/fake-proton.ts),
+ * in which the benchmark's instances are in sync, and of CodeStar Connections for the Git sync gate's cold start.
  */
+import { FakeCodeStarConnections, wireGitSyncAttempt, wireGitSyncOutput } from '../offline/fake-codestar-connections';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { instanceName, SERVICE } from './variants';
 
@@ -34,6 +35,26 @@ export async function startProton(instances = 1): Promise<ProtonEndpoint> {
       await fake.close();
       fake.assertHonest();
       if (violations.length > 0) throw new Error(`requests outside the Proton model:\n${violations.join('\n')}`);
+    },
+  };
+}
+
+/**
+ * Starts a fake CodeStar Connections in which `stackName`'s CloudFormation Git sync is in sync: what the cold
+ * start of a GitSyncGate calls.
+ */
+export async function startGitSync(stackName: string): Promise<{ readonly endpoint: string; totalCalls(): number; close(): Promise<void> }> {
+  const fake = await FakeCodeStarConnections.start();
+  const attempt = wireGitSyncAttempt('SUCCEEDED', IN_SYNC_SHA, { target: stackName });
+  fake.script(stackName, [{ respond: wireGitSyncOutput({ desired: IN_SYNC_SHA, latest: attempt, latestSuccessful: attempt }) }]);
+  return {
+    endpoint: fake.endpoint,
+    totalCalls: () => fake.calls.length,
+    async close() {
+      const violations = [...fake.requestViolations];
+      await fake.close();
+      fake.assertHonest();
+      if (violations.length > 0) throw new Error(`requests outside the CodeStar Connections model:\n${violations.join('\n')}`);
     },
   };
 }

@@ -10,39 +10,61 @@
  *
  * Knobs (environment): BENCH_NS (default "1,10,100,400"), BENCH_SYNTH_RUNS (5; BENCH_TARGET_SYNTH_RUNS, 7, for N = 100),
  * BENCH_COLD_RUNS (9),
- * BENCH_DECISIONS (300), BENCH_OUT (docs/benchmarks.md; "-" prints only).
+ * BENCH_DECISIONS (300), BENCH_OUT (docs/benchmarks.md; "-" prints only); load: BENCH_LOAD_NS (30, run first, then the search),
+ * BENCH_LOAD_MAX_RUNS (6), BENCH_LOAD_MAX_N (320), BENCH_LOAD_BUDGET_S (300); BENCH_SKIP=sources,load leaves those sections out.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Prop } from '../lib/contract';
 import { findIamBreak } from './breaking-n';
 import { coldStarts } from './cold-start';
 import { measureDetection } from './detection';
-import { handlerEvents } from './events';
+import { gitSyncIsCompleteEvent, handlerEvents } from './events';
 import { measureAssets } from './handler-assets';
-import { startProton } from './proton-endpoint';
+import { LoadResult, measureLoad } from './load';
+import { startGitSync, startProton } from './proton-endpoint';
 import { BenchResults, RunInfo, renderReport } from './report';
 import { fmtInt } from './report/format';
 import { log, ROOT } from './runner';
+import { gitSyncProps, measureSources, SourcesResult, synthBothSources } from './sync-sources';
 import { SYNTH_COMMAND, synthAll } from './synth';
-import { LIMITS } from './template-stats';
+import { LIMITS, Template } from './template-stats';
 import { inSyncDeploymentCalls, loadHandlers, warmDecisions } from './warm';
 
-function intEnv(name: string, dflt: number): number {
+/** The knobs set away from their defaults, for the report's header. */
+const NON_DEFAULT: string[] = [];
+
+function strEnv(name: string, dflt: string): string {
   const v = process.env[name];
-  const n = v === undefined || v === '' ? dflt : Number(v);
+  if (v === undefined || v === '' || v === dflt) return dflt;
+  NON_DEFAULT.push(`${name}=${v} (default ${dflt || 'none'})`);
+  return v;
+}
+
+function intEnv(name: string, dflt: number): number {
+  const v = strEnv(name, String(dflt));
+  const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${String(v)}`);
   return n;
 }
 
-const NS = (process.env.BENCH_NS ?? '1,10,100,400').split(',').map((s) => Number(s.trim()));
+const intList = (name: string, dflt: string): number[] => strEnv(name, dflt).split(',').map((s) => Number(s.trim()));
+
+const NS = intList('BENCH_NS', '1,10,100,400');
 const SYNTH_RUNS = intEnv('BENCH_SYNTH_RUNS', 5);
 /** The N of the synth-time target gets more runs: it decides a target on a noisy machine. */
 const TARGET_N = 100;
 const TARGET_SYNTH_RUNS = Math.max(SYNTH_RUNS, intEnv('BENCH_TARGET_SYNTH_RUNS', 7));
 const COLD_RUNS = intEnv('BENCH_COLD_RUNS', 9);
 const DECISIONS = intEnv('BENCH_DECISIONS', 300);
+/** Sections to skip while developing: `sources`, `load` (comma-separated). */
+const SKIP = new Set(strEnv('BENCH_SKIP', '').split(',').map((s) => s.trim()).filter(Boolean));
+const LOAD_NS = intList('BENCH_LOAD_NS', '30');
+const LOAD_BOUND = { maxRuns: intEnv('BENCH_LOAD_MAX_RUNS', 6), maxN: intEnv('BENCH_LOAD_MAX_N', 320), budgetMs: 1000 * intEnv('BENCH_LOAD_BUDGET_S', 300) };
+/** The search for the largest passing N stops when passing and failing N are this close. */
+const LOAD_PRECISION = 10;
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'docs', 'benchmarks.md');
 /** The packages whose versions the numbers depend on, as the report lists them. */
 const REPORTED_PACKAGES = ['aws-cdk-lib', 'aws-cdk', '@aws-sdk/client-proton', 'esbuild', 'constructs', 'ts-node'];
@@ -65,6 +87,7 @@ function lockVersion(pkg: string): string {
 
 async function main(): Promise<void> {
   checkNs(NS);
+  for (const section of SKIP) if (section !== 'sources' && section !== 'load') throw new Error(`BENCH_SKIP: unknown section ${section} (sources, load)`);
   const startedAt = new Date();
   const t0 = performance.now();
   const loadBefore = os.loadavg();
@@ -78,10 +101,15 @@ async function main(): Promise<void> {
     const iam = { ours: findIamBreak('ours', maxN, tmp), awscr: findIamBreak('awscr', maxN, tmp) };
     const events = handlerEvents(synth.firstTemplates, Date.now());
 
+    // The example app with both gates: the GitSyncGate's cold-start event and the sources section.
+    const bothSources = synthBothSources();
     const proton = await startProton();
+    const gitSync = await startGitSync(String(gitSyncProps(bothSources)[Prop.StackName]));
     let measured: Pick<BenchResults, 'cold' | 'warm' | 'deploymentCalls'>;
     try {
-      const cold = await coldStarts(events, proton.endpoint, COLD_RUNS, tmp);
+      const gitSyncEvent = gitSyncIsCompleteEvent(bothSources.template as Template, Date.now());
+      const cold = await coldStarts(events, proton.endpoint, COLD_RUNS, tmp, { event: gitSyncEvent, endpoint: gitSync.endpoint });
+      if (gitSync.totalCalls() !== COLD_RUNS + 1) throw new Error(`Git sync cold starts made ${gitSync.totalCalls()} calls, expected ${COLD_RUNS + 1}`);
       const handlers = loadHandlers(events, proton.endpoint);
       try {
         const warm = await warmDecisions(handlers, proton, DECISIONS);
@@ -91,10 +119,21 @@ async function main(): Promise<void> {
       }
     } finally {
       await proton.close();
+      await gitSync.close();
     }
     log('detection: offline lifecycle world');
     if (!synth.oursAssemblyAtOne) throw new Error('N = 1 must be among BENCH_NS: the lifecycle world deploys its one-gate assembly');
     const detection = await measureDetection(synth.oursAssemblyAtOne);
+    let sources: SourcesResult | undefined;
+    if (!SKIP.has('sources')) {
+      log('sources: in-sync calls and sync blockers, both gates, offline lifecycle world');
+      sources = await measureSources(bothSources);
+    }
+    let load: LoadResult | undefined;
+    if (!SKIP.has('load')) {
+      log(`load: N = ${LOAD_NS.join(', ')} then the largest N that all pass (≤ ${LOAD_BOUND.maxRuns} runs, ≤ ${LOAD_BOUND.budgetMs / 1000} s)`);
+      load = await measureLoad(LOAD_NS, LOAD_BOUND, LOAD_PRECISION);
+    }
 
     const cpus = os.cpus();
     const run: RunInfo = {
@@ -119,12 +158,15 @@ async function main(): Promise<void> {
         synthCommand: SYNTH_COMMAND,
         coldRuns: COLD_RUNS,
         decisions: DECISIONS,
+        nonDefault: NON_DEFAULT,
       },
       synth: synth.rows,
       iam,
       assets: measureAssets(),
       ...measured,
       detection,
+      sources,
+      load,
     });
     process.stdout.write(report + '\n');
     if (OUT !== '-') {

@@ -71,9 +71,13 @@ export function offlineEnv(): NodeJS.ProcessEnv {
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 }
 
-/** Fake credentials and the loopback endpoint: the only way Proton is reached in this benchmark. */
-export function protonEnv(endpoint: string): NodeJS.ProcessEnv {
+/**
+ * Fake credentials and the loopback endpoints: the only way Proton (and, when given, CodeStar Connections for
+ * Git sync) is reached in this benchmark.
+ */
+export function protonEnv(endpoint: string, gitSyncEndpoint?: string): NodeJS.ProcessEnv {
   return {
+    ...(gitSyncEndpoint === undefined ? {} : { AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS: gitSyncEndpoint }),
     ...offlineEnv(),
     AWS_REGION: BENCH_REGION,
     AWS_ACCESS_KEY_ID: 'AKIABENCHMARKFAKE000',

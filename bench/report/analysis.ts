@@ -78,3 +78,20 @@ export function detectionVerdict(pollMs: number, detectionMs: readonly number[])
   const worst = Math.max(...detectionMs);
   return { worst, median: median(detectionMs), met: worst <= pollMs };
 }
+
+/**
+ * Blocker detection: worst and median time from an ACTIVE blocker to FAILED, and whether every row failed at the
+ * first poll that started after the blocker appeared, or the one running then (one poll interval plus one poll).
+ */
+export function blockerVerdict(rows: readonly { blockerToFailedMs: number; pollsAfterBlocker: number }[]): { worst: number; median: number; met: boolean } {
+  const times = rows.map((r) => r.blockerToFailedMs);
+  return { worst: Math.max(...times), median: median(times), met: rows.length > 0 && rows.every((r) => r.pollsAfterBlocker <= 1) };
+}
+
+/** The largest N at which all gates passed, below the smallest N at which any failed; undefined when none passed. */
+export function largestPassingN(runs: readonly { n: number; failed: number }[]): { largest?: number; smallestFailing?: number } {
+  const failing = runs.filter((r) => r.failed > 0).map((r) => r.n);
+  const smallestFailing = failing.length ? Math.min(...failing) : undefined;
+  const passing = runs.filter((r) => r.failed === 0 && (smallestFailing === undefined || r.n < smallestFailing)).map((r) => r.n);
+  return { largest: passing.length ? Math.max(...passing) : undefined, smallestFailing };
+}

@@ -20,6 +20,9 @@ export function header(r: BenchResults): string[] {
       ' — a shared machine: absolute times are noisy, the ratios come from interleaved runs.',
     `- Versions: ${versions.join(', ')}`,
     `- Fake Proton: ${run.protonFake}`,
+    ...(r.settings.nonDefault?.length
+      ? [`- **Reduced settings**: ${r.settings.nonDefault.join(', ')}; the other knobs at their defaults. Fewer runs give wider spreads than a default run.`]
+      : ['- Settings: the defaults of bench/run.ts.']),
     '',
   ];
 }

@@ -9,7 +9,9 @@
  */
 import { handlerTable } from './handler';
 import { header, whatIsCompared } from './header';
+import { loadSection } from './load';
 import type { BenchResults } from './results';
+import { sourcesSection } from './sources';
 import { synthTime } from './synth-time';
 import { targets } from './targets';
 import { growthTable, templateTable } from './template';
@@ -18,7 +20,7 @@ export type { BenchResults, BenchSettings, RunInfo } from './results';
 export type { TargetRow } from './targets';
 
 /** The sections, in the order the document shows them. */
-const SECTIONS: readonly ((r: BenchResults) => string[])[] = [header, whatIsCompared, synthTime, templateTable, growthTable, handlerTable, targets];
+const SECTIONS: readonly ((r: BenchResults) => string[])[] = [header, whatIsCompared, synthTime, templateTable, growthTable, handlerTable, sourcesSection, loadSection, targets];
 
 export function renderReport(r: BenchResults): string {
   return SECTIONS.flatMap((section) => section(r)).join('\n');

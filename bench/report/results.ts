@@ -7,6 +7,8 @@ import type { IamBreak } from '../breaking-n';
 import type { ColdRun } from '../cold-start';
 import type { DetectionResult } from '../detection';
 import type { AssetSize } from '../handler-assets';
+import type { LoadResult } from '../load';
+import type { SourcesResult } from '../sync-sources';
 import type { SynthRow } from '../synth';
 import type { Variant } from '../variants';
 import type { WarmResult } from '../warm';
@@ -40,6 +42,8 @@ export interface BenchSettings {
   readonly synthCommand: string;
   readonly coldRuns: number;
   readonly decisions: number;
+  /** The knobs set away from their defaults, as `NAME=value (default …)`; the header flags a reduced run. */
+  readonly nonDefault?: readonly string[];
 }
 
 export interface BenchResults {
@@ -49,9 +53,14 @@ export interface BenchResults {
   readonly synth: readonly SynthRow[];
   readonly iam: Readonly<Record<Variant, IamBreak>>;
   readonly assets: Readonly<Record<Variant, AssetSize>>;
-  readonly cold: Readonly<Record<Variant, readonly ColdRun[]>>;
+  /** Cold starts of ours (a Proton gate) and AwsCustomResource, and of ours as a GitSyncGate when measured. */
+  readonly cold: Readonly<Record<Variant, readonly ColdRun[]>> & { readonly gitSync?: readonly ColdRun[] };
   readonly warm: WarmResult;
   /** Proton calls of one Create of an in-sync instance, handlers driven directly. */
   readonly deploymentCalls: Readonly<Record<Variant, number>>;
   readonly detection: DetectionResult;
+  /** Both sync sources in the offline world: in-sync calls and blocker detection (absent when skipped). */
+  readonly sources?: SourcesResult;
+  /** N gates at once against a rate-limited Proton, and the largest N that all pass (absent when skipped). */
+  readonly load?: LoadResult;
 }

@@ -1,7 +1,9 @@
 /** The closing table: each target the project set, what this run measured, and whether it was met. */
 import { Verdict, table, verdictText } from './format';
-import { coldStartTarget, detectionTarget, inSyncCallsTarget } from './handler';
+import { allClientsColdStartTarget, coldStartTarget, detectionTarget, inSyncCallsTarget } from './handler';
+import { loadTarget } from './load';
 import type { BenchResults } from './results';
+import { blockerTarget, sourcesInSyncTarget } from './sources';
 import { synthTarget } from './synth-time';
 import { deployableTarget, onePerGateTarget, synthCostWhy } from './template';
 
@@ -21,8 +23,12 @@ const TARGETS: readonly ((r: BenchResults) => TargetRow)[] = [
   deployableTarget,
   (r) => synthTarget(r, synthCostWhy(r)),
   coldStartTarget,
+  allClientsColdStartTarget,
   inSyncCallsTarget,
+  sourcesInSyncTarget,
   detectionTarget,
+  blockerTarget,
+  loadTarget,
 ];
 
 export function targets(r: BenchResults): string[] {

@@ -2,82 +2,11 @@
  * The benchmark's report (bench/report/): verdicts against targets, ratios, limits and tables, on made-up results.
  * Each test states the numbers it depends on; the rest come from a fixture shaped like a default run.
  */
-import { breakingN, largestDeployableN, linear } from '../../bench/report/analysis';
+import { blockerVerdict, breakingN, largestDeployableN, largestPassingN, linear } from '../../bench/report/analysis';
 import { fmtPaired, table } from '../../bench/report/format';
 import { BenchResults, renderReport } from '../../bench/report/index';
-import type { SynthCell, SynthRow } from '../../bench/synth';
-import type { TemplateStats } from '../../bench/template-stats';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function stats(resources: number, bytes: number, roleChars: number, policies: number, violations: string[] = []): TemplateStats {
-  const largestRole = { role: 'Role', policies, chars: roleChars };
-  return { resources, resourcesByType: {}, parameters: 0, outputs: 0, bytes, largestRole, roles: [largestRole], violations };
-}
-
-const cell = (s: TemplateStats, ms = [1000, 1000], cpuMs = [2000, 2000]): SynthCell => ({ ms, cpuMs, stats: s });
-
-/** Ours: 18 fixed + 1 resource per gate; theirs: 2 fixed + 2 per gate and 119 policy characters per gate on one role. */
-function synthRow(n: number): SynthRow {
-  return { n, ours: cell(stats(18 + n, 20_322 + 610 * n, 2_384, 1)), awscr: cell(stats(2 + 2 * n, 2_386 + 1_615 * n, 119 * n, n)) };
-}
-
-function results(ns: number[] = [1, 10, 100, 400]): Mutable<BenchResults> {
-  return {
-    run: {
-      startedAt: '2026-01-01T00:00:00.000Z',
-      wallMs: 300_000,
-      cores: 2,
-      cpuModel: 'Test CPU',
-      platform: 'linux',
-      osRelease: '6.0',
-      nodeVersion: 'v20.0.0',
-      loadBefore: [1, 1, 1],
-      loadAfter: [2, 2, 2],
-      versions: { 'aws-cdk-lib': '2.0.0', 'aws-cdk': '2.1.0' },
-      protonFake: 'a fake',
-    },
-    settings: { synthRuns: 2, targetN: 100, targetSynthRuns: 2, synthCommand: 'cdk synth …', coldRuns: 2, decisions: 3 },
-    synth: ns.map(synthRow),
-    iam: {
-      ours: { perGateChars: 0, maxN: Math.max(...ns), syntheses: 3 },
-      awscr: { breakingN: 87, charsBelow: 10_234, charsAtBreak: 10_353, perGateChars: 119, maxN: Math.max(...ns), syntheses: 4 },
-    },
-    assets: { ours: { bytes: 300_000, gzip: 100_000 }, awscr: { bytes: 150_000, gzip: 80_000 } },
-    cold: {
-      ours: [{ loadMs: 40, firstCallMs: 40, totalMs: 80, processMs: 190 }],
-      awscr: [{ loadMs: 10, firstCallMs: 150, totalMs: 160, processMs: 280 }],
-    },
-    warm: { ms: { ours: [1, 2, 3], awscr: [3, 4, 5] }, callsPerDecision: { ours: 1, awscr: 1 } },
-    deploymentCalls: { ours: 1, awscr: 1 },
-    detection: {
-      pollMs: 15_000,
-      rows: [
-        { label: 'early', detectionMs: 14_000, calls: 2, waiterAttempts: 2 },
-        { label: 'late', detectionMs: 2_000, calls: 2, waiterAttempts: 2 },
-      ],
-      inSyncCreateCalls: 1,
-      inSyncUpdateCalls: { proton: 1, describeStacks: 0 },
-    },
-  };
-}
-
-/** The cells of the row whose first cell starts with `label`, in the section under `heading`. */
-function rowOf(doc: string, heading: string, label: string): string[] {
-  const section = doc.split('\n## ').find((s) => s.startsWith(heading));
-  if (!section) throw new Error(`no section ${heading}`);
-  const line = section.split('\n').find((l) => l.startsWith(`| ${label}`));
-  if (!line) throw new Error(`no row ${label} under ${heading}`);
-  return line.slice(1, -1).split('|').map((c) => c.trim());
-}
-
-/** The first cells of the table rows under `heading` (header and alignment rows left out). */
-function firstColumn(doc: string, heading: string): string[] {
-  const section = doc.split('\n## ').find((s) => s.startsWith(heading))!;
-  return section.split('\n').filter((l) => l.startsWith('|')).slice(2).map((l) => l.slice(1).split('|')[0].trim());
-}
-
-const target = (doc: string, startsWith: string): string[] => rowOf(doc, 'Targets', startsWith);
+import type { SynthCell } from '../../bench/synth';
+import { blockerRow, cell, firstColumn, loadRun, Mutable, results, rowOf, sources, stats, synthRow, target } from './report-fixture';
 
 describe('bench report', () => {
   it('renders the sections in order, each table under its heading', () => {
@@ -89,8 +18,29 @@ describe('bench report', () => {
       '## Template, by number of gates N',
       '## Fixed part and growth per gate',
       '## Handler',
+      '## Both sync sources: in-sync calls and sync blockers',
+      '## Load: N gates created at once against 1 request/s (burst 3)',
       '## Targets',
     ]);
+  });
+
+  it('leaves out the sources and load sections when they were skipped, and says their targets were not measured', () => {
+    const r = results();
+    delete r.sources;
+    delete r.load;
+    const doc = renderReport(r);
+    expect(doc).not.toContain('## Both sync sources');
+    expect(doc).not.toContain('## Load');
+    expect(target(doc, 'exactly one API call')[2]).toBe('not measured');
+    expect(target(doc, 'an ACTIVE sync blocker')[2]).toBe('not measured');
+    expect(target(doc, '30 gates')[2]).toBe('not measured');
+  });
+
+  it('says in the header which settings were reduced, and that a default run used the defaults', () => {
+    expect(renderReport(results())).toContain('- Settings: the defaults of bench/run.ts.');
+    const r = results();
+    r.settings = { ...r.settings, nonDefault: ['BENCH_NS=1,10 (default 1,10,100,400)', 'BENCH_COLD_RUNS=2 (default 9)'] };
+    expect(renderReport(r)).toContain('- **Reduced settings**: BENCH_NS=1,10 (default 1,10,100,400), BENCH_COLD_RUNS=2 (default 9); ');
   });
 
   it('is a function of its input alone: the same results give the same document', () => {
@@ -164,7 +114,7 @@ describe('bench report', () => {
     });
 
     it('writes ours/theirs in the handler table', () => {
-      const row = rowOf(renderReport(results()), 'Handler', 'cold start');
+      const row = rowOf(renderReport(results()), 'Handler', 'cold start, Proton gate');
       expect(row.slice(1)).toEqual(['80.0 ms', '160 ms', '0.50']);
     });
   });
@@ -223,6 +173,96 @@ describe('bench report', () => {
       const row = target(renderReport(r), 'detection');
       expect(row[2]).toBe('**missed**');
       expect(row[3]).toMatch(/^missed by 0\.022 s: /);
+    });
+  });
+
+  describe('both sync sources', () => {
+    it('writes one in-sync row per source and request, with each service\'s calls', () => {
+      const doc = renderReport(results());
+      expect(rowOf(doc, 'Both sync sources', 'ServiceInstanceSyncGate (Proton), Create').slice(1)).toEqual(['1', '0', '0']);
+      expect(rowOf(doc, 'Both sync sources', 'GitSyncGate (Git sync), Update').slice(1)).toEqual(['0', '1', '0']);
+      expect(rowOf(doc, 'Both sync sources', '1 ms after').slice(1)).toEqual(['15.090 s', '1', '6', '15.030 s', '1', '6']);
+    });
+
+    it('meets one call per in-sync deployment only when each gate calls its own service once and the other never', () => {
+      expect(target(renderReport(results()), 'exactly one API call').slice(1, 3)).toEqual([
+        'ServiceInstanceSyncGate (Proton): Create 1, Update 1; GitSyncGate (Git sync): Create 1, Update 1',
+        'met',
+      ]);
+      const twice = results();
+      twice.sources = { ...sources(), inSync: { ...sources().inSync, gitSync: { ...sources().inSync.gitSync, update: { proton: 0, gitSync: 2, describeStacks: 0 } } } };
+      expect(target(renderReport(twice), 'exactly one API call').slice(2)).toEqual(['**missed**', 'GitSyncGate (Git sync) Update: 0 Proton + 2 Git sync calls']);
+      const crossed = results();
+      crossed.sources = { ...sources(), inSync: { ...sources().inSync, proton: { ...sources().inSync.proton, create: { proton: 1, gitSync: 1, describeStacks: 0 } } } };
+      expect(target(renderReport(crossed), 'exactly one API call')[2]).toBe('**missed**');
+    });
+
+    it('meets blocker detection when every row failed by the next poll, and misses it when one needed a second', () => {
+      const met = target(renderReport(results()), 'an ACTIVE sync blocker');
+      expect(met[2]).toBe('met');
+      expect(met[1]).toContain('ServiceInstanceSyncGate (Proton): worst 15.090 s, median 7.695 s (poll interval 15.000 s, longest poll 0.120 s); failed by the next poll in 2 of 2');
+      const r = results();
+      r.sources = { ...sources(), blocker: { ...sources().blocker, gitSync: [blockerRow('1 ms after', 30_040, 2), blockerRow('1 × interval', 250)] } };
+      const missed = target(renderReport(r), 'an ACTIVE sync blocker');
+      expect(missed.slice(2)).toEqual(['**missed**', 'GitSyncGate (Git sync), 1 ms after: 2 polls after the blocker']);
+      expect(blockerVerdict([{ blockerToFailedMs: 100, pollsAfterBlocker: 0 }])).toEqual({ worst: 100, median: 100, met: true });
+      expect(blockerVerdict([]).met).toBe(false);
+    });
+  });
+
+  describe('cold start with all clients', () => {
+    const allClients = (r: BenchResults): string[] => target(renderReport(r), 'cold start of the handler with all its clients');
+
+    it('meets 0.7× for both gate types and writes the Git sync row against AwsCustomResource', () => {
+      expect(allClients(results()).slice(1, 3)).toEqual(['Proton gate 0.50 (80.0 ms vs 160 ms); Git sync gate 0.60 (96.0 ms vs 160 ms); bundle 300,000 B (100,000 B gzip)', 'met']);
+      expect(rowOf(renderReport(results()), 'Handler', 'cold start, Git sync gate').slice(1)).toEqual(['96.0 ms', '160 ms', '0.60']);
+    });
+
+    it('misses when either gate type is above 0.7×, saying which and by how much', () => {
+      const r = results();
+      r.cold = { ...r.cold, gitSync: [{ loadMs: 40, firstCallMs: 80, totalMs: 120, processMs: 240 }] };
+      expect(allClients(r).slice(2)).toEqual(['**missed**', 'Git sync gate over by 0.05']);
+    });
+
+    it('is not measured without the Git sync runs, unless the Proton gate alone already misses', () => {
+      const r = results();
+      r.cold = { ours: r.cold.ours, awscr: r.cold.awscr };
+      expect(allClients(r)[2]).toBe('not measured');
+      expect(firstColumn(renderReport(r), 'Handler')).not.toContain('cold start, Git sync gate: same bundle, create CodeStar Connections client + first call (interleaved)');
+      r.cold = { ...r.cold, ours: [{ loadMs: 40, firstCallMs: 80, totalMs: 120, processMs: 240 }] };
+      expect(allClients(r)[2]).toBe('**missed**');
+    });
+  });
+
+  describe('load', () => {
+    it('writes one row per N, in increasing N, with the calls served and throttled', () => {
+      const doc = renderReport(results());
+      expect(firstColumn(doc, 'Load')).toEqual(['30', '60', '90', '120']);
+      expect(rowOf(doc, 'Load', '120').slice(1, 4)).toEqual(['**no**: 7 FAILED', '226', '1,200']);
+      expect(rowOf(doc, 'Load', '30').slice(1, 5)).toEqual(['yes', '60', '300', '60.000 s']);
+    });
+
+    it('finds the largest N that all pass below the smallest failing one, or says it is a lower bound', () => {
+      expect(largestPassingN([loadRun(30), loadRun(60), loadRun(120, 7), loadRun(90)])).toEqual({ largest: 90, smallestFailing: 120 });
+      expect(largestPassingN([loadRun(30), loadRun(60)])).toEqual({ largest: 60, smallestFailing: undefined });
+      expect(largestPassingN([loadRun(30, 1)])).toEqual({ largest: undefined, smallestFailing: 30 });
+      expect(renderReport(results())).toContain('Largest N at which all pass: **90** (120 failed).');
+      const r = results();
+      r.load = { ...r.load!, runs: [loadRun(30), loadRun(60)] };
+      expect(renderReport(r)).toContain('Largest N at which all pass: **at least 60** (no N failed; a lower bound');
+      expect(renderReport(r)).toContain('No N above 301 can pass');
+    });
+
+    it('meets the 30-gate target when all 30 pass and misses it when any fails', () => {
+      expect(target(renderReport(results()), '30 gates').slice(1, 3)).toEqual([
+        '30 of 30 SUCCESS (60 calls served, 300 throttled); largest N all passing: 90',
+        'met',
+      ]);
+      const r = results();
+      r.load = { ...r.load!, runs: [loadRun(30, 2)] };
+      expect(target(renderReport(r), '30 gates').slice(2)).toEqual(['**missed**', 'Timed out after 10m']);
+      r.load = { ...r.load, runs: [loadRun(60)] };
+      expect(target(renderReport(r), '30 gates').slice(1, 3)).toEqual(['N = 30 not measured', 'not measured']);
     });
   });
 

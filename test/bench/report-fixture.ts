@@ -1,0 +1,124 @@
+/**
+ * Made-up benchmark results shaped like a default run, and lookups into the rendered report, for
+ * test/bench/report.test.ts. Each test there states the numbers it depends on; the rest come from here.
+ */
+import type { LoadRun } from '../../bench/load';
+import type { BenchResults } from '../../bench/report/index';
+import type { BlockerRow, SourcesResult } from '../../bench/sync-sources';
+import type { SynthCell, SynthRow } from '../../bench/synth';
+import type { TemplateStats } from '../../bench/template-stats';
+
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export function stats(resources: number, bytes: number, roleChars: number, policies: number, violations: string[] = []): TemplateStats {
+  const largestRole = { role: 'Role', policies, chars: roleChars };
+  return { resources, resourcesByType: {}, parameters: 0, outputs: 0, bytes, largestRole, roles: [largestRole], violations };
+}
+
+export const cell = (s: TemplateStats, ms = [1000, 1000], cpuMs = [2000, 2000]): SynthCell => ({ ms, cpuMs, stats: s });
+
+/** Ours: 18 fixed + 1 resource per gate; theirs: 2 fixed + 2 per gate and 119 policy characters per gate on one role. */
+export function synthRow(n: number): SynthRow {
+  return { n, ours: cell(stats(18 + n, 20_322 + 610 * n, 2_384, 1)), awscr: cell(stats(2 + 2 * n, 2_386 + 1_615 * n, 119 * n, n)) };
+}
+
+export const blockerRow = (label: string, blockerToFailedMs: number, pollsAfterBlocker = 1): BlockerRow => ({
+  label,
+  blockerToFailedMs,
+  longestPollMs: 120,
+  pollsAfterBlocker,
+  calls: 6,
+  waiterAttempts: 2,
+});
+
+export function sources(): SourcesResult {
+  const calls = (proton: number, gitSync: number) => ({ create: { proton, gitSync, describeStacks: 0 }, update: { proton, gitSync, describeStacks: 0 } });
+  return {
+    pollMs: 15_000,
+    inSync: { proton: calls(1, 0), gitSync: calls(0, 1) },
+    blocker: {
+      proton: [blockerRow('1 ms after', 15_090), blockerRow('1 × interval', 300)],
+      gitSync: [blockerRow('1 ms after', 15_030), blockerRow('1 × interval', 250)],
+    },
+  };
+}
+
+export const loadRun = (n: number, failed = 0): LoadRun => ({
+  n,
+  success: n - failed,
+  failed,
+  served: 2 * (n - failed),
+  throttled: 10 * n,
+  virtualMs: 2_000 * n,
+  realMs: 1_500 * n,
+  failureReasons: failed ? ['Timed out after 10m'] : [],
+});
+
+export function results(ns: number[] = [1, 10, 100, 400]): Mutable<BenchResults> {
+  return {
+    run: {
+      startedAt: '2026-01-01T00:00:00.000Z',
+      wallMs: 300_000,
+      cores: 2,
+      cpuModel: 'Test CPU',
+      platform: 'linux',
+      osRelease: '6.0',
+      nodeVersion: 'v20.0.0',
+      loadBefore: [1, 1, 1],
+      loadAfter: [2, 2, 2],
+      versions: { 'aws-cdk-lib': '2.0.0', 'aws-cdk': '2.1.0' },
+      protonFake: 'a fake',
+    },
+    settings: { synthRuns: 2, targetN: 100, targetSynthRuns: 2, synthCommand: 'cdk synth …', coldRuns: 2, decisions: 3 },
+    synth: ns.map(synthRow),
+    iam: {
+      ours: { perGateChars: 0, maxN: Math.max(...ns), syntheses: 3 },
+      awscr: { breakingN: 87, charsBelow: 10_234, charsAtBreak: 10_353, perGateChars: 119, maxN: Math.max(...ns), syntheses: 4 },
+    },
+    assets: { ours: { bytes: 300_000, gzip: 100_000 }, awscr: { bytes: 150_000, gzip: 80_000 } },
+    cold: {
+      ours: [{ loadMs: 40, firstCallMs: 40, totalMs: 80, processMs: 190 }],
+      awscr: [{ loadMs: 10, firstCallMs: 150, totalMs: 160, processMs: 280 }],
+      gitSync: [{ loadMs: 40, firstCallMs: 56, totalMs: 96, processMs: 200 }],
+    },
+    warm: { ms: { ours: [1, 2, 3], awscr: [3, 4, 5] }, callsPerDecision: { ours: 1, awscr: 1 } },
+    deploymentCalls: { ours: 1, awscr: 1 },
+    detection: {
+      pollMs: 15_000,
+      rows: [
+        { label: 'early', detectionMs: 14_000, calls: 2, waiterAttempts: 2 },
+        { label: 'late', detectionMs: 2_000, calls: 2, waiterAttempts: 2 },
+      ],
+      inSyncCreateCalls: 1,
+      inSyncUpdateCalls: { proton: 1, describeStacks: 0 },
+    },
+    sources: sources(),
+    load: {
+      rate: { perSecond: 1, burst: 3 },
+      pollMs: 15_000,
+      timeoutMs: 600_000,
+      runs: [loadRun(30), loadRun(60), loadRun(120, 7), loadRun(90)],
+      bound: { maxRuns: 6, maxN: 320, budgetMs: 300_000 },
+      stoppedBecause: 'the real-time budget',
+      realMs: 290_000,
+    },
+  };
+}
+
+/** The cells of the row whose first cell starts with `label`, in the section under `heading`. */
+export function rowOf(doc: string, heading: string, label: string): string[] {
+  const section = doc.split('\n## ').find((s) => s.startsWith(heading));
+  if (!section) throw new Error(`no section ${heading}`);
+  const line = section.split('\n').find((l) => l.startsWith(`| ${label}`));
+  if (!line) throw new Error(`no row ${label} under ${heading}`);
+  return line.slice(1, -1).split('|').map((c) => c.trim());
+}
+
+/** The first cells of the table rows under `heading` (header and alignment rows left out). */
+export function firstColumn(doc: string, heading: string): string[] {
+  const section = doc.split('\n## ').find((s) => s.startsWith(heading))!;
+  return section.split('\n').filter((l) => l.startsWith('|')).slice(2).map((l) => l.slice(1).split('|')[0].trim());
+}
+
+export const target = (doc: string, startsWith: string): string[] => rowOf(doc, 'Targets', startsWith);
+
