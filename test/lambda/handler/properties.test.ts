@@ -99,7 +99,22 @@ describe('other properties', () => {
   });
 
   it('rejects a gate that names no source, saying which properties are allowed', () => {
-    expect(() => parse({ [Prop.RequireSuccess]: 'true' })).toThrow(/a gate needs exactly one of ServiceName/);
+    expect(() => parse({ [Prop.RequireSuccess]: 'true' })).toThrow(
+      /^Invalid ServiceName or StackName undefined: a gate needs exactly one of ServiceName or StackName, which say what it watches\./,
+    );
+  });
+
+  it('rejects a gate that names two sources, showing both values', () => {
+    expect(() => parse({ ...GATE_PROPS, [Prop.StackName]: 'network' })).toThrow(
+      /^Invalid ServiceName and StackName \{"ServiceName":"api","StackName":"network"\}: a gate needs exactly one of ServiceName or StackName/,
+    );
+  });
+
+  it.each([
+    [true, true],
+    [false, false],
+  ])('accepts RequireSuccess given as the JSON boolean %s (a direct invocation, not CloudFormation)', (value, expected) => {
+    expect(parse({ ...GATE_PROPS, [Prop.RequireSuccess]: value }).requireSuccess).toBe(expected);
   });
 });
 
