@@ -181,6 +181,9 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
       try {
         const { op, input, problems, region } = this.checkRequest(req, Buffer.concat(chunks).toString('utf8'));
         const valid = problems.length === 0 && op && input;
+        // One reading of the service's clock for the call's time and its rate-limit decision, so that the two
+        // agree (two readings can straddle the moment a token refills).
+        const at = this.now();
         call = {
           ...(valid && op.binding.callFields ? op.binding.callFields(input) : {}),
           seq: this.calls.length + 1,
@@ -188,7 +191,7 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
           resourceKey: valid ? op.binding.resourceKey(input) : undefined,
           input,
           receivedAt: Date.now(),
-          serviceTimeAt: this.now(),
+          serviceTimeAt: at,
           region,
           requestTag: this.attribute?.(req),
           outcome: 'pending',
@@ -204,7 +207,7 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
         if (!valid) {
           this.requestViolations.push(...problems.map((p) => `call ${recorded.seq}: ${p}`));
           this.sendError(res, recorded, target, validationError(target.info), problems.join('; '), 'rejected');
-        } else if (this.bucket && !this.bucket.take(this.now())) {
+        } else if (this.bucket && !this.bucket.take(at)) {
           recorded.throttled = true;
           this.sendError(res, recorded, op, 'ThrottlingException', 'Rate exceeded');
         } else {
