@@ -15,6 +15,29 @@ function stackWith(...gates: Partial<ServiceInstanceSyncGateProps>[]): Stack {
 }
 
 /** Every statement of any policy in the template that allows a proton: or codestar-connections: action. */
+/** Every attribute of the contract has a typed getter on `gate`, and each reads Fn::GetAtt of the gate's resource. */
+function expectGettersReadGetAtt(stack: Stack, gate: SyncGateBase): void {
+  const getters: Record<string, string> = {
+    Sha: gate.sha,
+    Status: gate.status,
+    InSync: gate.inSync,
+    Branch: gate.branch,
+    Directory: gate.directory,
+    RepositoryName: gate.repositoryName,
+    RepositoryProvider: gate.repositoryProvider,
+    LatestSyncSha: gate.latestSyncSha,
+    LatestSyncStartedAt: gate.latestSyncStartedAt,
+    LatestSuccessfulSyncSha: gate.latestSuccessfulSyncSha,
+    LatestSuccessfulSyncStartedAt: gate.latestSuccessfulSyncStartedAt,
+    LatestSyncEvent: gate.latestSyncEvent,
+  };
+  expect(Object.keys(getters).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
+  for (const [name, value] of Object.entries(getters)) new CfnOutput(stack, `Out${name}`, { value });
+  const outputs = Template.fromStack(stack).toJSON().Outputs;
+  const logicalId = stack.getLogicalId(gate.resource.node.defaultChild as never);
+  for (const name of ATTRIBUTE_NAMES) expect(outputs[`Out${name}`].Value).toEqual({ 'Fn::GetAtt': [logicalId, name] });
+}
+
 function sourceStatements(template: Template): Record<string, unknown>[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
     (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).filter((st) =>
@@ -65,28 +88,7 @@ describe('ServiceInstanceSyncGate', () => {
 
   it('exposes every attribute as a typed getter that reads Fn::GetAtt', () => {
     const stack = stackWith();
-    const gate = new ServiceInstanceSyncGate(stack, 'Gate', NAMES);
-    const getters: Record<string, string> = {
-      Sha: gate.sha,
-      Status: gate.status,
-      InSync: gate.inSync,
-      Branch: gate.branch,
-      Directory: gate.directory,
-      RepositoryName: gate.repositoryName,
-      RepositoryProvider: gate.repositoryProvider,
-      LatestSyncSha: gate.latestSyncSha,
-      LatestSyncStartedAt: gate.latestSyncStartedAt,
-      LatestSuccessfulSyncSha: gate.latestSuccessfulSyncSha,
-      LatestSuccessfulSyncStartedAt: gate.latestSuccessfulSyncStartedAt,
-      LatestSyncEvent: gate.latestSyncEvent,
-    };
-    expect(Object.keys(getters).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
-    for (const [name, value] of Object.entries(getters)) new CfnOutput(stack, `Out${name}`, { value });
-    const outputs = Template.fromStack(stack).toJSON().Outputs;
-    const logicalId = stack.getLogicalId(gate.resource.node.defaultChild as never);
-    for (const name of ATTRIBUTE_NAMES) {
-      expect(outputs[`Out${name}`].Value).toEqual({ 'Fn::GetAtt': [logicalId, name] });
-    }
+    expectGettersReadGetAtt(stack, new ServiceInstanceSyncGate(stack, 'Gate', NAMES));
   });
 
   it('lets later resources depend on the gate', () => {
@@ -288,26 +290,7 @@ describe('GitSyncGate', () => {
 
   it('exposes the same attributes, with the same names, as typed getters that read Fn::GetAtt', () => {
     const stack = mixedStack([], []);
-    const gate: SyncGateBase = new GitSyncGate(stack, 'Gate', { stackName: 'network' });
-    const logicalId = stack.getLogicalId(gate.resource.node.defaultChild as never);
-    const getters: Record<string, string> = {
-      Sha: gate.sha,
-      Status: gate.status,
-      InSync: gate.inSync,
-      Branch: gate.branch,
-      Directory: gate.directory,
-      RepositoryName: gate.repositoryName,
-      RepositoryProvider: gate.repositoryProvider,
-      LatestSyncSha: gate.latestSyncSha,
-      LatestSyncStartedAt: gate.latestSyncStartedAt,
-      LatestSuccessfulSyncSha: gate.latestSuccessfulSyncSha,
-      LatestSuccessfulSyncStartedAt: gate.latestSuccessfulSyncStartedAt,
-      LatestSyncEvent: gate.latestSyncEvent,
-    };
-    expect(Object.keys(getters).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
-    for (const [name, value] of Object.entries(getters)) new CfnOutput(stack, `Out${name}`, { value });
-    const outputs = Template.fromStack(stack).toJSON().Outputs;
-    for (const name of ATTRIBUTE_NAMES) expect(outputs[`Out${name}`].Value).toEqual({ 'Fn::GetAtt': [logicalId, name] });
+    expectGettersReadGetAtt(stack, new GitSyncGate(stack, 'Gate', { stackName: 'network' }));
   });
 
   it.each([
