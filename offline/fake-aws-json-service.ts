@@ -328,6 +328,9 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
       'content-type': info.contentType,
       'content-length': Buffer.byteLength(text),
       'x-amzn-requestid': randomUUID(),
+      // One connection per call: a kept-alive socket can pass from one execution environment's poll to another
+      // request's, and calls are attributed to their request by socket (see request-attribution.ts).
+      connection: 'close',
     });
     res.end(text);
   }
