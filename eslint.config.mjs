@@ -1,5 +1,5 @@
 // ESLint flat config: typescript-eslint (type-aware for the promise rules) and import-x for import order and
-// dependency hygiene. `npm run lint` runs it on lib, lambda, cli, bin, test, offline, bench and scripts.
+// dependency hygiene. `npm run lint` runs it on lib, lambda, cli, bin, test, offline, bench, scripts and mutation.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
@@ -14,6 +14,7 @@ const DEV_DEPENDENCY_GLOBS = [
   'offline/**',
   'bin/**',
   'scripts/**',
+  'mutation/**',
   'lambda/**',
   'cli/**',
   '*.config.{js,mjs,cjs,ts}',

@@ -4,9 +4,11 @@
  * the built bundle rather than the mutated sources).
  * @type {import('jest').Config}
  */
-const base = require('./jest.config.js');
+const path = require('path');
+const base = require('../jest.config.js');
 
 module.exports = {
   ...base,
+  rootDir: path.join(__dirname, '..'),
   roots: ['<rootDir>/test/lambda', '<rootDir>/test/lib'],
 };
