@@ -356,13 +356,32 @@ describe('Proton errors', () => {
 
   it('fails plainly when the waiter\'s input lacks the start marker, instead of waiting out the provider\'s hour', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
-    await expect(gate.isComplete(createEvent() as gate.IsCompleteEvent, deps)).rejects.toThrow(/has no GateStartedAtEpochMs/);
+    const failure = await gate.isComplete(createEvent() as gate.IsCompleteEvent, deps).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(SyncGateError);
+    expect((failure as Error).message).toBe(
+      "The waiter's input has no GateStartedAtEpochMs (the time the gate started), which the gate's onEvent handler adds: " +
+        'the provider is not the one this gate deploys, or its onEvent handler is from another version. Deploy again; ' +
+        'if it persists, report it with the poll log.',
+    );
     expect(protonMock).not.toHaveReceivedAnyCommand();
   });
 
   it('keeps the stack to one line, so the framework does not repeat the reason in CloudFormation', () => {
     const e = explainProtonError(new ThrottlingException({ message: 'x', $metadata: {} }), SUBJECT);
     expect(e.stack).toBe(`SyncGateError: ${e.message.split('\n')[0]}`);
+  });
+});
+
+describe('readFailureNotes', () => {
+  it.each([
+    ['every poll read the status', { polls: 3, failedPolls: 0 }, []],
+    [
+      'some polls could not',
+      { polls: 5, failedPolls: 4, lastError: 'Rate exceeded.' },
+      ['4 of the 5 polls could not read the sync status (as counted by the handler); the last such error: Rate exceeded.'],
+    ],
+  ])('says nothing when %s, and otherwise how many of the polls failed and the last error', (_name, record, notes) => {
+    expect(gate.readFailureNotes(record)).toEqual(notes);
   });
 });
 
@@ -405,12 +424,27 @@ describe('update rollbacks', () => {
     expect(rollbackQueries).toHaveLength(2);
   });
 
-  it('says how to finish the rollback when Proton cannot be read during it', async () => {
+  it('says how to finish the rollback when Proton cannot be read during it, keeping the read error as the cause', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     rollingBack = true;
-    await expect(gate.isComplete(await started(updateEvent()), deps)).rejects.toThrow(
+    const failure = (await gate.isComplete(await started(updateEvent()), deps).catch((e: Error) => e)) as Error;
+    expect(failure.message).toMatch(
       /Could not reach AWS Proton[^]*continue-update-rollback --stack-name arn:aws:cloudformation:[^ ]+ --resources-to-skip SyncGateA9EB8F84/,
     );
+    expect(failure.cause).toBeInstanceOf(SyncGateError);
+    expect(failure.message.startsWith(`${(failure.cause as Error).message}\nThe stack is rolling back an update`)).toBe(true);
+  });
+
+  it.each([
+    ['a transient error', new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, attempts: 5 } }), { IsComplete: false }],
+    ['an error that waiting does not fix', new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }), /^Access denied/],
+  ])('never asks on a Create, even when the status cannot be read (%s)', async (_name, error, outcome) => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
+    rollingBack = true;
+    const poll = gate.isComplete(await started(createEvent()), deps);
+    if (outcome instanceof RegExp) await expect(poll).rejects.toThrow(outcome);
+    else await expect(poll).resolves.toEqual(outcome);
+    expect(rollbackQueries).toEqual([]);
   });
 
   it('keeps an error message from Proton of any length within the reason budget', async () => {

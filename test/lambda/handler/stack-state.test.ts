@@ -21,8 +21,11 @@ describe('isUpdateRollingBack', () => {
     expect(cfn).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: STACK });
   });
 
-  it('is false for an answer without stacks', async () => {
-    cfn.on(DescribeStacksCommand).resolves({});
+  it.each([
+    ['no Stacks', {}],
+    ['an empty Stacks list', { Stacks: [] }],
+  ])('is false for an answer with %s', async (_name, answer) => {
+    cfn.on(DescribeStacksCommand).resolves(answer);
     await expect(isUpdateRollingBack(new CloudFormationClient({ region: 'eu-west-1' }), STACK)).resolves.toBe(false);
   });
 });
