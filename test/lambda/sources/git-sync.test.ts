@@ -24,6 +24,14 @@ import { DESIRED, gitSyncBlocker, gitSyncOutput, OLDER } from '../../fixtures';
 const mock = mockClient(CodeStarConnectionsClient);
 const client = new CodeStarConnectionsClient({ region: 'eu-west-1' });
 const SUBJECT: GitSyncSubject = { source: 'git-sync', stackName: 'network', region: 'eu-west-1' };
+const WHO = 'stack "network" in eu-west-1';
+const STATUS_COMMAND = 'aws codestar-connections get-resource-sync-status --region eu-west-1 --sync-type CFN_STACK_SYNC --resource-name network';
+
+/** Matches the Date that stands for a time the wire left out (`new Date(NaN)`, which toEqual never equates). */
+const INVALID_DATE = {
+  asymmetricMatch: (d: unknown) => d instanceof Date && Number.isNaN(d.getTime()),
+  toAsymmetricMatcher: () => 'Invalid Date',
+};
 
 beforeEach(() => mock.reset());
 
@@ -64,6 +72,33 @@ describe('GetResourceSyncStatus mapping', () => {
     expect(status.desiredRevision).toEqual({ sha: DESIRED, branch: '', directory: '', repositoryName: 'acme', repositoryProvider: '' });
     expect(status.latestAttempt).toMatchObject({ status: 'INITIATED', target: '', events: [], targetRevision: { sha: '' } });
   });
+
+  it('maps an attempt and its events with every member left out to empty strings and invalid dates', async () => {
+    mock.on(GetResourceSyncStatusCommand).resolves({ LatestSync: { Events: [{}] } as never });
+    const empty = { sha: '', branch: '', directory: '', repositoryName: '', repositoryProvider: '' };
+    expect(await readGitSyncStatus(client, SUBJECT)).toEqual({
+      desiredRevision: undefined,
+      latestAttempt: {
+        status: '',
+        startedAt: INVALID_DATE,
+        target: '',
+        initialRevision: empty,
+        targetRevision: empty,
+        events: [{ type: '', time: INVALID_DATE, text: '', externalId: undefined }],
+      },
+      latestSuccessfulAttempt: undefined,
+    });
+  });
+
+  it.each([
+    ['owner and name', { OwnerId: 'acme', RepositoryName: 'platform' }, 'acme/platform'],
+    ['the owner alone', { OwnerId: 'acme' }, 'acme'],
+    ['the name alone', { RepositoryName: 'platform' }, 'platform'],
+    ['neither', {}, ''],
+  ])('names the repository from %s', async (_name, repository, repositoryName) => {
+    mock.on(GetResourceSyncStatusCommand).resolves({ ...gitSyncOutput('SUCCEEDED'), DesiredState: { Sha: DESIRED, ...repository } as never });
+    expect((await readGitSyncStatus(client, SUBJECT)).desiredRevision?.repositoryName).toBe(repositoryName);
+  });
 });
 
 describe('GetSyncBlockerSummary mapping', () => {
@@ -93,8 +128,28 @@ describe('GetSyncBlockerSummary mapping', () => {
     });
   });
 
-  it('reads a summary without blockers as none', async () => {
-    mock.on(GetSyncBlockerSummaryCommand).resolves({ SyncBlockerSummary: { ResourceName: 'network' } });
+  it('maps blocker members the wire left out to empty strings and an invalid date', async () => {
+    mock.on(GetSyncBlockerSummaryCommand).resolves({ SyncBlockerSummary: { ResourceName: 'network', LatestBlockers: [{}, { Contexts: [{}] }] as never } });
+    const empty = {
+      id: '',
+      type: '',
+      status: '',
+      createdReason: '',
+      createdAt: INVALID_DATE,
+      contexts: [],
+      level: 'stack "network"',
+      resolveCommand:
+        'aws codestar-connections update-sync-blocker --region eu-west-1 --id  --sync-type CFN_STACK_SYNC --resource-name network --resolved-reason "<what was fixed>"',
+    };
+    expect(await readGitSyncBlockers(client, SUBJECT)).toEqual({ errors: [], blockers: [empty, { ...empty, contexts: [{ key: '', value: '' }] }] });
+  });
+
+  it.each([
+    ['no answer at all', undefined],
+    ['an answer without a summary', {}],
+    ['a summary without blockers', { SyncBlockerSummary: { ResourceName: 'network' } }],
+  ])('reads %s as no blockers', async (_name, answer) => {
+    mock.on(GetSyncBlockerSummaryCommand).resolves(answer as never);
     expect(await readGitSyncBlockers(client, SUBJECT)).toEqual({ blockers: [], errors: [] });
   });
 
@@ -110,66 +165,77 @@ describe('GetSyncBlockerSummary mapping', () => {
 
 describe('Git sync errors', () => {
   const meta = (code: number, attempts = 1) => ({ $metadata: { httpStatusCode: code, attempts } });
-  it.each([
+  it.each<[string, Error, string, boolean]>([
     [
       'ResourceNotFound names the stack and the region, and how to check the sync configuration',
       new ResourceNotFoundException({ message: 'No sync status', ...meta(404) }),
-      /^Git sync found no sync status for stack "network" in eu-west-1 \(ResourceNotFoundException: No sync status\)[^]*`aws codestar-connections get-sync-configuration --region eu-west-1 --sync-type CFN_STACK_SYNC --resource-name network`/,
+      `Git sync found no sync status for ${WHO} (ResourceNotFoundException: No sync status). ` +
+        "Check the stackName prop and the gate's region, and that the stack is synced from Git: " +
+        '`aws codestar-connections get-sync-configuration --region eu-west-1 --sync-type CFN_STACK_SYNC --resource-name network` ' +
+        'shows its sync configuration (an error there means Git sync is not set up for this stack in that region).',
       false,
     ],
     [
       'AccessDenied names the exact IAM actions',
       new AccessDeniedException({ message: 'not authorized', ...meta(403) }),
-      /Access denied reading the Git sync status of stack "network" in eu-west-1[^]*codestar-connections:GetResourceSyncStatus and codestar-connections:GetSyncBlockerSummary on Resource "\*"/,
+      `Access denied reading the Git sync status of ${WHO} (AccessDeniedException: not authorized). ` +
+        'The handler role needs codestar-connections:GetResourceSyncStatus and codestar-connections:GetSyncBlockerSummary on Resource "*" ' +
+        '(they have no resource-level permissions); check that no SCP or permissions boundary denies them.',
       false,
     ],
     [
-      'InvalidInput shows the input sent',
+      'InvalidInput shows the input sent and what a stack name may be',
       new InvalidInputException({ message: 'bad', ...meta(400) }),
-      /InvalidInputException: bad\)[^]*\{"ResourceName":"network","SyncType":"CFN_STACK_SYNC"\}/,
+      `Git sync rejected the request for ${WHO} (InvalidInputException: bad). ` +
+        'Input sent: {"ResourceName":"network","SyncType":"CFN_STACK_SYNC"}. Check the stackName prop (1-100 characters matching ^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$).',
       false,
     ],
     [
       'Throttling says how many attempts were made and how to look',
       new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }),
-      /Git sync kept answering ThrottlingException for stack "network" in eu-west-1 after 5 attempts[^]*`aws codestar-connections get-resource-sync-status --region eu-west-1 --sync-type CFN_STACK_SYNC --resource-name network`/,
+      `Git sync kept answering ThrottlingException for ${WHO} after 5 attempts with backoff (Rate exceeded). ` +
+        `Deploy again later; check AWS Health for CodeStar Connections in eu-west-1, and try \`${STATUS_COMMAND}\`.`,
       true,
     ],
     [
       'InternalServer (503) says how many attempts were made',
       new InternalServerException({ message: 'boom', ...meta(503, 5) }),
-      /Git sync kept answering InternalServerException[^]*after 5 attempts/,
+      `Git sync kept answering InternalServerException for ${WHO} after 5 attempts with backoff (boom). ` +
+        `Deploy again later; check AWS Health for CodeStar Connections in eu-west-1, and try \`${STATUS_COMMAND}\`.`,
       true,
     ],
     [
       'an unmodelled HTTP 5xx is transient',
       Object.assign(new Error('Bad gateway'), { name: 'BadGateway', $metadata: { httpStatusCode: 502 } }),
-      /Git sync answered HTTP 502 BadGateway/,
+      `Git sync answered HTTP 502 BadGateway for ${WHO} (Bad gateway). Try \`${STATUS_COMMAND}\`.`,
       true,
     ],
     [
       'a refused connection is not transient',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } }),
-      /Could not reach CodeStar Connections \(Git sync\) in eu-west-1[^]*ECONNREFUSED/,
+      `Could not reach CodeStar Connections (Git sync) in eu-west-1 to read the sync status of ${WHO} after 5 attempts ` +
+        `(ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1). Check the region and the network, then deploy again; try \`${STATUS_COMMAND}\`.`,
       false,
     ],
     [
       'a reset connection is transient',
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      /Could not reach CodeStar Connections/,
+      `Could not reach CodeStar Connections (Git sync) in eu-west-1 to read the sync status of ${WHO} ` +
+        `(ECONNRESET: socket hang up). Check the region and the network, then deploy again; try \`${STATUS_COMMAND}\`.`,
       true,
     ],
     [
       'an error raised before Git sync answered is not mistaken for an unreachable endpoint',
       new TypeError('Cannot read properties of undefined'),
-      /failed before CodeStar Connections answered \(TypeError: Cannot read properties of undefined\)/,
+      `Reading the Git sync status of ${WHO} failed before CodeStar Connections answered (TypeError: Cannot read properties of undefined). ` +
+        "Check the handler's credentials and region, then deploy again; the poll log has the details.",
       false,
     ],
   ])('%s', async (_name, error, message, transient) => {
     mock.on(GetResourceSyncStatusCommand).rejects(error);
     const failure = await readGitSyncStatus(client, SUBJECT).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(SyncGateError);
-    expect((failure as SyncGateError).message).toMatch(message);
+    expect((failure as SyncGateError).message).toBe(message);
     expect(failure).toMatchObject({ transient, cause: error });
   });
 
