@@ -4,7 +4,13 @@
  */
 
 /** Codes of a call that got no HTTP answer but may get one on a later poll: the connection broke or timed out. */
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout']);
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError']);
+
+/**
+ * Names of an answer saying the request timed out on the service's side (HTTP 400 or 408): worth asking again, as
+ * the SDK's own retry classifier (@smithy/service-error-classification) counts them.
+ */
+const REQUEST_TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);
 
 /** Node.js and SDK error codes of a call that never got an HTTP answer. */
 const UNREACHABLE_CODES = new Set([
@@ -66,7 +72,11 @@ export function readSdkFailure(error: unknown): SdkFailure {
     afterAttempts: attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
     unreachable,
     transient:
-      /Throttl|TooManyRequests/.test(name) || httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500) || (unreachable && brokenConnection),
+      /Throttl|TooManyRequests/.test(name) ||
+      REQUEST_TIMEOUT_NAMES.has(name) ||
+      httpStatus === 429 ||
+      (httpStatus !== undefined && httpStatus >= 500) ||
+      (unreachable && brokenConnection),
   };
 }
 
