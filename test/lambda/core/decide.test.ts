@@ -1,4 +1,16 @@
-import { applyBlockers, applyDeadline, decide, Decision, formatDuration, GateCriteria, isExpectedSha, needsBlockerCheck, Situation, Verdict } from '../../../lambda/core/decide';
+import {
+  applyBlockers,
+  applyDeadline,
+  decide,
+  Decision,
+  duringRollback,
+  formatDuration,
+  GateCriteria,
+  isExpectedSha,
+  needsBlockerCheck,
+  Situation,
+  Verdict,
+} from '../../../lambda/core/decide';
 import { KNOWN_SYNC_STATUSES, SyncStatus } from '../../../lambda/core/sync-status';
 import { attempt, blocker, DESIRED, OLDER, syncStatus } from '../../fixtures';
 
@@ -189,8 +201,39 @@ describe('needsBlockerCheck and applyBlockers', () => {
     expect(d.why).toMatch(/^2 active sync blockers stop new syncs, so waiting cannot help \(the latest sync \(SUCCEEDED\) was for sha b{40}/);
   });
 
+  it.each<[string, string, readonly ReturnType<typeof blocker>[], string]>([
+    [
+      'one blocker, dropping only the final full stop of the why',
+      'the latest sync was for release 1.2, not the desired sha.',
+      ACTIVE,
+      'an active sync blocker stops new syncs, so waiting cannot help (the latest sync was for release 1.2, not the desired sha).',
+    ],
+    [
+      'two blockers, keeping a why without a final full stop whole',
+      'no sync has run yet for release 1.2',
+      MIXED,
+      '2 active sync blockers stop new syncs, so waiting cannot help (no sync has run yet for release 1.2).',
+    ],
+  ])('says why waiting cannot help, with %s', (_name, why, blockers, blockedWhy) => {
+    const waiting: Decision = { verdict: 'WAIT', situation: 'NEW_SYNC_DUE', why };
+    expect(applyBlockers(waiting, blockers).why).toBe(blockedWhy);
+  });
+
   it('is not undone by the deadline: a BLOCKED failure stays BLOCKED', () => {
     const d = applyDeadline(applyBlockers(decide(syncStatus(DESIRED), GATE), ACTIVE), 900_000, 600_000);
     expect(d.situation).toBe('BLOCKED');
+  });
+});
+
+describe('duringRollback', () => {
+  it.each<[string, SyncStatus, string]>([
+    ['a failure', syncStatus(DESIRED, attempt('FAILED', DESIRED)), `the latest sync of the desired sha ${DESIRED} FAILED.`],
+    ['a wait', syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED)), `the sync of the desired sha ${DESIRED} is IN_PROGRESS.`],
+  ])('passes %s and says what it would have decided', (_name, status, wouldHave) => {
+    expect(duringRollback(decide(status, GATE))).toEqual({
+      verdict: 'PASS',
+      situation: 'ROLLBACK',
+      why: `the stack is rolling back an update; the gate reports without judging (${wouldHave})`,
+    });
   });
 });

@@ -108,6 +108,16 @@ describe('attributes', () => {
     expect(bounded.Directory.length).toBeGreaterThan(100);
   });
 
+  it.each([
+    ['leave attributes that fit with 0 bytes to spare as they are', 0, 'Sync succeeded after a long deployment'],
+    // The ellipsis takes 3 bytes, so giving up 1 byte cuts 4 characters.
+    ['cut only the newest event when they are 1 byte over', 1, 'Sync succeeded after a long deploy…'],
+  ])('%s', (_name, over, eventText) => {
+    const attrs = toAttributes(syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED, { events: [event('Sync succeeded after a long deployment', 3)] })));
+    const bounded = boundAttributes(attrs, jsonBytes(attrs) - over);
+    expect(bounded).toEqual({ ...attrs, LatestSyncEvent: `2026-11-26T10:03:00.000Z SYNC_EVENT: ${eventText}` });
+  });
+
   it('fit every response the API can return within 4,096 bytes (generated)', () => {
     fc.assert(
       fc.property(statusArb, (status) => {
