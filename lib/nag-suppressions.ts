@@ -83,14 +83,13 @@ export function acknowledgeSourceReads(isCompleteRole: iam.Role, actions: readon
 
 /**
  * Rewords an acknowledgement already on `resource`, wherever acknowledge() wrote it: Validations keeps it as a
- * metadata entry { [qualified id]: reason }, cdk-nag v2 metadata as a rule with `applies_to`. False when there is
- * none yet.
+ * construct metadata entry { [qualified id]: reason }, the cdk-nag v2 fallback as a rule with `applies_to` in the
+ * resource's CloudFormation metadata. False when there is none yet.
  */
 function rewordAcknowledgement(resource: CfnResource, id: string, reason: string): boolean {
-  const hasValidations = (Validations as typeof Validations | undefined) !== undefined;
-  const [, rule, finding] = /^([^[]+)(?:\[(.+)\])?$/.exec(id) ?? [id, id];
-  for (const entry of resource.node.metadata) {
-    if (hasValidations && entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+  if (hasValidations()) {
+    for (const entry of resource.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
       const data = entry.data as Record<string, string>;
       const key = Object.keys(data).find((k) => k.replace(/^annotation::/i, '') === id);
       if (key !== undefined) {
@@ -98,16 +97,12 @@ function rewordAcknowledgement(resource: CfnResource, id: string, reason: string
         return true;
       }
     }
-    if (entry.type === NAG_V2_METADATA) {
-      const rules = (entry.data as { rules_to_suppress?: { id: string; reason: string; applies_to?: string[] }[] }).rules_to_suppress ?? [];
-      const match = rules.find((r) => r.id === rule && (finding === undefined || r.applies_to?.includes(finding)));
-      if (match) {
-        match.reason = reason;
-        return true;
-      }
-    }
+    return false;
   }
-  return false;
+  const { rule, finding } = parseFindingId(id);
+  const match = nagV2Rules(resource).find((r) => r.id === rule && (finding === undefined || r.applies_to?.includes(finding)));
+  if (match) match.reason = reason;
+  return match !== undefined;
 }
 
 /**
@@ -133,15 +128,36 @@ function acknowledgeInvoke(policy: CfnResource, functions: lambda.Function[], ca
  * a granular id (`AwsSolutions-IAM5[Resource::*]`) in `applies_to`.
  */
 function acknowledge(resource: CfnResource, id: string, reason: string): void {
-  if ((Validations as typeof Validations | undefined) !== undefined) {
+  if (hasValidations()) {
     Validations.of(resource).acknowledge({ id, reason });
     return;
   }
-  const [, rule, finding] = /^([^[]+)(?:\[(.+)\])?$/.exec(id) ?? [id, id];
-  const existing = (resource.getMetadata(NAG_V2_METADATA) as { rules_to_suppress?: unknown[] } | undefined)?.rules_to_suppress ?? [];
+  const { rule, finding } = parseFindingId(id);
   resource.addMetadata(NAG_V2_METADATA, {
-    rules_to_suppress: [...existing, finding === undefined ? { id: rule, reason } : { id: rule, reason, applies_to: [finding] }],
+    rules_to_suppress: [...nagV2Rules(resource), finding === undefined ? { id: rule, reason } : { id: rule, reason, applies_to: [finding] }],
   });
+}
+
+/** aws-cdk-lib 2.252.0 and later: `Validations.of(x).acknowledge()` exists. */
+function hasValidations(): boolean {
+  return (Validations as typeof Validations | undefined) !== undefined;
+}
+
+interface NagV2Rule {
+  readonly id: string;
+  reason: string;
+  readonly applies_to?: string[];
+}
+
+/** The cdk-nag v2 suppressions already in the resource's CloudFormation metadata (the live objects). */
+function nagV2Rules(resource: CfnResource): NagV2Rule[] {
+  return (resource.getMetadata(NAG_V2_METADATA) as { rules_to_suppress?: NagV2Rule[] } | undefined)?.rules_to_suppress ?? [];
+}
+
+/** `AwsSolutions-IAM5[Resource::*]` is rule `AwsSolutions-IAM5` and finding `Resource::*`; a plain id has no finding. */
+function parseFindingId(id: string): { rule: string; finding?: string } {
+  const match = /^([^[]+)\[(.+)\]$/.exec(id);
+  return match ? { rule: match[1], finding: match[2] } : { rule: id };
 }
 
 function defaultPolicyOf(role: iam.Role): CfnResource | undefined {
