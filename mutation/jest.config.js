@@ -11,4 +11,5 @@ module.exports = {
   ...base,
   rootDir: path.join(__dirname, '..'),
   roots: ['<rootDir>/test/lambda', '<rootDir>/test/lib'],
+  setupFiles: [...base.setupFiles, '<rootDir>/mutation/jest-setup.js'],
 };
