@@ -1,0 +1,413 @@
+/**
+ * The shared provider (lib/sync-gate-provider.ts) as the template shows it: the exact settings of the two gate
+ * handlers, their roles and log groups, the read grants per source, the framework's roles and log group, the
+ * waiter's interval and total timeout at the edges of pollInterval, the well-known construct ids, and the brand
+ * lookup with its errors.
+ */
+import * as path from 'path';
+import { App, CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, IConstruct } from 'constructs';
+import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../../lib';
+import { HANDLER_ASSET_DIR, HANDLER_RUNTIME, providerTotalTimeout, SyncGateProvider } from '../../lib/sync-gate-provider';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, so that a spy replaces what lib/ calls
+const nodeFs = require('fs') as typeof import('fs');
+
+const BRAND = Symbol.for('cdk-proton-sync-gate.SyncGateProvider');
+const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
+const LAMBDA_TRUST = {
+  Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+  Version: '2012-10-17',
+};
+const LOGS_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const PROTON_STATEMENT = {
+  Sid: 'ReadProtonSyncStatusAndBlockers',
+  Action: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
+  Effect: 'Allow',
+  Resource: '*',
+};
+const GIT_SYNC_STATEMENT = {
+  Sid: 'ReadGitSyncStatusAndBlockers',
+  Action: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
+  Effect: 'Allow',
+  Resource: '*',
+};
+const DESCRIBE_OWN_STACK = { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } };
+
+/** The logical id of a construct's CloudFormation resource. */
+function logicalId(c: IConstruct): string {
+  return Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
+}
+
+/** The CloudFormation resource of construct `c` in `template`. */
+function resourceOf(template: Template, c: IConstruct): { Type: string; Properties: Record<string, unknown>; [key: string]: unknown } {
+  return template.toJSON().Resources[logicalId(c)];
+}
+
+/** The statements of the default policy of `role` (a child of the provider). */
+function statementsOf(template: Template, role: IConstruct): unknown[] {
+  const policy = resourceOf(template, role.node.findChild('DefaultPolicy')).Properties as { PolicyDocument: { Statement: unknown[] }; Roles: unknown[] };
+  expect(policy.Roles).toEqual([{ Ref: logicalId(role) }]);
+  return policy.PolicyDocument.Statement;
+}
+
+function logsStatement(logGroup: IConstruct): Record<string, unknown> {
+  return { Action: LOGS_ACTIONS, Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(logGroup), 'Arn'] } };
+}
+
+/** The waiter's retry interval and attempts, from the state machine's definition. */
+function waiterRetry(template: Template, provider: SyncGateProvider): { interval: number; attempts: number; backoff: number } {
+  const machines = provider.node.findAll().filter((c): c is sfn.CfnStateMachine => c instanceof sfn.CfnStateMachine);
+  expect(machines).toHaveLength(1);
+  const parts = (template.toJSON().Resources[Stack.of(provider).getLogicalId(machines[0])].Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const text = parts.filter((p): p is string => typeof p === 'string').join('');
+  const [, interval, attempts, backoff] = /"IntervalSeconds":(\d+),"MaxAttempts":(\d+),"BackoffRate":(\d+)/.exec(text)!;
+  return { interval: Number(interval), attempts: Number(attempts), backoff: Number(backoff) };
+}
+
+/** The reason of the AwsSolutions-IAM5[Resource::*] acknowledgement on the isComplete role's policy. */
+function sourceReadsReason(provider: SyncGateProvider): string | undefined {
+  const policy = provider.node.findChild('IsCompleteRole').node.findChild('DefaultPolicy').node.defaultChild!;
+  const entries = policy.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries(m.data as Record<string, string>))
+    .filter(([id]) => id.replace(/^annotation::/i, '') === 'AwsSolutions-IAM5[Resource::*]');
+  expect(entries.length).toBeLessThanOrEqual(1);
+  return entries[0]?.[1];
+}
+
+describe('the handler functions of a stack with one default gate', () => {
+  const stack = new Stack(new App(), 'Default');
+  const gate = new ServiceInstanceSyncGate(stack, 'Gate', NAMES);
+  const provider = SyncGateProvider.getOrCreate(stack, Duration.seconds(15));
+  const template = Template.fromStack(stack);
+  const handlerLogs = provider.node.findChild('HandlerLogs');
+  const frameworkLogs = provider.node.findChild('FrameworkLogs');
+  const framework = provider.node.findChild('Provider');
+
+  it('is the provider the gate uses, at the well-known id, exposing its log group, its functions and its ServiceToken', () => {
+    expect(provider.node.scope).toBe(stack);
+    expect(provider.node.id).toBe('ProtonSyncGateProvider');
+    expect(stack.node.children.filter((c) => SyncGateProvider.isSyncGateProvider(c))).toEqual([provider]);
+    expect(gate.logGroup).toBe(provider.logGroup);
+    expect(provider.logGroup).toBe(handlerLogs);
+    expect(provider.onEventFunction).toBe(provider.node.findChild('OnEvent'));
+    expect(provider.isCompleteFunction).toBe(provider.node.findChild('IsComplete'));
+    const serviceToken = { 'Fn::GetAtt': [logicalId(framework.node.findChild('framework-onEvent')), 'Arn'] };
+    expect(resourceOf(template, gate.resource).Properties.ServiceToken).toEqual(serviceToken);
+    expect(stack.resolve(provider.serviceToken)).toEqual(serviceToken);
+  });
+
+  it('runs onEvent on Node.js 24, arm64, 256 MB, 30 s, no environment, logging to the handler log group', () => {
+    expect(resourceOf(template, provider.onEventFunction)).toEqual({
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Architectures: ['arm64'],
+        Code: expect.anything(),
+        Description: 'Sync gate: validates the gate and names the resource',
+        Handler: 'index.onEvent',
+        LoggingConfig: { LogGroup: { Ref: logicalId(handlerLogs) } },
+        MemorySize: 256,
+        Role: { 'Fn::GetAtt': [logicalId(provider.node.findChild('OnEventRole')), 'Arn'] },
+        Runtime: 'nodejs24.x',
+        Timeout: 30,
+      },
+      DependsOn: expect.any(Array),
+    });
+  });
+
+  it('runs isComplete with the same settings but its own role and the 120 s of the call budget', () => {
+    const isComplete = resourceOf(template, provider.isCompleteFunction);
+    expect(isComplete).toEqual({
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Architectures: ['arm64'],
+        Code: expect.anything(),
+        Description: 'Sync gate: reads the sync status (and blockers) and decides',
+        Handler: 'index.isComplete',
+        LoggingConfig: { LogGroup: { Ref: logicalId(handlerLogs) } },
+        MemorySize: 256,
+        Role: { 'Fn::GetAtt': [logicalId(provider.node.findChild('IsCompleteRole')), 'Arn'] },
+        Runtime: 'nodejs24.x',
+        Timeout: 120,
+      },
+      DependsOn: expect.any(Array),
+    });
+    // One bundle for both handlers, not the framework's.
+    expect(isComplete.Properties.Code).toEqual(resourceOf(template, provider.onEventFunction).Properties.Code);
+    expect(isComplete.Properties.Code).not.toEqual(resourceOf(template, framework.node.findChild('framework-onEvent')).Properties.Code);
+  });
+
+  it('keeps the handler and framework log groups for 30 days and deletes them with the stack', () => {
+    for (const group of [handlerLogs, frameworkLogs]) {
+      expect(resourceOf(template, group)).toEqual({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+        UpdateReplacePolicy: 'Delete',
+        DeletionPolicy: 'Delete',
+      });
+    }
+  });
+
+  it('turns the waiter state machine logging off: no logging configuration and no third log group', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(Object.keys(machine.Properties).sort()).toEqual(['DefinitionString', 'RoleArn']);
+  });
+
+  it('gives each handler a role of its own that Lambda assumes, with a description of what it may do', () => {
+    expect(resourceOf(template, provider.node.findChild('OnEventRole')).Properties).toEqual({
+      AssumeRolePolicyDocument: LAMBDA_TRUST,
+      Description: 'Sync gate onEvent handler: writes its logs, calls nothing',
+    });
+    expect(resourceOf(template, provider.node.findChild('IsCompleteRole')).Properties).toEqual({
+      AssumeRolePolicyDocument: LAMBDA_TRUST,
+      Description: 'Sync gate isComplete handler: reads sync statuses and blockers, its own stack status, writes its logs',
+    });
+  });
+
+  it('lets onEvent only write its logs, and isComplete read its own stack, write its logs and read Proton', () => {
+    expect(statementsOf(template, provider.node.findChild('OnEventRole'))).toEqual([logsStatement(handlerLogs)]);
+    expect(statementsOf(template, provider.node.findChild('IsCompleteRole'))).toEqual([DESCRIBE_OWN_STACK, logsStatement(handlerLogs), PROTON_STATEMENT]);
+  });
+
+  it("gives the framework's functions the provider's two framework roles, which write only to the framework log group", () => {
+    const onEventRole = provider.node.findChild('FrameworkOnEventRole');
+    const waiterRole = provider.node.findChild('FrameworkWaiterRole');
+    expect(resourceOf(template, onEventRole).Properties).toEqual({
+      AssumeRolePolicyDocument: LAMBDA_TRUST,
+      Description: 'Sync gate: Provider framework onEvent (invokes onEvent, starts the waiter)',
+    });
+    expect(resourceOf(template, waiterRole).Properties).toEqual({
+      AssumeRolePolicyDocument: LAMBDA_TRUST,
+      Description: 'Sync gate: Provider framework isComplete and onTimeout (invoke isComplete, answer CloudFormation)',
+    });
+    for (const [fn, role] of [['framework-onEvent', onEventRole], ['framework-isComplete', waiterRole], ['framework-onTimeout', waiterRole]] as const) {
+      expect(resourceOf(template, framework.node.findChild(fn)).Properties).toEqual(
+        expect.objectContaining({
+          Role: { 'Fn::GetAtt': [logicalId(role), 'Arn'] },
+          LoggingConfig: expect.objectContaining({ LogGroup: { Ref: logicalId(frameworkLogs) } }),
+        }),
+      );
+    }
+    for (const role of [onEventRole, waiterRole]) {
+      const statements = statementsOf(template, role);
+      expect(statements[0]).toEqual(logsStatement(frameworkLogs));
+      // The Provider adds only its invoke and start-execution grants: no logs elsewhere, no source or stack reads.
+      expect(statements.filter((st) => JSON.stringify(st).includes('logs:'))).toHaveLength(1);
+      expect(JSON.stringify(statements)).not.toMatch(/proton:|codestar-connections:|cloudformation:/);
+    }
+  });
+});
+
+describe('one provider per poll interval', () => {
+  // Gates at the edges of pollInterval and around the default, of both sources.
+  const POLLS: [number, 'proton' | 'git-sync'][] = [[5, 'proton'], [7, 'git-sync'], [14, 'git-sync'], [15, 'proton'], [16, 'git-sync'], [300, 'proton']];
+  const stack = new Stack(new App(), 'Polls');
+  for (const [poll, source] of POLLS) {
+    if (source === 'proton') new ServiceInstanceSyncGate(stack, `P${poll}`, { ...NAMES, pollInterval: Duration.seconds(poll) });
+    else new GitSyncGate(stack, `G${poll}`, { stackName: 'network', pollInterval: Duration.seconds(poll) });
+  }
+  const providers = stack.node.children.filter((c): c is SyncGateProvider => SyncGateProvider.isSyncGateProvider(c));
+  const template = Template.fromStack(stack);
+
+  it('keeps the ids that predate Git sync: ProtonSyncGateProvider for 15 s, ProtonSyncGateProviderPoll<n>s otherwise', () => {
+    expect(providers.map((p) => p.node.id)).toEqual([
+      'ProtonSyncGateProviderPoll5s',
+      'ProtonSyncGateProviderPoll7s',
+      'ProtonSyncGateProviderPoll14s',
+      'ProtonSyncGateProvider',
+      'ProtonSyncGateProviderPoll16s',
+      'ProtonSyncGateProviderPoll300s',
+    ]);
+  });
+
+  it('polls at the interval for whole intervals covering the hour (Provider requires a multiple), with no backoff', () => {
+    expect(providers.map((p) => waiterRetry(template, p))).toEqual([
+      { interval: 5, attempts: 720, backoff: 1 },
+      { interval: 7, attempts: 515, backoff: 1 },
+      { interval: 14, attempts: 258, backoff: 1 },
+      { interval: 15, attempts: 240, backoff: 1 },
+      { interval: 16, attempts: 225, backoff: 1 },
+      { interval: 300, attempts: 12, backoff: 1 },
+    ]);
+  });
+
+  it('has two log groups per provider and no logging on any waiter', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 2 * POLLS.length);
+    for (const machine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
+      expect(machine.Properties.LoggingConfiguration).toBeUndefined();
+    }
+  });
+
+  it("grants each provider's isComplete role the reads of its own gates' source only, and onEvent none", () => {
+    POLLS.forEach(([, source], i) => {
+      const p = providers[i];
+      const handlerLogs = p.node.findChild('HandlerLogs');
+      expect(statementsOf(template, p.node.findChild('IsCompleteRole'))).toEqual([
+        DESCRIBE_OWN_STACK,
+        logsStatement(handlerLogs),
+        source === 'proton' ? PROTON_STATEMENT : GIT_SYNC_STATEMENT,
+      ]);
+      expect(statementsOf(template, p.node.findChild('OnEventRole'))).toEqual([logsStatement(handlerLogs)]);
+    });
+  });
+
+  it('points each gate at the ServiceToken of the provider of its interval', () => {
+    POLLS.forEach(([poll, source], i) => {
+      const gate = stack.node.findChild(`${source === 'proton' ? 'P' : 'G'}${poll}`) as SyncGateBase;
+      const framework = providers[i].node.findChild('Provider').node.findChild('framework-onEvent');
+      expect(resourceOf(template, gate.resource).Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [logicalId(framework), 'Arn'] });
+      expect(gate.logGroup).toBe(providers[i].logGroup);
+    });
+  });
+});
+
+describe('providerTotalTimeout', () => {
+  it.each([
+    [5, 3600],
+    [7, 3605],
+    [11, 3608],
+    [14, 3612],
+    [15, 3600],
+    [16, 3600],
+    [173, 3633],
+    [299, 3887],
+    [300, 3600],
+  ])('for a %i s poll interval is %i s: the hour rounded up to whole intervals', (poll, total) => {
+    expect(providerTotalTimeout(poll).toSeconds()).toBe(total);
+  });
+});
+
+describe('getOrCreate', () => {
+  it('returns the one provider of the stack root for an interval, however the interval is written and wherever it is asked from', () => {
+    const stack = new Stack(new App(), 'Lookup');
+    const nested = new Construct(new Construct(stack, 'Outer'), 'Inner');
+    const provider = SyncGateProvider.getOrCreate(nested, Duration.minutes(1));
+    expect(provider.node.scope).toBe(stack);
+    expect(provider.node.id).toBe('ProtonSyncGateProviderPoll60s');
+    expect(SyncGateProvider.getOrCreate(stack, Duration.seconds(60))).toBe(provider);
+    expect(SyncGateProvider.getOrCreate(stack, Duration.millis(15_000)).node.id).toBe('ProtonSyncGateProvider');
+    expect((provider as unknown as Record<symbol, unknown>)[BRAND]).toBe(true);
+  });
+
+  it('names the construct that holds the id by its class', () => {
+    class Squatter extends Construct {}
+    const stack = new Stack(new App(), 'Clash');
+    new Squatter(stack, 'ProtonSyncGateProvider');
+    expect(() => new ServiceInstanceSyncGate(stack, 'Gate', NAMES)).toThrow(
+      new Error(
+        'Cannot add a sync gate to stack Clash: the construct id "ProtonSyncGateProvider" at the stack\'s root is taken by Squatter, ' +
+          'and sync gates keep their shared provider there. Give that construct another id.',
+      ),
+    );
+  });
+
+  it('calls the construct that holds the id "another construct" when it has no constructor', () => {
+    const stack = new Stack(new App(), 'Clash');
+    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProviderPoll60s'), 'constructor', { value: undefined });
+    expect(() => new GitSyncGate(stack, 'Gate', { stackName: 'network', pollInterval: Duration.seconds(60) })).toThrow(
+      new Error(
+        'Cannot add a sync gate to stack Clash: the construct id "ProtonSyncGateProviderPoll60s" at the stack\'s root is taken by ' +
+          'another construct, and sync gates keep their shared provider there. Give that construct another id.',
+      ),
+    );
+  });
+
+  it('rejects a branded provider of an older copy of the library, which has no grantSource', () => {
+    const stack = new Stack(new App(), 'Old');
+    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProviderPoll300s'), BRAND, { value: true });
+    expect(() => new ServiceInstanceSyncGate(stack, 'Gate', { ...NAMES, pollInterval: Duration.seconds(300) })).toThrow(
+      new Error(
+        'Cannot add a sync gate to stack Old: its provider "ProtonSyncGateProviderPoll300s" was made by an older copy of ' +
+          'cdk-proton-sync-gate loaded in the same app, which cannot serve every source. Install one version ' +
+          '(check `npm ls cdk-proton-sync-gate`).',
+      ),
+    );
+  });
+
+  it('fails with the build command when the handler bundle is missing', () => {
+    const bundle = path.join('assets', 'handler', 'index.js');
+    const real = nodeFs.existsSync;
+    const spy = jest.spyOn(nodeFs, 'existsSync').mockImplementation((p) => (String(p).endsWith(bundle) ? false : real(p)));
+    try {
+      expect(() => new ServiceInstanceSyncGate(new Stack(new App(), 'NoBundle'), 'Gate', NAMES)).toThrow(
+        new Error(
+          `The gate's handler bundle is missing at ${HANDLER_ASSET_DIR}/index.js. ` +
+            'In a clone of this project, run `npm run build:handler`; an installed package ships it prebuilt.',
+        ),
+      );
+      expect(spy).toHaveBeenCalledWith(path.join(HANDLER_ASSET_DIR, 'index.js'));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('isSyncGateProvider', () => {
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['a number', 42],
+    ['a string', 'ProtonSyncGateProvider'],
+    ['a plain construct', new Construct(new App(), 'Plain')],
+    ['an object without the brand', {}],
+    ['an object branded with a truthy non-true value', { [BRAND]: 'true' }],
+    ['an object branded with an unregistered symbol', { [Symbol('cdk-proton-sync-gate.SyncGateProvider')]: true }],
+    ['a function carrying the brand', Object.assign(() => undefined, { [BRAND]: true })],
+  ])('is false for %s', (_name, x) => {
+    expect(SyncGateProvider.isSyncGateProvider(x)).toBe(false);
+  });
+
+  it("is true for any object carrying Symbol.for('cdk-proton-sync-gate.SyncGateProvider') = true, as another copy's provider does", () => {
+    expect(SyncGateProvider.isSyncGateProvider({ [BRAND]: true })).toBe(true);
+  });
+});
+
+describe('grantSource', () => {
+  it('grants no source read to a provider no gate has asked for one', () => {
+    const stack = new Stack(new App(), 'Bare');
+    const provider = SyncGateProvider.getOrCreate(stack, Duration.seconds(15));
+    const template = Template.fromStack(stack);
+    expect(statementsOf(template, provider.node.findChild('IsCompleteRole'))).toEqual([DESCRIBE_OWN_STACK, logsStatement(provider.logGroup)]);
+    expect(sourceReadsReason(provider)).toBeUndefined();
+  });
+
+  it('adds one statement per source, once, in the order of first use, and acknowledges exactly the actions granted', () => {
+    const stack = new Stack(new App(), 'Grants');
+    const provider = SyncGateProvider.getOrCreate(stack, Duration.seconds(15));
+    provider.grantSource('git-sync');
+    provider.grantSource('git-sync');
+    expect(sourceReadsReason(provider)).toMatch(/^codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary support /);
+    provider.grantSource('proton');
+    provider.grantSource('git-sync');
+    expect(sourceReadsReason(provider)).toMatch(
+      /^codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary, proton:GetServiceInstanceSyncStatus, proton:GetServiceSyncBlockerSummary support /,
+    );
+    const template = Template.fromStack(stack);
+    expect(statementsOf(template, provider.node.findChild('IsCompleteRole'))).toEqual([
+      DESCRIBE_OWN_STACK,
+      logsStatement(provider.logGroup),
+      GIT_SYNC_STATEMENT,
+      PROTON_STATEMENT,
+    ]);
+    expect(statementsOf(template, provider.node.findChild('OnEventRole'))).toEqual([logsStatement(provider.logGroup)]);
+  });
+
+  it('rejects a source it cannot grant, naming the ones it can', () => {
+    const provider = SyncGateProvider.getOrCreate(new Stack(new App(), 'Unknown'), Duration.seconds(15));
+    expect(() => provider.grantSource('codecommit')).toThrow(new Error('Unknown sync source "codecommit": expected one of proton, git-sync.'));
+  });
+});
+
+describe('the handler bundle and runtime', () => {
+  it('comes from assets/handler of the package, on a Node.js 24 runtime that supports inline code', () => {
+    expect(HANDLER_ASSET_DIR).toBe(path.resolve(__dirname, '..', '..', 'assets', 'handler'));
+    expect(HANDLER_RUNTIME.name).toBe('nodejs24.x');
+    expect(HANDLER_RUNTIME.family).toBe(lambda.RuntimeFamily.NODEJS);
+    expect(HANDLER_RUNTIME.supportsInlineCode).toBe(true);
+  });
+});
