@@ -1,0 +1,79 @@
+/**
+ * The exact reason of each kind of cdk-nag acknowledgement: what users read in cdk-nag's report and in the
+ * template, so each says why the finding is by design and how narrow the grant is.
+ */
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { GitSyncGate, ServiceInstanceSyncGate } from '../../lib';
+import { SourceActions } from '../../lib/contract';
+
+function reasons(): Map<string, string> {
+  const app = new App();
+  const stack = new Stack(app, 'Nag', { env: { account: '111111111111', region: 'eu-west-1' } });
+  new ServiceInstanceSyncGate(stack, 'Proton', { serviceName: 'api', serviceInstanceName: 'prod' });
+  new GitSyncGate(stack, 'GitSync', { stackName: 'network' });
+  const out = new Map<string, string>();
+  for (const node of stack.node.findAll()) {
+    for (const m of node.node.metadata) {
+      if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(m.data as Record<string, string>)) {
+        const key = `${id.replace(/^annotation::/i, '')} @ ${node.node.path.replace(/^Nag\/ProtonSyncGateProvider\//, '')}`;
+        expect(out.has(key)).toBe(false);
+        out.set(key, reason);
+      }
+    }
+  }
+  return out;
+}
+
+const REASONS = reasons();
+const STATE_MACHINE = 'Provider/waiter-state-machine/Resource';
+
+const invokeReason = (caller: string, fn: string): string =>
+  `Granted by aws-cdk-lib's Provider framework (grantInvoke) so that its ${caller} can call the ${fn} function: ` +
+  "lambda:InvokeFunction on that one function of this stack, where ':*' covers only its versions and aliases. " +
+  'No other function can be invoked.';
+
+test.each([
+  [
+    `AwsSolutions-SF1 @ ${STATE_MACHINE}`,
+    "Waiter state machine of aws-cdk-lib's Provider framework: it only calls the framework isComplete function every " +
+      'poll interval and then onTimeout. Every poll is already logged by the gate handler (one line per poll) and the ' +
+      'framework functions, and Step Functions keeps the execution history for 90 days; ALL-level logging would ' +
+      "duplicate that and needs log-delivery permissions on Resource '*'.",
+  ],
+  [
+    `AwsSolutions-SF2 @ ${STATE_MACHINE}`,
+    "Waiter state machine of aws-cdk-lib's Provider framework, which offers no tracing option. Its two states only " +
+      "invoke framework functions; X-Ray would need xray:Put* on Resource '*' and a trace per poll without adding to " +
+      "the gate handler's per-poll log lines.",
+  ],
+  [
+    'AwsSolutions-IAM5[Resource::*] @ IsCompleteRole/DefaultPolicy/Resource',
+    `${[...SourceActions.proton, ...SourceActions.gitSync].join(', ')} support no resource-level permissions and no ` +
+      "condition keys (AWS Service Authorization Reference), so IAM accepts only Resource '*' for them. These " +
+      'read-only actions (sync status and sync blockers of the sources this stack has gates for) are allowed on the ' +
+      'role of the isComplete handler alone.',
+  ],
+  [
+    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderIsComplete08BDFB00.Arn>:*] @ FrameworkOnEventRole/DefaultPolicy/Resource',
+    invokeReason('framework-onEvent', 'IsComplete'),
+  ],
+  [
+    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderOnEventABA73B70.Arn>:*] @ FrameworkWaiterRole/DefaultPolicy/Resource',
+    invokeReason('framework-isComplete', 'OnEvent'),
+  ],
+  [
+    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderframeworkisCompleteBDAB65C4.Arn>:*] @ Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
+    invokeReason('waiter state machine', 'framework-isComplete'),
+  ],
+  [
+    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderframeworkonTimeoutAA893A0D.Arn>:*] @ Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
+    invokeReason('waiter state machine', 'framework-onTimeout'),
+  ],
+])('acknowledges %s with its exact reason', (key, reason) => {
+  expect(REASONS.get(key)).toBe(reason);
+});
+
+test('acknowledges nothing else: 2 state machine findings, 1 for the source reads, 2 invokes for each of 3 callers', () => {
+  expect(REASONS.size).toBe(2 + 1 + 6);
+});
