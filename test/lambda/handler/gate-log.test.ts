@@ -7,63 +7,28 @@ import {
   AccessDeniedException,
   GetServiceInstanceSyncStatusCommand,
   GetServiceSyncBlockerSummaryCommand,
-  ProtonClient,
   ThrottlingException,
 } from '@aws-sdk/client-proton';
-import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import * as gate from '../../../lambda/handler/gate';
-import { PollHistory } from '../../../lambda/handler/poll-history';
-import { SOURCES } from '../../../lambda/sources';
-import { explainProtonError, ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { explainProtonError } from '../../../lambda/sources/proton';
 import { Prop } from '../../../lib/contract';
 import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonBlocker, protonOutput, updateEvent } from '../../fixtures';
+import { GateWorld, SUBJECT } from './gate-world';
 
-const protonMock = mockClient(ProtonClient);
-const client = new ProtonClient({ region: 'us-east-1' });
-const SUBJECT = { source: 'proton' as const, serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
+const world = new GateWorld();
+const { protonMock, deps, lines } = world;
 const THROTTLED = new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, attempts: 5 } });
 /** The error text a poll that was throttled records (and the poll log shows). */
 const THROTTLED_REASON = explainProtonError(THROTTLED, SUBJECT).message;
 
-let clock = Date.UTC(2026, 10, 26, 10, 0);
-let rollingBack: boolean | Error = false;
-const rollbackQueries: string[] = [];
-const lines: Record<string, unknown>[] = [];
-let history = new PollHistory();
-const deps: gate.GateDeps = {
-  sources: SOURCES,
-  readStatus: (_source, subject) => readProtonSyncStatus(client, subject as ProtonSubject),
-  readBlockers: (_source, subject) => readProtonBlockers(client, subject as ProtonSubject),
-  isRollingBack: async (stackId) => {
-    rollbackQueries.push(stackId);
-    if (rollingBack instanceof Error) throw rollingBack;
-    return rollingBack;
-  },
-  now: () => clock,
-  log: (line) => lines.push(line),
-  defaultRegion: 'us-east-1',
-  logGroupName: '/aws/lambda/gate-handler-logs',
-  // A new execution environment's memory for every test (see beforeEach).
-  get history() {
-    return history;
-  },
-};
+beforeEach(() => world.reset());
 
-beforeEach(() => {
-  protonMock.reset();
-  history = new PollHistory();
-  lines.length = 0;
-  clock = Date.UTC(2026, 10, 26, 10, 0);
-  rollingBack = false;
-  rollbackQueries.length = 0;
-});
-
-/** What the Provider framework hands isComplete: the request merged with onEvent's answer (whose log line is dropped). */
+/** What the Provider framework hands isComplete (onEvent's own log line dropped, so a test sees only the polls). */
 async function started(event = createEvent()): Promise<gate.IsCompleteEvent> {
-  const answer = await gate.onEvent(event, deps);
+  const answer = await world.started(event);
   lines.length = 0;
-  return { ...event, ...answer } as gate.IsCompleteEvent;
+  return answer;
 }
 
 /** One poll; a failure is kept as the answer, so a test can poll on after it. */
@@ -93,7 +58,7 @@ describe('the poll log', () => {
   it('logs a poll that read the status with what it saw, the verdict, the counts and the times, and no error fields', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
     const event = await started();
-    clock += 45_000;
+    world.clock += 45_000;
     expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
     expect(lines).toStrictEqual([
       {
@@ -125,9 +90,9 @@ describe('the poll log', () => {
       if (outcome instanceof Error) protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(outcome);
       else protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(outcome);
       expect(await poll(event)).toEqual({ IsComplete: false });
-      clock += 15_000;
+      world.clock += 15_000;
     }
-    clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
+    world.clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
     expect(await poll(event)).toBeInstanceOf(Error);
 
     const keys = ['poll', 'failedPolls', 'verdict', 'situation', 'error'];
@@ -145,7 +110,7 @@ describe('the poll log', () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(THROTTLED);
     expect(await poll(event)).toEqual({ IsComplete: false });
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
-    clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
+    world.clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
     expect(await poll(event)).toBeInstanceOf(Error);
     expect(pick(pollLines().at(-1), ['poll', 'failedPolls', 'verdict', 'situation', 'error'])).toStrictEqual({
       poll: 2,
@@ -189,7 +154,7 @@ describe('the poll log', () => {
   it('logs why it judged as usual when it could not tell whether the stack rolls back, before the poll line', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
     protonMock.on(GetServiceSyncBlockerSummaryCommand).resolves({ serviceSyncBlockerSummary: { serviceName: 'api', latestBlockers: [] } });
-    rollingBack = new Error('AccessDenied: not authorized to perform cloudformation:DescribeStacks');
+    world.rollingBack = new Error('AccessDenied: not authorized to perform cloudformation:DescribeStacks');
     expect(await poll(await started(updateEvent()))).toBeInstanceOf(Error);
     expect(lines).toEqual([
       { message: 'could not tell whether the stack is rolling back; judging as usual', error: 'Error: AccessDenied: not authorized to perform cloudformation:DescribeStacks' },
@@ -210,11 +175,11 @@ describe('the poll history', () => {
     const event = await started();
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(THROTTLED);
     expect(await poll(event)).toEqual({ IsComplete: false });
-    clock += 15_000;
+    world.clock += 15_000;
     if (outcome instanceof Error) protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(outcome);
     else protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(outcome);
     await poll(event);
-    clock += 15_000;
+    world.clock += 15_000;
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
     expect(await poll(event)).toEqual({ IsComplete: false });
     expect(pick(lines.at(-1), ['poll', 'failedPolls'])).toStrictEqual(next);

@@ -1,5 +1,4 @@
 import {
-  CodeStarConnectionsClient,
   GetResourceSyncStatusCommand,
   GetSyncBlockerSummaryCommand,
   ThrottlingException as GitSyncThrottlingException,
@@ -9,22 +8,17 @@ import {
   GetServiceInstanceSyncStatusCommand,
   GetServiceSyncBlockerSummaryCommand,
   InternalServerException,
-  ProtonClient,
   ResourceNotFoundException,
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-proton';
-import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { MAX_DATA_JSON_BYTES } from '../../../lambda/core/attributes';
 import { SyncGateError } from '../../../lambda/core/errors';
 import { MAX_REASON_JSON_BYTES } from '../../../lambda/core/reasons';
 import { jsonBytes } from '../../../lambda/core/text';
 import * as gate from '../../../lambda/handler/gate';
-import { PollHistory } from '../../../lambda/handler/poll-history';
-import { SOURCES } from '../../../lambda/sources';
-import { GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
-import { explainProtonError, ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { explainProtonError } from '../../../lambda/sources/proton';
 import { ATTRIBUTE_NAMES, Limits, Prop } from '../../../lib/contract';
 import {
   createEvent,
@@ -39,59 +33,18 @@ import {
   protonOutput,
   updateEvent,
 } from '../../fixtures';
+import { GateWorld, SUBJECT } from './gate-world';
 
-const protonMock = mockClient(ProtonClient);
-const client = new ProtonClient({ region: 'us-east-1' });
-const gitSyncMock = mockClient(CodeStarConnectionsClient);
-const gitSyncClient = new CodeStarConnectionsClient({ region: 'us-east-1' });
-const SUBJECT = { source: 'proton' as const, serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
+const world = new GateWorld();
+const { protonMock, gitSyncMock, deps, lines, rollbackQueries } = world;
+const started = world.started.bind(world);
 
-let clock = Date.UTC(2026, 10, 26, 10, 0);
-let rollingBack: boolean | Error = false;
-const rollbackQueries: string[] = [];
-const lines: Record<string, unknown>[] = [];
-let history = new PollHistory();
-const deps: gate.GateDeps = {
-  sources: SOURCES,
-  readStatus: (_source, subject) =>
-    subject.source === 'git-sync' ? readGitSyncStatus(gitSyncClient, subject as GitSyncSubject) : readProtonSyncStatus(client, subject as ProtonSubject),
-  readBlockers: (_source, subject) =>
-    subject.source === 'git-sync' ? readGitSyncBlockers(gitSyncClient, subject as GitSyncSubject) : readProtonBlockers(client, subject as ProtonSubject),
-  isRollingBack: async (stackId) => {
-    rollbackQueries.push(stackId);
-    if (rollingBack instanceof Error) throw rollingBack;
-    return rollingBack;
-  },
-  now: () => clock,
-  log: (line) => lines.push(line),
-  defaultRegion: 'us-east-1',
-  logGroupName: '/aws/lambda/gate-handler-logs',
-  // A new execution environment's memory for every test (see beforeEach).
-  get history() {
-    return history;
-  },
-};
-
-beforeEach(() => {
-  protonMock.reset();
-  history = new PollHistory();
-  gitSyncMock.reset();
-  lines.length = 0;
-  clock = Date.UTC(2026, 10, 26, 10, 0);
-  rollingBack = false;
-  rollbackQueries.length = 0;
-});
-
-/** What the Provider framework hands isComplete: the request merged with onEvent's answer. */
-async function started(event = createEvent()): Promise<gate.IsCompleteEvent> {
-  const answer = await gate.onEvent(event, deps);
-  return { ...event, ...answer } as gate.IsCompleteEvent;
-}
+beforeEach(() => world.reset());
 
 describe('onEvent', () => {
   it('names the resource after region, service and instance, and records when the wait started, without calling Proton', async () => {
     const answer = await gate.onEvent(createEvent(), deps);
-    expect(answer).toEqual({ PhysicalResourceId: 'proton:us-east-1:api/prod', [gate.GATE_STARTED_AT]: clock });
+    expect(answer).toEqual({ PhysicalResourceId: 'proton:us-east-1:api/prod', [gate.GATE_STARTED_AT]: world.clock });
     expect(protonMock).not.toHaveReceivedAnyCommand();
   });
 
@@ -152,7 +105,7 @@ describe('isComplete', () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
     const event = await started();
     lines.length = 0;
-    clock += 45_000;
+    world.clock += 45_000;
     expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
     expect(lines).toEqual([
       expect.objectContaining({
@@ -181,9 +134,9 @@ describe('isComplete', () => {
   it("fails with the gate's own reason, the last status and shas, once its timeout has passed", async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
     const event = await started(createEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '60' }));
-    clock += 59_000;
+    world.clock += 59_000;
     expect((await gate.isComplete(event, deps)).IsComplete).toBe(false);
-    clock += 2_000;
+    world.clock += 2_000;
     await expect(gate.isComplete(event, deps)).rejects.toThrow(
       /Gave up waiting[^]*waited 1m 1s of its 1m 0s timeout[^]*Last seen: status IN_PROGRESS, desired sha a{40}, latest sync sha a{40}/,
     );
@@ -200,7 +153,7 @@ describe('isComplete', () => {
   it('answers before CloudFormation gives up, even when the gate is configured for the whole hour', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
     const event = await started(createEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '3600', [Prop.PollIntervalSeconds]: '300' }));
-    clock += (3600 - Limits.cloudFormationReserveSeconds - 300) * 1000;
+    world.clock += (3600 - Limits.cloudFormationReserveSeconds - 300) * 1000;
     await expect(gate.isComplete(event, deps)).rejects.toThrow(/Gave up waiting/);
   });
 
@@ -325,10 +278,10 @@ describe('Proton errors', () => {
     expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }));
     for (let i = 1; i <= 3; i++) {
-      clock += 15_000;
+      world.clock += 15_000;
       expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
     }
-    clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
+    world.clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
     const failure = gate.isComplete(event, deps);
     await expect(failure).rejects.toThrow(/^Gave up waiting for the Proton sync of service instance "prod" of service "api" in us-east-1: the gate waited/);
     await expect(failure).rejects.toThrow(/the last poll could not read the sync status/);
@@ -342,7 +295,7 @@ describe('Proton errors', () => {
     const event = await started();
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(new InternalServerException({ message: 'x'.repeat(10_000), ...meta(500, 5) }));
     expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
-    clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
+    world.clock += Number(GATE_PROPS[Prop.WaitTimeoutSeconds]) * 1000;
     const failure = gate.isComplete(event, deps);
     await expect(failure).rejects.toThrow(/No poll could read the sync status\.[^]*2 of the 2 polls could not read/);
     await expect(failure).rejects.toThrow(/raise the gate's waitTimeout\. Poll log: \/aws\/lambda\/gate-handler-logs\.$/);
@@ -388,7 +341,7 @@ describe('readFailureNotes', () => {
 describe('update rollbacks', () => {
   it('reports without judging while the stack rolls back an update, so the rollback cannot get stuck', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
-    rollingBack = true;
+    world.rollingBack = true;
     const answer = await gate.isComplete(await started(updateEvent()), deps);
     expect(answer).toMatchObject({ IsComplete: true, Data: { Status: 'FAILED', InSync: 'false', Sha: DESIRED } });
     expect(rollbackQueries).toEqual([createEvent().StackId]);
@@ -402,7 +355,7 @@ describe('update rollbacks', () => {
 
   it('judges as usual when it cannot tell whether the stack rolls back', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
-    rollingBack = new Error('AccessDenied');
+    world.rollingBack = new Error('AccessDenied');
     await expect(gate.isComplete(await started(updateEvent()), deps)).rejects.toThrow(/Proton sync FAILED/);
   });
 
@@ -417,7 +370,7 @@ describe('update rollbacks', () => {
   it('asks once on the first poll of a waiting update and again only before failing it', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
     const event = await started(updateEvent({ ...GATE_PROPS, [Prop.WaitTimeoutSeconds]: '60' }));
-    for (let t = 0; t < 60_000; t += 15_000, clock += 15_000) {
+    for (let t = 0; t < 60_000; t += 15_000, world.clock += 15_000) {
       expect((await gate.isComplete(event, deps)).IsComplete).toBe(false);
     }
     await expect(gate.isComplete(event, deps)).rejects.toThrow(/Gave up waiting/);
@@ -426,7 +379,7 @@ describe('update rollbacks', () => {
 
   it('says how to finish the rollback when Proton cannot be read during it, keeping the read error as the cause', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-    rollingBack = true;
+    world.rollingBack = true;
     const failure = (await gate.isComplete(await started(updateEvent()), deps).catch((e: Error) => e)) as Error;
     expect(failure.message).toMatch(
       /Could not reach AWS Proton[^]*continue-update-rollback --stack-name arn:aws:cloudformation:[^ ]+ --resources-to-skip SyncGateA9EB8F84/,
@@ -440,7 +393,7 @@ describe('update rollbacks', () => {
     ['an error that waiting does not fix', new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }), /^Access denied/],
   ])('never asks on a Create, even when the status cannot be read (%s)', async (_name, error, outcome) => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
-    rollingBack = true;
+    world.rollingBack = true;
     const poll = gate.isComplete(await started(createEvent()), deps);
     if (outcome instanceof RegExp) await expect(poll).rejects.toThrow(outcome);
     else await expect(poll).resolves.toEqual(outcome);

@@ -1,0 +1,81 @@
+/**
+ * The world the gate's unit tests run it in: the real source readers over mocked SDK clients, a virtual clock, a
+ * stack that can be made to roll back, a log that keeps every record, and a fresh poll memory per test (a new
+ * execution environment). Shared by gate.test.ts and gate-log.test.ts, so both judge the gate by the same setup.
+ */
+import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { ProtonClient } from '@aws-sdk/client-proton';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as gate from '../../../lambda/handler/gate';
+import { PollHistory } from '../../../lambda/handler/poll-history';
+import { SOURCES } from '../../../lambda/sources';
+import { GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
+import { ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { createEvent } from '../../fixtures';
+
+/** The Proton instance the gate's default test props name. */
+export const SUBJECT: ProtonSubject = { source: 'proton', serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
+
+/** When every test's clock starts. */
+export const START = Date.UTC(2026, 10, 26, 10, 0);
+
+export class GateWorld {
+  readonly protonMock = mockClient(ProtonClient);
+  readonly gitSyncMock = mockClient(CodeStarConnectionsClient);
+  /** The virtual clock, in epoch milliseconds: a test moves it forward by hand. */
+  clock = START;
+  /** What DescribeStacks would say: rolling back, not, or an error it throws. */
+  rollingBack: boolean | Error = false;
+  /** The stack ids the gate asked about. */
+  readonly rollbackQueries: string[] = [];
+  /** Every record the gate logged. */
+  readonly lines: Record<string, unknown>[] = [];
+  private history = new PollHistory();
+  readonly deps: gate.GateDeps;
+
+  constructor() {
+    const protonClient = new ProtonClient({ region: 'us-east-1' });
+    const gitSyncClient = new CodeStarConnectionsClient({ region: 'us-east-1' });
+    const currentHistory = () => this.history;
+    this.deps = {
+      sources: SOURCES,
+      readStatus: (_source, subject) =>
+        subject.source === 'git-sync'
+          ? readGitSyncStatus(gitSyncClient, subject as GitSyncSubject)
+          : readProtonSyncStatus(protonClient, subject as ProtonSubject),
+      readBlockers: (_source, subject) =>
+        subject.source === 'git-sync'
+          ? readGitSyncBlockers(gitSyncClient, subject as GitSyncSubject)
+          : readProtonBlockers(protonClient, subject as ProtonSubject),
+      isRollingBack: async (stackId) => {
+        this.rollbackQueries.push(stackId);
+        if (this.rollingBack instanceof Error) throw this.rollingBack;
+        return this.rollingBack;
+      },
+      now: () => this.clock,
+      log: (line) => this.lines.push(line),
+      defaultRegion: 'us-east-1',
+      logGroupName: '/aws/lambda/gate-handler-logs',
+      get history() {
+        return currentHistory();
+      },
+    };
+  }
+
+  /** Back to the start: no mocked answers, clock at START, not rolling back, nothing logged, an empty poll memory. */
+  reset(): void {
+    this.protonMock.reset();
+    this.gitSyncMock.reset();
+    this.history = new PollHistory();
+    this.lines.length = 0;
+    this.clock = START;
+    this.rollingBack = false;
+    this.rollbackQueries.length = 0;
+  }
+
+  /** What the Provider framework hands isComplete: the request merged with onEvent's answer. */
+  async started(event = createEvent()): Promise<gate.IsCompleteEvent> {
+    const answer = await gate.onEvent(event, this.deps);
+    return { ...event, ...answer } as gate.IsCompleteEvent;
+  }
+}
