@@ -14,24 +14,18 @@ import {
 } from '@aws-sdk/client-codestar-connections';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { SyncGateError } from '../../../lambda/core/errors';
 import { MAX_REASON_JSON_BYTES } from '../../../lambda/core/reasons';
 import { jsonBytes } from '../../../lambda/core/text';
 import { createGitSyncClient, gitSyncSource, GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
 import { CallBudget, Prop } from '../../../lib/contract';
-import { DESIRED, gitSyncBlocker, gitSyncOutput, OLDER } from '../../fixtures';
+import { DESIRED, gitSyncBlocker, gitSyncOutput } from '../../fixtures';
+import { EMPTY_ATTEMPT, emptyBlocker, expectExplained, fixtureStatus } from './expected';
 
 const mock = mockClient(CodeStarConnectionsClient);
 const client = new CodeStarConnectionsClient({ region: 'eu-west-1' });
 const SUBJECT: GitSyncSubject = { source: 'git-sync', stackName: 'network', region: 'eu-west-1' };
 const WHO = 'stack "network" in eu-west-1';
 const STATUS_COMMAND = 'aws codestar-connections get-resource-sync-status --region eu-west-1 --sync-type CFN_STACK_SYNC --resource-name network';
-
-/** Matches the Date that stands for a time the wire left out (`new Date(NaN)`, which toEqual never equates). */
-const INVALID_DATE = {
-  asymmetricMatch: (d: unknown) => d instanceof Date && Number.isNaN(d.getTime()),
-  toAsymmetricMatcher: () => 'Invalid Date',
-};
 
 beforeEach(() => mock.reset());
 
@@ -41,21 +35,7 @@ describe('GetResourceSyncStatus mapping', () => {
     const status = await readGitSyncStatus(client, SUBJECT);
     expect(mock).toHaveReceivedCommandWith(GetResourceSyncStatusCommand, { ResourceName: 'network', SyncType: 'CFN_STACK_SYNC' });
     const rev = (sha: string) => ({ sha, branch: 'main', directory: 'stacks/network', repositoryName: 'acme/platform', repositoryProvider: 'GitHub' });
-    expect(status).toEqual({
-      desiredRevision: rev(DESIRED),
-      latestAttempt: {
-        status: 'FAILED',
-        startedAt: new Date('2026-11-26T10:00:00Z'),
-        target: 'network',
-        initialRevision: rev(OLDER),
-        targetRevision: rev(DESIRED),
-        events: [
-          { type: 'STARTED', time: new Date('2026-11-26T10:00:00Z'), text: 'Sync started', externalId: undefined },
-          { type: 'FAILED', time: new Date('2026-11-26T10:03:00Z'), text: 'Sync failed', externalId: 'ext-1' },
-        ],
-      },
-      latestSuccessfulAttempt: expect.objectContaining({ status: 'SUCCEEDED', targetRevision: rev(OLDER) }),
-    });
+    expect(status).toEqual(fixtureStatus('FAILED', 'network', rev));
   });
 
   it('has no desired revision and no successful attempt when Git sync reports none', async () => {
@@ -75,17 +55,9 @@ describe('GetResourceSyncStatus mapping', () => {
 
   it('maps an attempt and its events with every member left out to empty strings and invalid dates', async () => {
     mock.on(GetResourceSyncStatusCommand).resolves({ LatestSync: { Events: [{}] } as never });
-    const empty = { sha: '', branch: '', directory: '', repositoryName: '', repositoryProvider: '' };
     expect(await readGitSyncStatus(client, SUBJECT)).toEqual({
       desiredRevision: undefined,
-      latestAttempt: {
-        status: '',
-        startedAt: INVALID_DATE,
-        target: '',
-        initialRevision: empty,
-        targetRevision: empty,
-        events: [{ type: '', time: INVALID_DATE, text: '', externalId: undefined }],
-      },
+      latestAttempt: EMPTY_ATTEMPT,
       latestSuccessfulAttempt: undefined,
     });
   });
@@ -130,17 +102,10 @@ describe('GetSyncBlockerSummary mapping', () => {
 
   it('maps blocker members the wire left out to empty strings and an invalid date', async () => {
     mock.on(GetSyncBlockerSummaryCommand).resolves({ SyncBlockerSummary: { ResourceName: 'network', LatestBlockers: [{}, { Contexts: [{}] }] as never } });
-    const empty = {
-      id: '',
-      type: '',
-      status: '',
-      createdReason: '',
-      createdAt: INVALID_DATE,
-      contexts: [],
-      level: 'stack "network"',
-      resolveCommand:
-        'aws codestar-connections update-sync-blocker --region eu-west-1 --id  --sync-type CFN_STACK_SYNC --resource-name network --resolved-reason "<what was fixed>"',
-    };
+    const empty = emptyBlocker(
+      'stack "network"',
+      'aws codestar-connections update-sync-blocker --region eu-west-1 --id  --sync-type CFN_STACK_SYNC --resource-name network --resolved-reason "<what was fixed>"',
+    );
     expect(await readGitSyncBlockers(client, SUBJECT)).toEqual({ errors: [], blockers: [empty, { ...empty, contexts: [{ key: '', value: '' }] }] });
   });
 
@@ -233,10 +198,7 @@ describe('Git sync errors', () => {
     ],
   ])('%s', async (_name, error, message, transient) => {
     mock.on(GetResourceSyncStatusCommand).rejects(error);
-    const failure = await readGitSyncStatus(client, SUBJECT).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(SyncGateError);
-    expect((failure as SyncGateError).message).toBe(message);
-    expect(failure).toMatchObject({ transient, cause: error });
+    expectExplained(await readGitSyncStatus(client, SUBJECT).catch((e: unknown) => e), error, message, transient);
   });
 
   it('keeps an error message of any length within the reason budget', async () => {

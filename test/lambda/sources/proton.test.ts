@@ -14,10 +14,10 @@ import {
 } from '@aws-sdk/client-proton';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { SyncGateError } from '../../../lambda/core/errors';
 import { protonSource, ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { Prop } from '../../../lib/contract';
-import { DESIRED, OLDER, protonBlocker, protonOutput } from '../../fixtures';
+import { protonBlocker, protonOutput } from '../../fixtures';
+import { EMPTY_ATTEMPT, EMPTY_REVISION, emptyBlocker, expectExplained, fixtureStatus } from './expected';
 
 const mock = mockClient(ProtonClient);
 const client = new ProtonClient({ region: 'us-east-1' });
@@ -28,12 +28,6 @@ const END_OF_SUPPORT =
   'AWS ended support for AWS Proton on 2026-10-07; after that date the Proton API may no longer answer. ' +
   'If Proton is gone for your account, remove this gate (or move the sync to CloudFormation Git sync) and deploy again.';
 
-/** Matches the Date that stands for a time the wire left out (`new Date(NaN)`, which toEqual never equates). */
-const INVALID_DATE = {
-  asymmetricMatch: (d: unknown) => d instanceof Date && Number.isNaN(d.getTime()),
-  toAsymmetricMatcher: () => 'Invalid Date',
-};
-
 beforeEach(() => mock.reset());
 
 describe('GetServiceInstanceSyncStatus mapping', () => {
@@ -43,36 +37,14 @@ describe('GetServiceInstanceSyncStatus mapping', () => {
     expect(mock).toHaveReceivedCommandTimes(GetServiceInstanceSyncStatusCommand, 1);
     expect(mock).toHaveReceivedCommandWith(GetServiceInstanceSyncStatusCommand, { serviceName: 'api', serviceInstanceName: 'prod' });
     const rev = (sha: string) => ({ sha, branch: 'main', directory: 'proton/instances/prod', repositoryName: 'acme/platform', repositoryProvider: 'GITHUB' });
-    expect(status).toEqual({
-      desiredRevision: rev(DESIRED),
-      latestAttempt: {
-        status: 'FAILED',
-        startedAt: new Date('2026-11-26T10:00:00Z'),
-        target: 'prod',
-        initialRevision: rev(OLDER),
-        targetRevision: rev(DESIRED),
-        events: [
-          { type: 'STARTED', time: new Date('2026-11-26T10:00:00Z'), text: 'Sync started', externalId: undefined },
-          { type: 'FAILED', time: new Date('2026-11-26T10:03:00Z'), text: 'Sync failed', externalId: 'ext-1' },
-        ],
-      },
-      latestSuccessfulAttempt: expect.objectContaining({ status: 'SUCCEEDED', targetRevision: rev(OLDER) }),
-    });
+    expect(status).toEqual(fixtureStatus('FAILED', 'prod', rev));
   });
 
   it('maps members the wire left out to empty strings and invalid dates', async () => {
     mock.on(GetServiceInstanceSyncStatusCommand).resolves({ desiredState: {}, latestSync: { events: [{}] } } as never);
-    const empty = { sha: '', branch: '', directory: '', repositoryName: '', repositoryProvider: '' };
     expect(await readProtonSyncStatus(client, SUBJECT)).toEqual({
-      desiredRevision: empty,
-      latestAttempt: {
-        status: '',
-        startedAt: INVALID_DATE,
-        target: '',
-        initialRevision: empty,
-        targetRevision: empty,
-        events: [{ type: '', time: INVALID_DATE, text: '', externalId: undefined }],
-      },
+      desiredRevision: EMPTY_REVISION,
+      latestAttempt: EMPTY_ATTEMPT,
       latestSuccessfulAttempt: undefined,
     });
   });
@@ -121,16 +93,7 @@ describe('GetServiceSyncBlockerSummary, at the instance and the service level', 
 
   it('maps blocker members the wire left out to empty strings and an invalid date', async () => {
     mock.on(GetServiceSyncBlockerSummaryCommand, SERVICE_LEVEL, true).resolves(summary({}, { contexts: [{}] }));
-    const empty = {
-      id: '',
-      type: '',
-      status: '',
-      createdReason: '',
-      createdAt: INVALID_DATE,
-      contexts: [],
-      level: 'service "api"',
-      resolveCommand: resolve(''),
-    };
+    const empty = emptyBlocker('service "api"', resolve(''));
     expect(await readProtonBlockers(client, SUBJECT)).toEqual({
       errors: [],
       blockers: [empty, { ...empty, contexts: [{ key: '', value: '' }] }],
@@ -247,10 +210,7 @@ describe('Proton errors', () => {
     ],
   ])('%s', async (_name, error, message, transient) => {
     mock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
-    const failure = await readProtonSyncStatus(client, SUBJECT).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(SyncGateError);
-    expect((failure as SyncGateError).message).toBe(message);
-    expect(failure).toMatchObject({ transient, cause: error });
+    expectExplained(await readProtonSyncStatus(client, SUBJECT).catch((e: unknown) => e), error, message, transient);
   });
 });
 
