@@ -18,8 +18,8 @@ export const EXIT_CODES_HELP = [
 /** The options every `check <source>` command takes, with their defaults. */
 export const COMMON_OPTIONS_HELP = [
   '  --region <region>        Region of the synced resource. Default: AWS_REGION, else AWS_DEFAULT_REGION.',
-  '  --expected-sha <sha>     Pass only once the desired commit is this one (a full sha, or 7-39 hex digits as',
-  '                           a prefix, as Git abbreviates). Default: any desired commit.',
+  '  --expected-sha <sha>     Pass only once the desired commit is this one (a full sha, or its first 7 or more',
+  '                           hex digits, as Git abbreviates). Default: any desired commit.',
   '  --wait <duration>        Keep polling while the sync is not done yet, for up to this long: 90s, 10m, 1h,',
   `                           1m30s (at most ${Limits.maxWaitTimeoutSeconds / 3600}h). Default: check once, do not wait.`,
   `  --poll <duration>        Time between polls while waiting, ${Limits.minPollIntervalSeconds}s to ${Limits.maxPollIntervalSeconds / 60}m. Default: ${DEFAULT_POLL}.`,

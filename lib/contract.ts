@@ -72,10 +72,12 @@ export const Limits = {
   namePattern: '^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$',
   /** An AWS region name such as us-east-1 or us-gov-west-1. */
   regionPattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
-  /** Proton SHA: length 1-255. */
-  shaMaxLength: 255,
-  /** An abbreviated Git sha (7-39 hex digits), which matches the desired sha as a prefix, as Git resolves it. */
-  abbreviatedShaPattern: '^[0-9a-fA-F]{7,39}$',
+  /**
+   * An expected sha: a Git commit id (40 hex digits, 64 in a SHA-256 repository) or its abbreviation to at least
+   * 7, which matches the desired sha as a prefix, case-insensitively, as Git resolves it. Anything else (a branch
+   * or tag name, fewer than 7 digits) could never match a desired sha, so it is rejected rather than waited on.
+   */
+  commitShaPattern: '^[0-9a-fA-F]{7,64}$',
   /** CloudFormation gives a custom resource at most one hour. */
   maxWaitTimeoutSeconds: 3600,
   /**
@@ -131,9 +133,14 @@ export function serviceTimeoutSeconds(waitTimeoutSeconds: number, pollIntervalSe
   );
 }
 
-/** Whether `value` is an acceptable expected sha: 1-255 characters (the APIs' SHA), no surrounding spaces. */
-export function isShaValue(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= Limits.shaMaxLength && value.trim() === value;
+/** What an expected sha may be, as the construct's, the handler's and the CLI's errors say it. */
+export const COMMIT_SHA_RULE = 'expected a Git commit sha of 7-64 hex digits (a full sha, or an abbreviation of at least 7), not a branch or tag name';
+
+const COMMIT_SHA = new RegExp(Limits.commitShaPattern);
+
+/** Whether `value` is an acceptable expected sha (Limits.commitShaPattern). */
+export function isCommitSha(value: unknown): value is string {
+  return typeof value === 'string' && COMMIT_SHA.test(value);
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Attr, isRegionName, isShaValue, Limits, Prop, serviceTimeoutSeconds } from './contract';
+import { Attr, COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, Prop, serviceTimeoutSeconds } from './contract';
 import { SyncGateProvider } from './sync-gate-provider';
 import { wholeSeconds } from './validation';
 
@@ -36,7 +36,8 @@ export interface SyncGateOptions {
 
   /**
    * A commit sha that must be the desired state, synced successfully, before the gate passes; for pipelines
-   * that just pushed that commit. Compared case-insensitively. Only with `requireSuccess`.
+   * that just pushed that commit. A Git commit sha of 7-64 hex digits: a full sha matches whole, a shorter one
+   * (an abbreviation of at least 7 digits) as a prefix, case-insensitively. Only with `requireSuccess`.
    *
    * @default - any desired sha passes once its sync succeeded
    */
@@ -112,13 +113,11 @@ export abstract class SyncGateBase extends Construct {
       if (sha.trim() === '') {
         throw new Error(
           `Invalid expectedSha ${JSON.stringify(sha)}: it is empty, as an unset pipeline variable gives. Pass the commit ` +
-            'to wait for (a full sha, or an abbreviation of 7-39 hex digits), or leave expectedSha out to accept any desired sha.',
+            'to wait for (a full sha, or an abbreviation of at least 7 hex digits), or leave expectedSha out to accept any desired sha.',
         );
       }
-      if (!isShaValue(sha)) {
-        throw new Error(
-          `Invalid expectedSha ${JSON.stringify(sha)}: expected a commit sha of 1-${Limits.shaMaxLength} characters without surrounding spaces.`,
-        );
+      if (!isCommitSha(sha)) {
+        throw new Error(`Invalid expectedSha ${JSON.stringify(sha)}: ${COMMIT_SHA_RULE}.`);
       }
     }
     if (options.region !== undefined && !Token.isUnresolved(options.region) && !isRegionName(options.region)) {

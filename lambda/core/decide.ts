@@ -1,7 +1,7 @@
 /**
  * The heart of the gate: given a sync status, pass, wait or fail, and why. Pure: no I/O, no clock.
  */
-import { Limits } from '../../lib/contract';
+import { isCommitSha } from '../../lib/contract';
 import { activeBlockers, sameSha, SyncBlocker, SyncStatus } from './sync-status';
 
 export type Verdict = 'PASS' | 'WAIT' | 'FAIL';
@@ -42,7 +42,7 @@ export interface GateCriteria {
   readonly requireSuccess: boolean;
   /**
    * When set, the desired sha must be this commit before the gate can pass: a full sha matches whole, an
-   * abbreviated one (7-39 hex digits) as a prefix, case-insensitively, as Git resolves it.
+   * abbreviated one (at least 7 hex digits) as a prefix, case-insensitively, as Git resolves it.
    */
   readonly expectedSha?: string;
 }
@@ -62,11 +62,12 @@ export interface Decision {
 
 const RUNNING = new Set(['INITIATED', 'IN_PROGRESS']);
 
-const ABBREVIATED_SHA = new RegExp(Limits.abbreviatedShaPattern);
-
-/** Whether `desired` is the commit `expected` names: whole, or by its abbreviation (as `git rev-parse` does). */
+/**
+ * Whether `desired` is the commit `expected` names: whole, or by its abbreviation (as `git rev-parse` does). An
+ * `expected` that is no commit sha (isCommitSha) names no commit.
+ */
 export function isExpectedSha(desired: string, expected: string): boolean {
-  return ABBREVIATED_SHA.test(expected) ? desired.toLowerCase().startsWith(expected.toLowerCase()) : sameSha(desired, expected);
+  return isCommitSha(expected) && desired.toLowerCase().startsWith(expected.toLowerCase());
 }
 
 /** Decides what the gate does with one observed sync status. */

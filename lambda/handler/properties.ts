@@ -3,7 +3,7 @@
  * construct validates at synth, and this runs again for tokens resolved at deploy time and for hand-written
  * templates. Errors name the property, show the value and say what is allowed.
  */
-import { isRegionName, isShaValue, Limits, Prop } from '../../lib/contract';
+import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, Prop } from '../../lib/contract';
 import { GateCriteria } from '../core/decide';
 import { invalidProperty } from '../core/errors';
 import { ResourceProperties, Subject, SyncSource } from '../sources/source';
@@ -55,8 +55,8 @@ export function parseSettings(props: ResourceProperties, defaultRegion: string, 
   }
   const subject = source.parseSubject(props, (regionValue as string | undefined) ?? defaultRegion);
   const expected = props?.[Prop.ExpectedSha];
-  if (expected !== undefined && !isShaValue(expected)) {
-    throw invalidProperty(Prop.ExpectedSha, expected, `expected a commit sha of 1-${Limits.shaMaxLength} characters without surrounding spaces`);
+  if (expected !== undefined && !isCommitSha(expected)) {
+    throw invalidProperty(Prop.ExpectedSha, expected, COMMIT_SHA_RULE);
   }
   const requireSuccess = bool(props, Prop.RequireSuccess, true);
   return {

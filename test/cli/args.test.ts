@@ -207,7 +207,7 @@ describe('settings of a check', () => {
     [['--wait', 'soon'], ENV, 'Invalid --wait "soon": expected a duration such as 90s, 10m, 1h or 1m30s.'],
     [['--poll', '1s'], ENV, 'Invalid --poll "1s" (PollIntervalSeconds "1"): expected a whole number of seconds from 5 to 300.'],
     [['--poll', '6m'], ENV, 'Invalid --poll "6m" (PollIntervalSeconds "360"): expected a whole number of seconds from 5 to 300.'],
-    [['--expected-sha', ' abc'], ENV, 'Invalid --expected-sha " abc": expected a commit sha of 1-255 characters without surrounding spaces.'],
+    [['--expected-sha', ' abc'], ENV, 'Invalid --expected-sha " abc": expected a Git commit sha of 7-64 hex digits (a full sha, or an abbreviation of at least 7), not a branch or tag name.'],
   ])('rejects %j (env %j) with the gate rule, naming the option', (argv, env, message) => {
     expect(usageError(() => checkSettings(request(...SUBJECT, ...argv), env, SOURCES)).message).toBe(message);
   });

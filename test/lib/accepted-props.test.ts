@@ -117,13 +117,13 @@ describe('expectedSha at synth', () => {
     );
   });
 
-  test.each([['a'], ['abc1234'], ['a'.repeat(Limits.shaMaxLength)]])('accepts %j', (sha) => {
+  test.each([['abc1234'], ['ABC1234'], ['a'.repeat(40)], ['a'.repeat(64)]])('accepts %j', (sha) => {
     expect(() => new ServiceInstanceSyncGate(new Stack(), 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', expectedSha: sha })).not.toThrow();
   });
 
-  test.each([['a'.repeat(Limits.shaMaxLength + 1)], [' abc1234'], ['abc1234\n']])('rejects %j', (sha) => {
+  test.each([['a'], ['abc123'], ['a'.repeat(65)], ['main'], [' abc1234'], ['abc1234\n']])('rejects %j', (sha) => {
     expect(() => new ServiceInstanceSyncGate(new Stack(), 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', expectedSha: sha })).toThrow(
-      /expected a commit sha of 1-255 characters without surrounding spaces/,
+      /expected a Git commit sha of 7-64 hex digits \(a full sha, or an abbreviation of at least 7\), not a branch or tag name/,
     );
   });
 });

@@ -212,7 +212,7 @@ describe('synth-time validation', () => {
 
   it('accepts the limits themselves', () => {
     expect(() =>
-      stackWith({ serviceName: 'a'.repeat(100), waitTimeout: Duration.hours(1), pollInterval: Duration.seconds(300), expectedSha: 'f'.repeat(255) }, { waitTimeout: Duration.seconds(0), pollInterval: Duration.seconds(5) }),
+      stackWith({ serviceName: 'a'.repeat(100), waitTimeout: Duration.hours(1), pollInterval: Duration.seconds(300), expectedSha: 'f'.repeat(64) }, { waitTimeout: Duration.seconds(0), pollInterval: Duration.seconds(5), expectedSha: 'f'.repeat(7) }),
     ).not.toThrow();
   });
 
@@ -300,7 +300,7 @@ describe('GitSyncGate', () => {
     [{ stackName: 'n'.repeat(101) }, /Invalid stackName "n{101}"/],
     [{ waitTimeout: Duration.minutes(61) }, /Invalid waitTimeout 1 hour 1 minute \(3660 s\): expected whole seconds from 0 to 3600/],
     [{ pollInterval: Duration.seconds(1) }, /Invalid pollInterval 1 second \(1 s\): expected whole seconds from 5 to 300/],
-    [{ expectedSha: ' abc' }, /Invalid expectedSha " abc": expected a commit sha of 1-255 characters/],
+    [{ expectedSha: ' abc' }, /Invalid expectedSha " abc": expected a Git commit sha of 7-64 hex digits/],
     [{ region: 'Europe' }, /Invalid region "Europe": expected an AWS region name/],
     [{ requireSuccess: false, waitTimeout: Duration.minutes(1) }, /waitTimeout has no effect when requireSuccess is false/],
     [{ requireSuccess: false, expectedSha: 'abc' }, /expectedSha has no effect when requireSuccess is false/],

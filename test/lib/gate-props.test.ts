@@ -143,25 +143,25 @@ const COMMON_REJECTIONS: { what: string; props: SyncGateOptions; message: string
     props: { waitTimeout: Duration.seconds(3601), pollInterval: Duration.seconds(1) },
     message: 'Invalid waitTimeout 1 hour 1 second (3601 s): expected whole seconds from 0 to 3600.',
   },
-  // expectedSha: 1-255 characters without surrounding spaces; an empty one is an unset pipeline variable.
+  // expectedSha: a Git commit sha of 7-64 hex digits; an empty one is an unset pipeline variable.
   ...['', ' ', '   ', '\t', '\n'].map((sha) => ({
     what: `the blank expectedSha ${JSON.stringify(sha)}`,
     props: { expectedSha: sha },
     message:
       `Invalid expectedSha ${JSON.stringify(sha)}: it is empty, as an unset pipeline variable gives. Pass the commit to wait for ` +
-      '(a full sha, or an abbreviation of 7-39 hex digits), or leave expectedSha out to accept any desired sha.',
+      '(a full sha, or an abbreviation of at least 7 hex digits), or leave expectedSha out to accept any desired sha.',
   })),
-  ...['f'.repeat(256), ' abc1234', 'abc1234 ', '\tabc1234', `${HEX_40}\n`, ` ${'f'.repeat(254)}`].map((sha) => ({
+  ...['a', 'abcdef', 'e'.repeat(65), 'f'.repeat(255), 'main', 'v1.2.3', 'not a sha', 'abcdefg', ' abc1234', 'abc1234 ', '\tabc1234', `${HEX_40}\n`].map((sha) => ({
     what: `the expectedSha ${JSON.stringify(sha).slice(0, 20)}... of ${sha.length} characters`,
     props: { expectedSha: sha },
-    message: `Invalid expectedSha ${JSON.stringify(sha)}: expected a commit sha of 1-255 characters without surrounding spaces.`,
+    message: `Invalid expectedSha ${JSON.stringify(sha)}: expected a Git commit sha of 7-64 hex digits (a full sha, or an abbreviation of at least 7), not a branch or tag name.`,
   })),
   {
     what: 'a bad expectedSha before a bad region',
     props: { expectedSha: ' ', region: 'Europe' },
     message:
       'Invalid expectedSha " ": it is empty, as an unset pipeline variable gives. Pass the commit to wait for ' +
-      '(a full sha, or an abbreviation of 7-39 hex digits), or leave expectedSha out to accept any desired sha.',
+      '(a full sha, or an abbreviation of at least 7 hex digits), or leave expectedSha out to accept any desired sha.',
   },
   // region: ^[a-z]{2}(-[a-z]+)+-\d+$
   ...['', 'Europe', 'US-EAST-1', 'us-east', 'useast-1', 'u-east-1', 'use-east-1', 'us-east-1a', 'us-east-', 'us--1', ' us-east-1', 'us-east-1 ', 'us_east_1'].map(
@@ -225,9 +225,9 @@ describe('the template of every accepted value, synthesized once', () => {
   const instanceNameGates = GOOD_NAMES.map((name, i) => protonGate({ serviceInstanceName: name }, stack, `InstanceName${i}`));
   const stackNameGates = GOOD_NAMES.map((name, i) => gitGate({ stackName: name }, stack, `StackName${i}`));
 
-  // The construct accepts any sha of 1-255 characters without surrounding spaces (the APIs' SHA) and writes it
-  // as given; only the handler tells an abbreviation (7-39 hex digits) from a whole sha.
-  const GOOD_SHAS = ['a', 'abcdef', 'abc1234', 'f'.repeat(39), HEX_40, 'e'.repeat(64), 'f'.repeat(255), 'ABCDEF1', 'main', 'not a sha', 'v1.2.3'];
+  // The construct accepts a Git commit sha of 7-64 hex digits, in either case, and writes it as given; the handler
+  // matches it against the desired sha as a prefix.
+  const GOOD_SHAS = ['abc1234', 'f'.repeat(8), 'f'.repeat(39), HEX_40, 'a'.repeat(41), 'e'.repeat(63), 'e'.repeat(64), 'ABCDEF1', '0123456789abcdefABCDEF'];
   const shaGates = GOOD_SHAS.map((sha, i) => gitGate({ expectedSha: sha }, stack, `Sha${i}`));
 
   const GOOD_REGIONS = ['us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'il-central-1', 'xx-yy-123'];
@@ -333,8 +333,8 @@ describe('the template of every accepted value, synthesized once', () => {
     expect(stackNameGates.map((g) => propsOf(g).StackName)).toEqual(GOOD_NAMES);
   });
 
-  it('accepts an expectedSha of 1, 6, 7, 39, 40, 64 and 255 characters, hex or not, and writes it as given (case kept)', () => {
-    expect(GOOD_SHAS.map((s) => s.length)).toEqual([1, 6, 7, 39, 40, 64, 255, 7, 4, 9, 6]);
+  it('accepts an expectedSha of 7, 8, 39, 40, 41, 63 and 64 hex digits, every hex digit in either case, and writes it as given', () => {
+    expect(GOOD_SHAS.map((s) => s.length)).toEqual([7, 8, 39, 40, 41, 63, 64, 7, 22]);
     expect(shaGates.map((g) => propsOf(g).ExpectedSha)).toEqual(GOOD_SHAS);
   });
 

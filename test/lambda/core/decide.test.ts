@@ -104,11 +104,14 @@ describe('expected sha, whole or abbreviated', () => {
     ['a 39-digit abbreviation (the longest)', SHA, SHA.slice(0, 39), true],
     ['a 12-digit abbreviation of a 64-digit (SHA-256) sha', SHA256, SHA256.slice(0, 12), true],
     ['the whole 64-digit sha', SHA256, SHA256, true],
-    ['a 40-digit prefix of a 64-digit sha is a whole sha, not an abbreviation', SHA256, SHA256.slice(0, 40), false],
+    ['a 40-digit prefix of a 64-digit (SHA-256) sha, as Git resolves it there', SHA256, SHA256.slice(0, 40), true],
+    ['a 63-digit abbreviation of a 64-digit sha', SHA256, SHA256.slice(0, 63), true],
     ['a 6-digit prefix is too short to be an abbreviation', SHA, SHA.slice(0, 6), false],
     ['an abbreviation of another commit', SHA, 'deadbee', false],
     ['a sha that only contains the expected text later', SHA, SHA.slice(1, 9), false],
-    ['a 7-character non-hex value is compared whole', SHA, '4f2c9eg', false],
+    ['a 7-character non-hex value names no commit', SHA, '4f2c9eg', false],
+    ['a branch name names no commit', SHA, 'main', false],
+    ['an empty value names no commit (the handler rejects it before)', SHA, '', false],
     ['a longer expected sha than the desired one', SHA, SHA + '0', false],
   ])('%s', (_name, desired, expected, matches) => {
     expect(isExpectedSha(desired, expected)).toBe(matches);

@@ -84,7 +84,8 @@ describe('onEvent', () => {
     [Prop.WaitTimeoutSeconds, '1.5', /Invalid WaitTimeoutSeconds "1.5"/],
     [Prop.PollIntervalSeconds, '1', /Invalid PollIntervalSeconds "1": expected a whole number of seconds from 5 to 300/],
     [Prop.Region, 'moon', /Invalid Region "moon": expected an AWS region name/],
-    [Prop.ExpectedSha, 'f'.repeat(256), /Invalid ExpectedSha "f{256}": expected a commit sha of 1-255 characters/],
+    [Prop.ExpectedSha, 'f'.repeat(65), /Invalid ExpectedSha "f{65}": expected a Git commit sha of 7-64 hex digits/],
+    [Prop.ExpectedSha, 'main', /Invalid ExpectedSha "main": expected a Git commit sha of 7-64 hex digits/],
   ])('rejects %s %j with a message naming the property, the value and the rule', async (prop, value, message) => {
     await expect(gate.onEvent(createEvent({ ...GATE_PROPS, [prop]: value }), deps)).rejects.toThrow(message);
   });

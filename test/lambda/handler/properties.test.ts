@@ -61,20 +61,30 @@ describe('whole seconds', () => {
 
 describe('expected sha', () => {
   it.each([
-    ['1 character', 'a'],
-    ['255 characters', 'a'.repeat(Limits.shaMaxLength)],
-    ['an abbreviation', 'abc1234'],
-  ])('accepts %s', (_name, sha) => {
+    ['7 hex digits (the shortest abbreviation)', 'abc1234'],
+    ['7 hex digits in upper case', 'ABC1234'],
+    ['39 hex digits', 'f'.repeat(39)],
+    ['40 hex digits (a SHA-1 sha)', 'f'.repeat(40)],
+    ['64 hex digits (a SHA-256 sha)', 'e'.repeat(64)],
+  ])('accepts %s, as given', (_name, sha) => {
     expect(parse({ ...GATE_PROPS, [Prop.ExpectedSha]: sha }).expectedSha).toBe(sha);
   });
 
   it.each([
     ['empty (an unset pipeline variable)', ''],
-    ['256 characters', 'a'.repeat(Limits.shaMaxLength + 1)],
+    ['1 hex digit', 'a'],
+    ['6 hex digits (too short to name a commit)', 'abc123'],
+    ['65 hex digits', 'e'.repeat(65)],
+    ['a branch name', 'main'],
+    ['a tag name', 'v1.2.3'],
+    ['7 characters with one that is not hex', 'abc123g'],
     ['surrounded by spaces', ' abc1234'],
     ['followed by a newline', 'abc1234\n'],
-  ])('rejects %s', (_name, sha) => {
-    expect(() => parse({ ...GATE_PROPS, [Prop.ExpectedSha]: sha })).toThrow(/^Invalid ExpectedSha .*: expected a commit sha of 1-255 characters without surrounding spaces/);
+    ['a number', 1234567],
+  ])('rejects %s, naming the property, the value and what a sha may be', (_name, sha) => {
+    expect(() => parse({ ...GATE_PROPS, [Prop.ExpectedSha]: sha })).toThrow(
+      `Invalid ExpectedSha ${JSON.stringify(sha)}: expected a Git commit sha of 7-64 hex digits (a full sha, or an abbreviation of at least 7), not a branch or tag name`,
+    );
   });
 });
 
