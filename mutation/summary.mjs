@@ -1,0 +1,55 @@
+// @ts-check
+/**
+ * Prints the score of StrykerJS JSON reports per file, and every surviving or uncovered mutant with its line, for
+ * docs/mutation.md:
+ *
+ *   node mutation/summary.mjs reports/mutation/construct.json [later.json ...]
+ *
+ * When several reports hold the same file (a full run, then a run of a few files with `--mutate`), the last one
+ * given wins for that file, so a rerun of changed files replaces only their rows.
+ */
+import { readFileSync } from 'node:fs';
+
+const paths = process.argv.slice(2);
+if (paths.length === 0) {
+  console.error('usage: node mutation/summary.mjs REPORT.json [LATER_REPORT.json ...]');
+  process.exit(2);
+}
+
+/** @type {Map<string, { source: string, mutants: { status: string, mutatorName: string, replacement?: string, location: { start: { line: number } } }[] }>} */
+const files = new Map();
+for (const path of paths) {
+  const report = JSON.parse(readFileSync(path, 'utf8'));
+  for (const [name, file] of Object.entries(report.files)) files.set(name, file);
+}
+
+const DETECTED = ['Killed', 'Timeout'];
+const UNDETECTED = ['Survived', 'NoCoverage'];
+const count = (/** @type {{ status: string }[]} */ mutants, /** @type {string[]} */ statuses) => mutants.filter((m) => statuses.includes(m.status)).length;
+const score = (/** @type {number} */ detected, /** @type {number} */ undetected) =>
+  detected + undetected === 0 ? 'n/a' : `${((100 * detected) / (detected + undetected)).toFixed(2)} %`;
+
+const rows = [];
+const undetectedLines = [];
+const total = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0 };
+for (const [name, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  const lines = file.source.split('\n');
+  for (const status of Object.keys(total)) total[/** @type {keyof typeof total} */ (status)] += count(file.mutants, [status]);
+  rows.push(
+    `| \`${name}\` | ${score(count(file.mutants, DETECTED), count(file.mutants, UNDETECTED))} | ${count(file.mutants, ['Killed'])} | ` +
+      `${count(file.mutants, ['Timeout'])} | ${count(file.mutants, ['Survived'])} | ${count(file.mutants, ['NoCoverage'])} | ${count(file.mutants, ['CompileError'])} |`,
+  );
+  for (const m of file.mutants.filter((mutant) => UNDETECTED.includes(mutant.status))) {
+    const line = m.location.start.line;
+    undetectedLines.push(`${name}:${line} ${m.status} ${m.mutatorName}: ${lines[line - 1].trim().slice(0, 120)}  =>  ${(m.replacement ?? '').slice(0, 100)}`);
+  }
+}
+
+console.log(
+  `Score ${score(total.Killed + total.Timeout, total.Survived + total.NoCoverage)}: ${total.Killed} killed, ${total.Timeout} timed out, ` +
+    `${total.Survived} survived, ${total.NoCoverage} no coverage, ${total.CompileError} compile errors`,
+);
+console.log('\n| File | Score | Killed | Timed out | Survived | No coverage | Compile errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(rows.join('\n'));
+console.log(`\n${undetectedLines.length} undetected:`);
+console.log(undetectedLines.join('\n'));
