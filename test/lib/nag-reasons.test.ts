@@ -3,6 +3,7 @@
  * template, so each says why the finding is by design and how narrow the grant is.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { GitSyncGate, ServiceInstanceSyncGate } from '../../lib';
 import { SourceActions } from '../../lib/contract';
 
@@ -76,4 +77,30 @@ test.each([
 
 test('acknowledges nothing else: 2 state machine findings, 1 for the source reads, 2 invokes for each of 3 callers', () => {
   expect(REASONS.size).toBe(2 + 1 + 6);
+});
+
+describe('rewording the source-read acknowledgement when a second source arrives', () => {
+  /** The acknowledgements on the isComplete role's policy, by rule id, after `build` ran on a new stack. */
+  function policyAcknowledgements(build: (stack: Stack, policy: IConstruct) => void): Record<string, string> {
+    const stack = new Stack(new App(), 'Nag');
+    new ServiceInstanceSyncGate(stack, 'Proton', { serviceName: 'api', serviceInstanceName: 'prod' });
+    const policy = stack.node.findAll().find((c) => c.node.path === 'Nag/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource');
+    if (!policy) throw new Error('the isComplete role has no default policy');
+    build(stack, policy);
+    const out: Record<string, string> = {};
+    for (const m of policy.node.metadata.filter((e) => e.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)) {
+      for (const [id, reason] of Object.entries(m.data as Record<string, string>)) out[id.replace(/^annotation::/i, '')] = reason;
+    }
+    return out;
+  }
+
+  it("leaves another acknowledgement on the same policy, made before, as it was, and rewords only its own", () => {
+    const acks = policyAcknowledgements((stack, policy) => {
+      Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM4', reason: 'the team reviewed this policy' });
+      new GitSyncGate(stack, 'GitSync', { stackName: 'network' });
+    });
+    expect(acks['AwsSolutions-IAM4']).toBe('the team reviewed this policy');
+    expect(acks['AwsSolutions-IAM5[Resource::*]']).toMatch(/^proton:GetServiceInstanceSyncStatus, proton:GetServiceSyncBlockerSummary, codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary support/);
+    expect(Object.keys(acks).sort()).toEqual(['AwsSolutions-IAM4', 'AwsSolutions-IAM5[Resource::*]']);
+  });
 });
