@@ -3,16 +3,21 @@
  * Prints the score of StrykerJS JSON reports per file, and every surviving or uncovered mutant with its line, for
  * docs/mutation.md:
  *
- *   node mutation/summary.mjs reports/mutation/construct.json [later.json ...]
+ *   node mutation/summary.mjs [--under lib/] reports/mutation/construct.json [later.json ...]
  *
+ * Both halves share one incremental file, so each report holds every file measured so far; `--under` keeps the
+ * files of one half.
  * When several reports hold the same file (a full run, then a run of a few files with `--mutate`), the last one
  * given wins for that file, so a rerun of changed files replaces only their rows.
  */
 import { readFileSync } from 'node:fs';
 
-const paths = process.argv.slice(2);
-if (paths.length === 0) {
-  console.error('usage: node mutation/summary.mjs REPORT.json [LATER_REPORT.json ...]');
+const args = process.argv.slice(2);
+const underAt = args.indexOf('--under');
+const under = underAt === -1 ? '' : args.splice(underAt, 2)[1];
+const paths = args;
+if (paths.length === 0 || under === undefined) {
+  console.error('usage: node mutation/summary.mjs [--under DIR/] REPORT.json [LATER_REPORT.json ...]');
   process.exit(2);
 }
 
@@ -20,7 +25,7 @@ if (paths.length === 0) {
 const files = new Map();
 for (const path of paths) {
   const report = JSON.parse(readFileSync(path, 'utf8'));
-  for (const [name, file] of Object.entries(report.files)) files.set(name, file);
+  for (const [name, file] of Object.entries(report.files)) if (name.startsWith(under)) files.set(name, file);
 }
 
 const DETECTED = ['Killed', 'Timeout'];
