@@ -6,6 +6,7 @@ import type { GetResourceSyncStatusOutput, SyncBlocker as GitSyncBlocker } from 
 import type { GetServiceInstanceSyncStatusOutput, SyncBlocker as ProtonSyncBlocker } from '@aws-sdk/client-proton';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Revision, SyncAttempt, SyncBlocker, SyncEvent, SyncStatus } from '../lambda/core/sync-status';
+import type { ProtonSubject } from '../lambda/sources/proton';
 import { Prop, RESOURCE_TYPE } from '../lib/contract';
 
 export const DESIRED = 'a'.repeat(40);
@@ -153,6 +154,9 @@ export const GIT_SYNC_PROPS = {
   [Prop.WaitTimeoutSeconds]: '600',
   [Prop.PollIntervalSeconds]: '15',
 };
+
+/** The Proton instance GATE_PROPS name, as the Proton source parses it in the handler's region (us-east-1). */
+export const PROTON_SUBJECT: ProtonSubject = { source: 'proton', serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 
 export const GATE_PROPS = {
   [Prop.ServiceName]: 'api',

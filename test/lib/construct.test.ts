@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ExampleStack } from '../../bin/example-stack';
 import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateBase } from '../../lib';
 import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 
 const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
 
@@ -239,18 +240,6 @@ describe('the example app', () => {
   });
 });
 
-const PROTON_STATEMENT = {
-  Sid: 'ReadProtonSyncStatusAndBlockers',
-  Action: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
-  Effect: 'Allow',
-  Resource: '*',
-};
-const GIT_SYNC_STATEMENT = {
-  Sid: 'ReadGitSyncStatusAndBlockers',
-  Action: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
-  Effect: 'Allow',
-  Resource: '*',
-};
 
 /** A stack with `proton` ServiceInstanceSyncGates and `gitSync` GitSyncGates, the given props on each. */
 function mixedStack(proton: Partial<ServiceInstanceSyncGateProps>[], gitSync: Partial<GitSyncGateProps>[]): Stack {

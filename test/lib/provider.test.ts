@@ -12,6 +12,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../../lib';
 import { HANDLER_ASSET_DIR, HANDLER_RUNTIME, providerTotalTimeout, SyncGateProvider } from '../../lib/sync-gate-provider';
+import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, so that a spy replaces what lib/ calls
 const nodeFs = require('fs') as typeof import('fs');
@@ -23,18 +24,6 @@ const LAMBDA_TRUST = {
   Version: '2012-10-17',
 };
 const LOGS_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-const PROTON_STATEMENT = {
-  Sid: 'ReadProtonSyncStatusAndBlockers',
-  Action: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
-  Effect: 'Allow',
-  Resource: '*',
-};
-const GIT_SYNC_STATEMENT = {
-  Sid: 'ReadGitSyncStatusAndBlockers',
-  Action: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
-  Effect: 'Allow',
-  Resource: '*',
-};
 const DESCRIBE_OWN_STACK = { Action: 'cloudformation:DescribeStacks', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } };
 
 /** The logical id of a construct's CloudFormation resource. */

@@ -13,14 +13,14 @@ import 'aws-sdk-client-mock-jest';
 import * as gate from '../../../lambda/handler/gate';
 import { explainProtonError } from '../../../lambda/sources/proton';
 import { Prop } from '../../../lib/contract';
-import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, protonBlocker, protonOutput, updateEvent } from '../../fixtures';
-import { GateWorld, SUBJECT } from './gate-world';
+import { createEvent, deleteEvent, DESIRED, GATE_PROPS, OLDER, PROTON_SUBJECT, protonBlocker, protonOutput, updateEvent } from '../../fixtures';
+import { GateWorld } from './gate-world';
 
 const world = new GateWorld();
 const { protonMock, deps, lines } = world;
 const THROTTLED = new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, attempts: 5 } });
 /** The error text a poll that was throttled records (and the poll log shows). */
-const THROTTLED_REASON = explainProtonError(THROTTLED, SUBJECT).message;
+const THROTTLED_REASON = explainProtonError(THROTTLED, PROTON_SUBJECT).message;
 
 beforeEach(() => world.reset());
 

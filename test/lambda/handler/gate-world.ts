@@ -13,9 +13,6 @@ import { GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../..
 import { ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { createEvent } from '../../fixtures';
 
-/** The Proton instance the gate's default test props name. */
-export const SUBJECT: ProtonSubject = { source: 'proton', serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
-
 /** When every test's clock starts. */
 export const START = Date.UTC(2026, 10, 26, 10, 0);
 

@@ -29,11 +29,12 @@ import {
   gitSyncBlocker,
   gitSyncOutput,
   OLDER,
+  PROTON_SUBJECT,
   protonBlocker,
   protonOutput,
   updateEvent,
 } from '../../fixtures';
-import { GateWorld, SUBJECT } from './gate-world';
+import { GateWorld } from './gate-world';
 
 const world = new GateWorld();
 const { protonMock, gitSyncMock, deps, lines, rollbackQueries } = world;
@@ -258,7 +259,7 @@ describe('Proton errors', () => {
       false,
     ],
   ])('%s', async (_name, error, message, transient) => {
-    const explained = explainProtonError(error, SUBJECT);
+    const explained = explainProtonError(error, PROTON_SUBJECT);
     expect(explained.message).toMatch(message);
     expect(explained).toMatchObject({ name: 'SyncGateError', cause: error, transient });
     protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
@@ -321,7 +322,7 @@ describe('Proton errors', () => {
   });
 
   it('keeps the stack to one line, so the framework does not repeat the reason in CloudFormation', () => {
-    const e = explainProtonError(new ThrottlingException({ message: 'x', $metadata: {} }), SUBJECT);
+    const e = explainProtonError(new ThrottlingException({ message: 'x', $metadata: {} }), PROTON_SUBJECT);
     expect(e.stack).toBe(`SyncGateError: ${e.message.split('\n')[0]}`);
   });
 });

@@ -11,8 +11,8 @@ import { createProtonClient, readProtonSyncStatus } from '../../../lambda/source
 import { ServiceInstanceSyncGate } from '../../../lib';
 import { CallBudget } from '../../../lib/contract';
 import { listenOnLoopback } from '../../../offline/loopback';
+import { PROTON_SUBJECT } from '../../fixtures';
 
-const SUBJECT = { source: 'proton' as const, serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 
 /** Serves `handler` on a random loopback port and points the Proton SDK at it for the test's duration. */
 async function withServer(handler: http.RequestListener, run: () => Promise<void>): Promise<void> {
@@ -55,7 +55,7 @@ describe('the Proton client', () => {
       },
       async () => {
         const c = createProtonClient('us-east-1');
-        await expect(readProtonSyncStatus(c, SUBJECT)).resolves.toEqual({});
+        await expect(readProtonSyncStatus(c, PROTON_SUBJECT)).resolves.toEqual({});
         expect(calls).toBe(3);
         c.destroy();
       },
@@ -72,7 +72,7 @@ describe('the Proton client', () => {
       },
       async () => {
         const c = createProtonClient('us-east-1');
-        await expect(readProtonSyncStatus(c, SUBJECT)).rejects.toThrow(
+        await expect(readProtonSyncStatus(c, PROTON_SUBJECT)).rejects.toThrow(
           `kept answering InternalServerException for service instance "prod" of service "api" in us-east-1 after ${CallBudget.maxAttempts} attempts`,
         );
         expect(calls).toBe(CallBudget.maxAttempts);
@@ -88,7 +88,7 @@ describe('the Proton client', () => {
       async () => {
         const c = createProtonClient('us-east-1', { maxAttempts: 2, connectionTimeoutMs: 200, requestTimeoutMs: 300 });
         const t0 = Date.now();
-        await expect(readProtonSyncStatus(c, SUBJECT)).rejects.toThrow(/Could not reach AWS Proton[^]*after 2 attempts \((TimeoutError|ETIMEDOUT): [^]*requestTimeout[^]*2026-10-07/);
+        await expect(readProtonSyncStatus(c, PROTON_SUBJECT)).rejects.toThrow(/Could not reach AWS Proton[^]*after 2 attempts \((TimeoutError|ETIMEDOUT): [^]*requestTimeout[^]*2026-10-07/);
         expect(hung.length).toBe(2);
         // Two attempts of 300 ms plus one backoff, where a warning-only timeout would hang until the test's limit.
         expect(Date.now() - t0).toBeLessThan(10_000);

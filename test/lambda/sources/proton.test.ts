@@ -14,14 +14,13 @@ import {
 } from '@aws-sdk/client-proton';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { protonSource, ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { protonSource, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { Prop } from '../../../lib/contract';
-import { protonBlocker, protonOutput } from '../../fixtures';
+import { PROTON_SUBJECT, protonBlocker, protonOutput } from '../../fixtures';
 import { EMPTY_ATTEMPT, EMPTY_REVISION, emptyBlocker, expectExplained, fixtureStatus } from './expected';
 
 const mock = mockClient(ProtonClient);
 const client = new ProtonClient({ region: 'us-east-1' });
-const SUBJECT: ProtonSubject = { source: 'proton', serviceName: 'api', serviceInstanceName: 'prod', region: 'us-east-1' };
 const WHO = 'service instance "prod" of service "api" in us-east-1';
 const STATUS_COMMAND = 'aws proton get-service-instance-sync-status --region us-east-1 --service-name api --service-instance-name prod';
 const END_OF_SUPPORT =
@@ -33,7 +32,7 @@ beforeEach(() => mock.reset());
 describe('GetServiceInstanceSyncStatus mapping', () => {
   it('maps every field of the desired state, the latest sync and the latest successful sync', async () => {
     mock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
-    const status = await readProtonSyncStatus(client, SUBJECT);
+    const status = await readProtonSyncStatus(client, PROTON_SUBJECT);
     expect(mock).toHaveReceivedCommandTimes(GetServiceInstanceSyncStatusCommand, 1);
     expect(mock).toHaveReceivedCommandWith(GetServiceInstanceSyncStatusCommand, { serviceName: 'api', serviceInstanceName: 'prod' });
     const rev = (sha: string) => ({ sha, branch: 'main', directory: 'proton/instances/prod', repositoryName: 'acme/platform', repositoryProvider: 'GITHUB' });
@@ -42,7 +41,7 @@ describe('GetServiceInstanceSyncStatus mapping', () => {
 
   it('maps members the wire left out to empty strings and invalid dates', async () => {
     mock.on(GetServiceInstanceSyncStatusCommand).resolves({ desiredState: {}, latestSync: { events: [{}] } } as never);
-    expect(await readProtonSyncStatus(client, SUBJECT)).toEqual({
+    expect(await readProtonSyncStatus(client, PROTON_SUBJECT)).toEqual({
       desiredRevision: EMPTY_REVISION,
       latestAttempt: EMPTY_ATTEMPT,
       latestSuccessfulAttempt: undefined,
@@ -62,7 +61,7 @@ describe('GetServiceSyncBlockerSummary, at the instance and the service level', 
       .resolves(summary(protonBlocker('inst-1')))
       .on(GetServiceSyncBlockerSummaryCommand, SERVICE_LEVEL, true)
       .resolves(summary(protonBlocker('svc-1', 'RESOLVED', { type: 'MANUAL' as never, contexts: undefined })));
-    const reading = await readProtonBlockers(client, SUBJECT);
+    const reading = await readProtonBlockers(client, PROTON_SUBJECT);
     expect(mock).toHaveReceivedCommandTimes(GetServiceSyncBlockerSummaryCommand, 2);
     expect(reading).toEqual({
       errors: [],
@@ -94,7 +93,7 @@ describe('GetServiceSyncBlockerSummary, at the instance and the service level', 
   it('maps blocker members the wire left out to empty strings and an invalid date', async () => {
     mock.on(GetServiceSyncBlockerSummaryCommand, SERVICE_LEVEL, true).resolves(summary({}, { contexts: [{}] }));
     const empty = emptyBlocker('service "api"', resolve(''));
-    expect(await readProtonBlockers(client, SUBJECT)).toEqual({
+    expect(await readProtonBlockers(client, PROTON_SUBJECT)).toEqual({
       errors: [],
       blockers: [empty, { ...empty, contexts: [{ key: '', value: '' }] }],
     });
@@ -106,7 +105,7 @@ describe('GetServiceSyncBlockerSummary, at the instance and the service level', 
     ['a summary without blockers', { serviceSyncBlockerSummary: { serviceName: 'api' } }],
   ])('reads %s as no blockers', async (_name, answer) => {
     mock.on(GetServiceSyncBlockerSummaryCommand).resolves(answer as never);
-    expect(await readProtonBlockers(client, SUBJECT)).toEqual({ blockers: [], errors: [] });
+    expect(await readProtonBlockers(client, PROTON_SUBJECT)).toEqual({ blockers: [], errors: [] });
   });
 
   it('reports a level that cannot be read in errors, naming the call, the level and the permission, and still reads the other', async () => {
@@ -115,7 +114,7 @@ describe('GetServiceSyncBlockerSummary, at the instance and the service level', 
       .rejects(new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }))
       .on(GetServiceSyncBlockerSummaryCommand, SERVICE_LEVEL, true)
       .resolves(summary(protonBlocker('svc-1')));
-    const reading = await readProtonBlockers(client, SUBJECT);
+    const reading = await readProtonBlockers(client, PROTON_SUBJECT);
     expect(reading.blockers.map((b) => [b.id, b.level])).toEqual([['svc-1', 'service "api"']]);
     expect(reading.errors).toEqual([
       'Proton\'s GetServiceSyncBlockerSummary for service instance "prod" in us-east-1 failed (HTTP 403 AccessDeniedException: not authorized). ' +
@@ -125,7 +124,7 @@ describe('GetServiceSyncBlockerSummary, at the instance and the service level', 
 
   it('reports both levels when neither can be read', async () => {
     mock.on(GetServiceSyncBlockerSummaryCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, attempts: 5 } }));
-    expect(await readProtonBlockers(client, SUBJECT)).toEqual({
+    expect(await readProtonBlockers(client, PROTON_SUBJECT)).toEqual({
       blockers: [],
       errors: [
         'Proton\'s GetServiceSyncBlockerSummary for service instance "prod" in us-east-1 failed after 5 attempts (HTTP 429 ThrottlingException: Rate exceeded).',
@@ -210,14 +209,14 @@ describe('Proton errors', () => {
     ],
   ])('%s', async (_name, error, message, transient) => {
     mock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
-    expectExplained(await readProtonSyncStatus(client, SUBJECT).catch((e: unknown) => e), error, message, transient);
+    expectExplained(await readProtonSyncStatus(client, PROTON_SUBJECT).catch((e: unknown) => e), error, message, transient);
   });
 });
 
 describe('the Proton source', () => {
   it('is picked by the ServiceName property, names the gate proton:<region>:<service>/<instance> and gives the commands to look', () => {
     const subject = protonSource.parseSubject({ [Prop.ServiceName]: 'api', [Prop.ServiceInstanceName]: 'prod' }, 'us-east-1');
-    expect(subject).toEqual(SUBJECT);
+    expect(subject).toEqual(PROTON_SUBJECT);
     expect(protonSource.identifyingProp).toBe('ServiceName');
     expect(protonSource.physicalResourceId(subject)).toBe('proton:us-east-1:api/prod');
     expect(protonSource.logFields(subject)).toEqual({ service: 'api', instance: 'prod', region: 'us-east-1' });
