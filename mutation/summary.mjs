@@ -28,30 +28,34 @@ for (const path of paths) {
   for (const [name, file] of Object.entries(report.files)) if (name.startsWith(under)) files.set(name, file);
 }
 
-const DETECTED = ['Killed', 'Timeout'];
-const UNDETECTED = ['Survived', 'NoCoverage'];
-const count = (/** @type {{ status: string }[]} */ mutants, /** @type {string[]} */ statuses) => mutants.filter((m) => statuses.includes(m.status)).length;
-const score = (/** @type {number} */ detected, /** @type {number} */ undetected) =>
-  detected + undetected === 0 ? 'n/a' : `${((100 * detected) / (detected + undetected)).toFixed(2)} %`;
+const STATUSES = /** @type {const} */ (['Killed', 'Timeout', 'Survived', 'NoCoverage', 'CompileError']);
+/** @typedef {Record<typeof STATUSES[number], number>} Tally */
+/** How many of `mutants` have each status. */
+const tally = (/** @type {{ status: string }[]} */ mutants) =>
+  /** @type {Tally} */ (Object.fromEntries(STATUSES.map((status) => [status, mutants.filter((m) => m.status === status).length])));
+/** Killed and timed out over all that ran (compile errors apart), as Stryker scores. */
+const score = (/** @type {Tally} */ t) => {
+  const detected = t.Killed + t.Timeout;
+  const ran = detected + t.Survived + t.NoCoverage;
+  return ran === 0 ? 'n/a' : `${((100 * detected) / ran).toFixed(2)} %`;
+};
 
 const rows = [];
 const undetectedLines = [];
-const total = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0 };
+const total = tally([]);
 for (const [name, file] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  const t = tally(file.mutants);
+  for (const status of STATUSES) total[status] += t[status];
+  rows.push(`| \`${name}\` | ${score(t)} | ${t.Killed} | ${t.Timeout} | ${t.Survived} | ${t.NoCoverage} | ${t.CompileError} |`);
   const lines = file.source.split('\n');
-  for (const status of Object.keys(total)) total[/** @type {keyof typeof total} */ (status)] += count(file.mutants, [status]);
-  rows.push(
-    `| \`${name}\` | ${score(count(file.mutants, DETECTED), count(file.mutants, UNDETECTED))} | ${count(file.mutants, ['Killed'])} | ` +
-      `${count(file.mutants, ['Timeout'])} | ${count(file.mutants, ['Survived'])} | ${count(file.mutants, ['NoCoverage'])} | ${count(file.mutants, ['CompileError'])} |`,
-  );
-  for (const m of file.mutants.filter((mutant) => UNDETECTED.includes(mutant.status))) {
+  for (const m of file.mutants.filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage')) {
     const line = m.location.start.line;
     undetectedLines.push(`${name}:${line} ${m.status} ${m.mutatorName}: ${lines[line - 1].trim().slice(0, 120)}  =>  ${(m.replacement ?? '').slice(0, 100)}`);
   }
 }
 
 console.log(
-  `Score ${score(total.Killed + total.Timeout, total.Survived + total.NoCoverage)}: ${total.Killed} killed, ${total.Timeout} timed out, ` +
+  `Score ${score(total)}: ${total.Killed} killed, ${total.Timeout} timed out, ` +
     `${total.Survived} survived, ${total.NoCoverage} no coverage, ${total.CompileError} compile errors`,
 );
 console.log('\n| File | Score | Killed | Timed out | Survived | No coverage | Compile errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
