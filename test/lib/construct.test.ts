@@ -169,12 +169,13 @@ describe('the shared provider', () => {
     }
   });
 
-  it('waits with a Step Functions waiter polling at the gate interval for up to an hour', () => {
+  it('waits with a Step Functions waiter that asks every 5-second tick for up to an hour, whatever the gate interval', () => {
     const template = Template.fromStack(stackWith({ pollInterval: Duration.seconds(20) }));
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
     const definition = JSON.stringify(machine.Properties.DefinitionString);
-    expect(definition).toContain('\\"IntervalSeconds\\":20');
-    expect(definition).toContain(`\\"MaxAttempts\\":${3600 / 20}`);
+    expect(definition).toContain('\\"IntervalSeconds\\":5');
+    expect(definition).toContain(`\\"MaxAttempts\\":${3600 / 5}`);
+    template.hasResourceProperties(RESOURCE_TYPE, { PollIntervalSeconds: '20' });
   });
 
   it('is shared by all gates of a stack: each extra gate adds exactly one resource', () => {
@@ -186,9 +187,11 @@ describe('the shared provider', () => {
     t.resourceCountIs(RESOURCE_TYPE, 50);
   });
 
-  it('adds one provider per distinct poll interval', () => {
-    const t = Template.fromStack(stackWith({}, { pollInterval: Duration.seconds(60) }, { pollInterval: Duration.seconds(60) }));
-    t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+  it('is shared by gates of different poll intervals: a pollInterval change keeps the ServiceToken', () => {
+    const t = Template.fromStack(stackWith({}, { pollInterval: Duration.seconds(60) }, { pollInterval: Duration.seconds(7) }));
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const tokens = Object.values(t.findResources(RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken));
+    expect(new Set(tokens).size).toBe(1);
   });
 });
 
@@ -205,7 +208,6 @@ describe('synth-time validation', () => {
     [{ expectedSha: '' }, /Invalid expectedSha "": it is empty, as an unset pipeline variable gives/],
     [{ expectedSha: 'f'.repeat(256) }, /Invalid expectedSha "f{256}"/],
     [{ region: 'Europe' }, /Invalid region "Europe": expected an AWS region name/],
-    [{ requireSuccess: false, waitTimeout: Duration.minutes(1) }, /waitTimeout has no effect when requireSuccess is false/],
     [{ requireSuccess: false, expectedSha: 'abc' }, /expectedSha has no effect when requireSuccess is false/],
   ])('rejects %j', (props, message) => {
     expect(() => stackWith(props as Partial<ServiceInstanceSyncGateProps>)).toThrow(message);
@@ -291,7 +293,6 @@ describe('GitSyncGate', () => {
     [{ pollInterval: Duration.seconds(1) }, /Invalid pollInterval 1 second \(1 s\): expected whole seconds from 5 to 300/],
     [{ expectedSha: ' abc' }, /Invalid expectedSha " abc": expected a Git commit sha of 7-64 hex digits/],
     [{ region: 'Europe' }, /Invalid region "Europe": expected an AWS region name/],
-    [{ requireSuccess: false, waitTimeout: Duration.minutes(1) }, /waitTimeout has no effect when requireSuccess is false/],
     [{ requireSuccess: false, expectedSha: 'abc' }, /expectedSha has no effect when requireSuccess is false/],
   ])('rejects %j', (props, message) => {
     expect(() => mixedStack([], [props as Partial<GitSyncGateProps>])).toThrow(message);
@@ -321,17 +322,17 @@ describe('read permissions per source', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   });
 
-  it('grants per provider: each poll interval gets the actions of the sources its gates read', () => {
+  it('grants the one provider the actions of both sources, whatever the poll intervals of their gates', () => {
     const t = Template.fromStack(mixedStack([{}], [{ pollInterval: Duration.seconds(60) }]));
-    t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     expect(sourceStatements(t)).toEqual([PROTON_STATEMENT, GIT_SYNC_STATEMENT]);
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([GIT_SYNC_STATEMENT]) },
-      Roles: [{ Ref: Match.stringLikeRegexp('ProtonSyncGateProviderPoll60sIsCompleteRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([PROTON_STATEMENT, GIT_SYNC_STATEMENT]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('ProtonSyncGateProviderIsCompleteRole') }],
     });
   });
 
-  it('adds exactly one resource per extra gate of either kind, all sharing one provider per interval', () => {
+  it('adds exactly one resource per extra gate of either kind, all sharing one provider', () => {
     const base = resourceCount(mixedStack([{}], [{}]));
     const more = mixedStack(Array.from({ length: 20 }, () => ({})), Array.from({ length: 30 }, () => ({})));
     expect(resourceCount(more) - base).toBe(48);
