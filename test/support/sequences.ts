@@ -38,7 +38,7 @@ export function syncedShaId(template: Template): string {
 
 /** The nested stack template of a `nested: 'true'` synthesis (its only file asset). */
 export function nestedTemplateOf(stack: SynthesizedStack): Template {
-  const files = [...stack.fileAssets.values()];
+  const files = [...stack.fileAssets.values()].filter((f) => f.endsWith('.nested.template.json'));
   if (files.length !== 1) throw new Error(`expected one nested template, found ${files.length}`);
   return JSON.parse(fs.readFileSync(files[0], 'utf8')) as Template;
 }
@@ -56,7 +56,8 @@ export function withUpgradedHandler(stack: SynthesizedStack, upgrade: (code: str
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const code = resource.Properties!.Code as { S3Key: string };
     const dir = stack.assetDirs.get(code.S3Key.replace(/\.zip$/, ''))!;
-    if (fs.readFileSync(path.join(dir, 'index.js'), 'utf8') !== built) continue;
+    const file = path.join(dir, 'index.js');
+    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== built) continue;
     const upgraded = upgrade(built);
     const hash = crypto.createHash('sha256').update(upgraded).digest('hex');
     const target = path.join(ROOT, '.tmp', 'upgraded-handlers', `asset.${hash}`);
