@@ -21,8 +21,8 @@
 import type { DeploymentOutcome, ResourceEvent, StackStatusChange } from './deployment-outcome';
 import type { LifecycleOutcome } from './lifecycle-outcome';
 import type { OfflineWorld } from './offline-world';
-import { DeployContext, DeployedResource, FaultRule, newStackState, StackState } from './stack-state';
 import { deleteStackResources, StackRun, typeChanges } from './stack-run';
+import { DeployContext, DeployedResource, FaultRule, newStackState, StackState } from './stack-state';
 import type { SynthesizedStack } from './synth';
 
 export type { DeploymentOutcome } from './deployment-outcome';

@@ -12,8 +12,8 @@ import { eventsOf, firstFailure, requestsOf, statusesOf } from '../../offline/de
 import { OfflineWorld } from '../../offline/offline-world';
 import { StackDeployment } from '../../offline/stack-deployment';
 import { SynthesizedStack, synthApp, Template, TemplateResource } from '../../offline/synth';
-import { GATE_APP, gateLogicalId, syncedShaId } from '../support/sequences';
 import { answer, INSTANCE, SERVICE, sha, status } from '../support/scenarios';
+import { GATE_APP, gateLogicalId, syncedShaId } from '../support/sequences';
 
 let world: OfflineWorld;
 let gateApp: SynthesizedStack;
