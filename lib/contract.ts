@@ -116,15 +116,15 @@ export const CallBudget = {
    * The source calls of one poll (status, then blockers) share this budget, counted from the poll's start: when it
    * runs out, the calls in flight are aborted and the poll counts as one that could not read the status ("not
    * yet"). The SDK notices an abort at once, or after the backoff it is sleeping (at most 2^(maxAttempts-1) times
-   * its throttling base, 8 s here).
+   * its throttling base, plus a Retry-After hint).
    */
-  sourceCallsBudgetMs: 60_000,
+  sourceCallsBudgetMs: 55_000,
   /**
    * Each DescribeStacks call of a poll (at most one on the first tick and one before failing) gets this long.
    * Sources' budget + a backoff + this + a backoff stays well inside handlerTimeoutSeconds; a test checks the sum
    * from the SDK's own retry constants.
    */
-  stackCallBudgetMs: 25_000,
+  stackCallBudgetMs: 20_000,
 } as const;
 
 /** Whether `value` is a valid Proton ResourceName (service or service instance name). */

@@ -1,4 +1,4 @@
-import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -383,5 +383,66 @@ describe('the example app with a Git-synced stack', () => {
     expect(Object.keys(without.Resources).filter((id) => /GitSync/.test(id))).toEqual([]);
     expect(Object.keys(without.Outputs).sort()).toEqual(['PollLogGroup', 'Sha', 'Status']);
     expect(Object.values(without.Resources).filter((r) => (r as { Type: string }).Type === GIT_SYNC_RESOURCE_TYPE)).toEqual([]);
+  });
+});
+
+describe('a stack whose gates change across deployments', () => {
+  const logicalIdOf = (stack: Stack, gate: SyncGateBase) => stack.getLogicalId(gate.resource.node.defaultChild as CfnResource);
+
+  it('gives a GitSyncGate another logical id than a ServiceInstanceSyncGate of the same construct id, so the class swap is a replacement', () => {
+    // CloudFormation cannot change a resource's type in an update: the swap must create the new gate and delete the old.
+    const before = new Stack(new App(), 'Migrating');
+    const proton = new ServiceInstanceSyncGate(before, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod' });
+    const after = new Stack(new App(), 'Migrating');
+    const git = new GitSyncGate(after, 'Gate', { stackName: 'network' });
+    expect(logicalIdOf(before, proton)).toMatch(/^Gate[0-9A-F]{8}$/);
+    expect(logicalIdOf(after, git)).toMatch(/^GateGitSync[0-9A-F]{8}$/);
+    // The provider and its ServiceToken stay: only the gate is replaced.
+    const tokenOf = (s: Stack) => JSON.stringify(Object.values(Template.fromStack(s).toJSON().Resources as Record<string, { Type: string; Properties: { ServiceToken?: unknown } }>).find((r) => r.Type.startsWith('Custom::'))!.Properties.ServiceToken);
+    expect(tokenOf(after)).toBe(tokenOf(before));
+  });
+
+  it('keeps the ServiceToken and the logical id of a gate whose pollInterval changes', () => {
+    const [a, b] = [15, 30].map((seconds) => {
+      const stack = new Stack(new App(), 'Polling');
+      const gate = new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', pollInterval: Duration.seconds(seconds) });
+      const resource = (Template.fromStack(stack).toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>)[logicalIdOf(stack, gate)];
+      return { id: logicalIdOf(stack, gate), token: JSON.stringify(resource.Properties.ServiceToken), poll: resource.Properties.PollIntervalSeconds };
+    });
+    expect(b.id).toBe(a.id);
+    expect(b.token).toBe(a.token);
+    expect([a.poll, b.poll]).toEqual(['15', '30']);
+  });
+
+  it('lets a reader bound its wait on an unreadable source with waitTimeout, from 0 to the hour', () => {
+    for (const seconds of [0, 1, 3600]) {
+      const t = Template.fromStack(stackWith({ requireSuccess: false, waitTimeout: Duration.seconds(seconds) }));
+      t.hasResourceProperties(RESOURCE_TYPE, { RequireSuccess: 'false', WaitTimeoutSeconds: String(seconds) });
+    }
+  });
+});
+
+describe('a GitSyncGate on its own stack', () => {
+  it('is rejected at synth, naming the stack and what to do', () => {
+    const stack = new Stack(new App(), 'network');
+    expect(() => new GitSyncGate(stack, 'Self', { stackName: 'network' })).toThrow(
+      new Error(
+        'Invalid stackName "network": it is the stack this GitSyncGate is in (network), so the gate would wait for its own deployment ' +
+          'until it timed out. Name the stack whose Git sync this one depends on, or move the gate into a stack that deploys after it.',
+      ),
+    );
+  });
+
+  it('is rejected for an explicit stackName prop of the stack and for the same region named', () => {
+    const stack = new Stack(new App(), 'Id', { stackName: 'network', env: { region: 'eu-west-1' } });
+    expect(() => new GitSyncGate(stack, 'Self', { stackName: 'network', region: 'eu-west-1' })).toThrow(/it is the stack this GitSyncGate is in/);
+  });
+
+  it('is allowed for a stack of that name in another region, and left to the handler when a name is a token', () => {
+    const stack = new Stack(new App(), 'network', { env: { region: 'eu-west-1' } });
+    expect(() => new GitSyncGate(stack, 'Other', { stackName: 'network', region: 'us-east-1' })).not.toThrow();
+    expect(() => new GitSyncGate(stack, 'Token', { stackName: Lazy.string({ produce: () => 'network' }) })).not.toThrow();
+    const agnostic = new Stack(new App(), 'network');
+    expect(() => new GitSyncGate(agnostic, 'Regional', { stackName: 'network', region: 'us-east-1' })).not.toThrow();
   });
 });

@@ -81,6 +81,11 @@ export class GateWorld {
     this.budgets.length = 0;
   }
 
+  /** As if the next tick ran on another execution environment: the poll memory is empty. */
+  forgetPolls(): void {
+    this.history = new PollHistory();
+  }
+
   /** Aborts every budget that has run out on the virtual clock. */
   expireBudgets(): void {
     for (const b of this.budgets) if (b.at <= this.clock) b.controller.abort(new DOMException('budget', 'TimeoutError'));
