@@ -22,7 +22,7 @@ if (!serviceName || !serviceInstanceName) {
   throw new Error('Set the context keys serviceName and serviceInstanceName (cdk.json has defaults; override with -c key=value).');
 }
 
-new ExampleStack(app, 'ProtonSyncGateExample', {
+new ExampleStack(app, 'SyncGateExample', {
   serviceName,
   serviceInstanceName,
   expectedSha: context('expectedSha'),

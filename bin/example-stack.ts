@@ -31,7 +31,7 @@ export class ExampleStack extends Stack {
 
     // Created or updated only after the gate passes; records the sha that was synced.
     const syncedSha = new ssm.StringParameter(this, 'SyncedSha', {
-      parameterName: `/proton-sync-gate/${props.serviceName}/${props.serviceInstanceName}/synced-sha`,
+      parameterName: `/sync-gate/${props.serviceName}/${props.serviceInstanceName}/synced-sha`,
       stringValue: this.gate.sha,
       description: 'Commit that the Proton service instance synced successfully before this deployment',
     });
@@ -44,7 +44,7 @@ export class ExampleStack extends Stack {
     if (props.gitSyncStackName) {
       this.gitSyncGate = new GitSyncGate(this, 'GitSyncGate', { stackName: props.gitSyncStackName, region: props.region });
       const gitSyncedSha = new ssm.StringParameter(this, 'GitSyncedSha', {
-        parameterName: `/proton-sync-gate/git-sync/${props.gitSyncStackName}/synced-sha`,
+        parameterName: `/sync-gate/git-sync/${props.gitSyncStackName}/synced-sha`,
         stringValue: this.gitSyncGate.sha,
         description: 'Commit that CloudFormation Git sync synced successfully to the stack before this deployment',
       });

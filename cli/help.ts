@@ -1,8 +1,8 @@
-/** The help text of every level: `cdk-proton-sync-gate --help`, `check --help`, `check <source> --help`. */
+/** The help text of every level: `cdk-git-sync-gate --help`, `check --help`, `check <source> --help`. */
 import { Limits } from '../lib/contract';
 import { SourceCommand } from './commands';
 
-export const PROGRAM = 'cdk-proton-sync-gate';
+export const PROGRAM = 'cdk-git-sync-gate';
 
 /** The poll interval when --poll is not given: the gate's default. */
 export const DEFAULT_POLL = `${Limits.defaultPollIntervalSeconds}s`;

@@ -1,5 +1,5 @@
 /**
- * The `cdk-proton-sync-gate` command (package.json `bin`; bundled with esbuild into assets/cli/index.js by
+ * The `cdk-git-sync-gate` command (package.json `bin`; bundled with esbuild into assets/cli/index.js by
  * scripts/build-handler.js, the AWS SDK inside). Wires the process: argv, environment, streams, the sources'
  * real clients, the real clock; the command itself is run.ts.
  */
@@ -26,7 +26,7 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`cdk-proton-sync-gate: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`cdk-git-sync-gate: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 2;
   },
 );

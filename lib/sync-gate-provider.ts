@@ -29,13 +29,14 @@ export function providerTotalTimeout(tickSeconds: number = Limits.waiterTickSeco
 }
 
 /**
- * The construct id of the stack's provider, at the stack's root. It predates Git sync and stays as it is: a new id
- * would be a new onEvent function, and CloudFormation refuses to change a deployed gate's ServiceToken.
+ * The construct id of the stack's provider, at the stack's root, naming no source. It must never change once
+ * released: a new id would be a new onEvent function, and CloudFormation refuses to change a deployed gate's
+ * ServiceToken.
  */
-export const PROVIDER_ID = 'ProtonSyncGateProvider';
+export const PROVIDER_ID = 'SyncGateProvider';
 
 /** Marks providers across copies of the library (Symbol.for is shared by every module in the process). */
-const PROVIDER_BRAND = Symbol.for('cdk-proton-sync-gate.SyncGateProvider');
+const PROVIDER_BRAND = Symbol.for('cdk-git-sync-gate.SyncGateProvider');
 
 /** Sources whose read actions a provider can grant, with the statement id that keeps each one apart. */
 const SOURCE_GRANTS: Record<string, { readonly sid: string; readonly actions: readonly string[] }> = {
@@ -71,8 +72,8 @@ export class SyncGateProvider extends Construct {
     if (typeof (existing as Partial<SyncGateProvider>).grantSource !== 'function') {
       throw new Error(
         `Cannot add a sync gate to stack ${stack.node.path}: its provider "${id}" was made by an older copy of ` +
-          'cdk-proton-sync-gate loaded in the same app, which cannot serve every source. Install one version ' +
-          '(check `npm ls cdk-proton-sync-gate`).',
+          'cdk-git-sync-gate loaded in the same app, which cannot serve every source. Install one version ' +
+          '(check `npm ls cdk-git-sync-gate`).',
       );
     }
     return existing;

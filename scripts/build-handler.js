@@ -3,7 +3,7 @@
  * Bundles, with esbuild, what the package ships as JavaScript built from TypeScript beside lib/:
  * - the Lambda handler (lambda/index.ts and what it imports, the AWS SDK included) into assets/handler/index.js,
  *   for the Lambda runtime's Node.js version;
- * - the `cdk-proton-sync-gate` command (cli/index.ts, which reuses the handler's decision core and sources, the
+ * - the `cdk-git-sync-gate` command (cli/index.ts, which reuses the handler's decision core and sources, the
  *   AWS SDK included) into assets/cli/index.js, an executable with a shebang line, for the package's oldest
  *   supported Node.js (engines), so that it runs with no runtime dependency.
  * Both are tree-shaken and minified.

@@ -5,7 +5,7 @@
  * reachable, it type-checks and synthesizes a stack with a gate whose Lambda code is that prebuilt handler.
  * A second fresh app pinned at exactly the lowest aws-cdk-lib and constructs the peer ranges allow installs it
  * from the registry (npm resolving the peers, no --legacy-peer-deps) and synthesizes a gate there too.
- * The package's command, `cdk-proton-sync-gate` (the prebuilt CLI bundle), runs from the app's node_modules/.bin.
+ * The package's command, `cdk-git-sync-gate` (the prebuilt CLI bundle), runs from the app's node_modules/.bin.
  */
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import * as fs from 'fs';
@@ -210,7 +210,7 @@ describe('the npm package', () => {
     expect(exported.trim()).toBe('function function');
   }, 120_000);
 
-  test('installs the cdk-proton-sync-gate command: its --help works and check proton exits as the gate decides', async () => {
+  test('installs the cdk-git-sync-gate command: its --help works and check proton exits as the gate decides', async () => {
     // The app of the test above, where npm linked the package's bin.
     const bin = path.join(app, 'node_modules', '.bin', PKG.name);
     expect(fs.existsSync(bin)).toBe(true);
@@ -219,7 +219,7 @@ describe('the npm package', () => {
     try {
       const help = await runBundle(bin, ['--help'], {});
       expect(help).toMatchObject({ code: 0, stderr: '' });
-      expect(help.stdout).toMatch(/^Usage: cdk-proton-sync-gate <command>/);
+      expect(help.stdout).toMatch(/^Usage: cdk-git-sync-gate <command>/);
 
       const sha = 'c'.repeat(40);
       proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: sha, latest: wireAttempt('SUCCEEDED', sha) }) }]);

@@ -41,11 +41,11 @@ const UNKNOWN_SOURCE = {
 
 describe('help', () => {
   it.each([
-    ['the program', ['--help'], /^Usage: cdk-proton-sync-gate <command> \[options\]/],
-    ['the program (-h)', ['-h'], /^Usage: cdk-proton-sync-gate <command>/],
-    ['check', ['check', '--help'], /^Usage: cdk-proton-sync-gate check <source> \[options\]/],
-    ['check proton', ['check', 'proton', '--help'], /^Usage: cdk-proton-sync-gate check proton --service <service> --instance <instance> \[options\]/],
-    ['check proton, with other options and errors around it', ['check', 'proton', '--bogus', '-h'], /^Usage: cdk-proton-sync-gate check proton /],
+    ['the program', ['--help'], /^Usage: cdk-git-sync-gate <command> \[options\]/],
+    ['the program (-h)', ['-h'], /^Usage: cdk-git-sync-gate <command>/],
+    ['check', ['check', '--help'], /^Usage: cdk-git-sync-gate check <source> \[options\]/],
+    ['check proton', ['check', 'proton', '--help'], /^Usage: cdk-git-sync-gate check proton --service <service> --instance <instance> \[options\]/],
+    ['check proton, with other options and errors around it', ['check', 'proton', '--bogus', '-h'], /^Usage: cdk-git-sync-gate check proton /],
   ])('shows the help of %s, with the exit codes', (_level, argv, usage) => {
     const invocation = parseArgs(argv, COMMANDS);
     expect(invocation.kind).toBe('help');
@@ -58,7 +58,7 @@ describe('help', () => {
     const text = (parseArgs(['check', '--help'], COMMANDS) as { text: string }).text;
     expect(text).toMatch(/^ {2}proton +an AWS Proton service instance/m);
     expect(text).toMatch(/^ {2}git-sync +a CloudFormation stack synced from Git/m);
-    expect(text).toContain('cdk-proton-sync-gate check git-sync --stack <stack> [options]');
+    expect(text).toContain('cdk-git-sync-gate check git-sync --stack <stack> [options]');
     expect(text).toMatch(/--region <region> .*Default: AWS_REGION, else AWS_DEFAULT_REGION\./);
     expect(text).toMatch(/--wait <duration>[\s\S]*Default: check once, do not wait\./);
     expect(text).toMatch(/--poll <duration> .*5s to 5m\. Default: 15s\./);
@@ -137,14 +137,14 @@ describe('options of a check', () => {
   ])('rejects %j, naming the option and what is allowed', (argv, message) => {
     const error = usageError(() => parseArgs(['check', 'proton', ...argv], COMMANDS));
     expect(error.message).toMatch(message);
-    expect(error.helpCommand).toBe('cdk-proton-sync-gate check proton --help');
+    expect(error.helpCommand).toBe('cdk-git-sync-gate check proton --help');
   });
 
   it.each([
-    [[], /^Missing a command: expected check\.$/, 'cdk-proton-sync-gate --help'],
-    [['deploy'], /^Unknown command "deploy": expected check\.$/, 'cdk-proton-sync-gate --help'],
-    [['check'], /^Missing the source to check: expected proton/, 'cdk-proton-sync-gate check --help'],
-    [['check', 'codecommit', '--help'], /^Unknown source "codecommit": expected proton/, 'cdk-proton-sync-gate check --help'],
+    [[], /^Missing a command: expected check\.$/, 'cdk-git-sync-gate --help'],
+    [['deploy'], /^Unknown command "deploy": expected check\.$/, 'cdk-git-sync-gate --help'],
+    [['check'], /^Missing the source to check: expected proton/, 'cdk-git-sync-gate check --help'],
+    [['check', 'codecommit', '--help'], /^Unknown source "codecommit": expected proton/, 'cdk-git-sync-gate check --help'],
   ])('rejects the command line %j at its level', (argv, message, help) => {
     const error = usageError(() => parseArgs(argv, COMMANDS));
     expect(error.message).toMatch(message);
@@ -215,7 +215,7 @@ describe('settings of a check', () => {
   it('rejects subject names the gate rejects, naming the option', () => {
     const error = usageError(() => checkSettings(request('--service', 'my service', '--instance', 'prod'), ENV, SOURCES));
     expect(error.message).toBe('Invalid --service "my service": expected 1-100 characters matching ^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$.');
-    expect(error.helpCommand).toBe('cdk-proton-sync-gate check proton --help');
+    expect(error.helpCommand).toBe('cdk-git-sync-gate check proton --help');
   });
 
   it('keeps a message it cannot word with an option as the gate wrote it', () => {

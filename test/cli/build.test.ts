@@ -52,16 +52,16 @@ describe('the CLI build', () => {
     expect(fs.statSync(cliBundle()).mode & 0o777).toBe(0o755);
     const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-alone-'));
     try {
-      fs.copyFileSync(cliBundle(), path.join(alone, 'cdk-proton-sync-gate'));
-      fs.chmodSync(path.join(alone, 'cdk-proton-sync-gate'), 0o755);
-      const run = spawnSync(path.join(alone, 'cdk-proton-sync-gate'), ['check', 'proton', '--help'], {
+      fs.copyFileSync(cliBundle(), path.join(alone, 'cdk-git-sync-gate'));
+      fs.chmodSync(path.join(alone, 'cdk-git-sync-gate'), 0o755);
+      const run = spawnSync(path.join(alone, 'cdk-git-sync-gate'), ['check', 'proton', '--help'], {
         cwd: alone,
         encoding: 'utf8',
         env: { PATH: path.dirname(process.execPath) },
       });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: cdk-proton-sync-gate check proton --service <service> --instance <instance> \[options\]/);
+      expect(run.stdout).toMatch(/^Usage: cdk-git-sync-gate check proton --service <service> --instance <instance> \[options\]/);
     } finally {
       fs.rmSync(alone, { recursive: true, force: true });
     }

@@ -33,7 +33,7 @@ afterEach(() => proton.assertHonest());
 
 const run = (...args: string[]): Promise<Run> => runBundle(BUNDLE, [...CHECK, ...args], { AWS_ENDPOINT_URL_PROTON: proton.endpoint });
 
-describe('the built cdk-proton-sync-gate command', () => {
+describe('the built cdk-git-sync-gate command', () => {
   it('is an executable script with a shebang line', () => {
     expect(fs.readFileSync(BUNDLE, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
     expect(fs.statSync(BUNDLE).mode & 0o111).toBe(0o111);
@@ -91,7 +91,7 @@ describe('the built cdk-proton-sync-gate command', () => {
   it('exits 2 on a bad option without calling anything', async () => {
     const result = await run('--instance', 'prod', '--poll', '1s');
     expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toMatch(/^cdk-proton-sync-gate: Invalid --poll "1s" \(PollIntervalSeconds "1"\): expected a whole number of seconds from 5 to 300\./);
+    expect(result.stderr).toMatch(/^cdk-git-sync-gate: Invalid --poll "1s" \(PollIntervalSeconds "1"\): expected a whole number of seconds from 5 to 300\./);
     expect(proton.calls).toHaveLength(0);
   });
 

@@ -99,7 +99,7 @@ export interface Run {
 }
 
 /**
- * Runs the command (a .js file with this node, or an executable such as node_modules/.bin/cdk-proton-sync-gate)
+ * Runs the command (a .js file with this node, or an executable such as node_modules/.bin/cdk-git-sync-gate)
  * against fakes at `endpoints` (`{ AWS_ENDPOINT_URL_PROTON: proton.endpoint }`), with only the environment it needs: fake credentials, no AWS profile, config
  * or credentials of this machine, no instance metadata, and every other AWS endpoint on a dead loopback port.
  * Asynchronous, so that a fake in this process can answer it.

@@ -42,7 +42,7 @@ describe('the command', () => {
     for (const argv of [['--help'], ['check', '-h'], ['check', 'proton', '--help']]) {
       const run = await cli(argv);
       expect(run).toMatchObject({ code: 0, stderr: '' });
-      expect(run.stdout).toMatch(/^Usage: cdk-proton-sync-gate /);
+      expect(run.stdout).toMatch(/^Usage: cdk-git-sync-gate /);
       expect(run.reader.reads).toEqual([]);
     }
   });
@@ -51,7 +51,7 @@ describe('the command', () => {
     const run = await cli([...CHECK, '--wiat', '10m']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^cdk-proton-sync-gate: Unknown option --wiat for check proton: allowed are .*\nRun 'cdk-proton-sync-gate check proton --help' for usage\.\n$/);
+    expect(run.stderr).toMatch(/^cdk-git-sync-gate: Unknown option --wiat for check proton: allowed are .*\nRun 'cdk-git-sync-gate check proton --help' for usage\.\n$/);
     expect(run.connected).toEqual([]);
   });
 
@@ -184,6 +184,6 @@ describe('the command', () => {
       sleep: time.sleep,
     });
     expect(code).toBe(2);
-    expect(stderr.text).toMatch(/^cdk-proton-sync-gate: the check stopped on an unexpected error: TypeError: boom/);
+    expect(stderr.text).toMatch(/^cdk-git-sync-gate: the check stopped on an unexpected error: TypeError: boom/);
   });
 });

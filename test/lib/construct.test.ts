@@ -328,7 +328,7 @@ describe('read permissions per source', () => {
     expect(sourceStatements(t)).toEqual([PROTON_STATEMENT, GIT_SYNC_STATEMENT]);
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([PROTON_STATEMENT, GIT_SYNC_STATEMENT]) },
-      Roles: [{ Ref: Match.stringLikeRegexp('ProtonSyncGateProviderIsCompleteRole') }],
+      Roles: [{ Ref: Match.stringLikeRegexp('SyncGateProviderIsCompleteRole') }],
     });
   });
 
@@ -346,13 +346,13 @@ describe('read permissions per source', () => {
 
   it('finds a provider made by another copy of the library by its brand, and rejects an unrelated construct on its id', () => {
     const stack = new Stack(new App(), 'Clash');
-    new Construct(stack, 'ProtonSyncGateProvider');
+    new Construct(stack, 'SyncGateProvider');
     expect(() => new GitSyncGate(stack, 'Gate', { stackName: 'network' })).toThrow(
-      /the construct id "ProtonSyncGateProvider" at the stack's root is taken by Construct[^]*Give that construct another id/,
+      /the construct id "SyncGateProvider" at the stack's root is taken by Construct[^]*Give that construct another id/,
     );
     const other = new Stack(new App(), 'TwoCopies');
     new ServiceInstanceSyncGate(other, 'First', NAMES);
-    const provider = other.node.findChild('ProtonSyncGateProvider');
+    const provider = other.node.findChild('SyncGateProvider');
     // What a second copy of the library sees: a provider that is not an instance of its own class.
     Object.setPrototypeOf(provider, Object.create(Object.getPrototypeOf(provider)));
     expect(() => new GitSyncGate(other, 'Second', { stackName: 'network' })).not.toThrow();

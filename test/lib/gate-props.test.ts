@@ -248,7 +248,7 @@ describe('the template of every accepted value, synthesized once', () => {
     expect(entryOf(protonDefault)).toEqual({
       Type: 'Custom::ProtonServiceInstanceSync',
       Properties: {
-        ServiceToken: serviceTokenOf('ProtonSyncGateProvider'),
+        ServiceToken: serviceTokenOf('SyncGateProvider'),
         ServiceTimeout: '795',
         ServiceName: 'api',
         ServiceInstanceName: 'prod',
@@ -260,14 +260,14 @@ describe('the template of every accepted value, synthesized once', () => {
       UpdateReplacePolicy: 'Delete',
       DeletionPolicy: 'Delete',
     });
-    expect(serviceTokenOf('ProtonSyncGateProvider')).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ProtonSyncGateProvider.*onEvent/), 'Arn'] });
+    expect(serviceTokenOf('SyncGateProvider')).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SyncGateProvider.*onEvent/), 'Arn'] });
   });
 
   it('writes a GitSyncGate with the defaults: the stack name instead of the Proton names, and nothing else of its own', () => {
     expect(entryOf(gitDefault)).toEqual({
       Type: 'Custom::CloudFormationGitSync',
       Properties: {
-        ServiceToken: serviceTokenOf('ProtonSyncGateProvider'),
+        ServiceToken: serviceTokenOf('SyncGateProvider'),
         ServiceTimeout: '795',
         StackName: 'network',
         RequireSuccess: 'true',
@@ -290,7 +290,7 @@ describe('the template of every accepted value, synthesized once', () => {
 
   it('writes a reader with requireSuccess "false", the default bound on an unreadable source, and no nonce when re-checking is off', () => {
     expect(propsOf(reader)).toEqual({
-      ServiceToken: serviceTokenOf('ProtonSyncGateProvider'),
+      ServiceToken: serviceTokenOf('SyncGateProvider'),
       ServiceTimeout: '840',
       StackName: 'network',
       Region: 'us-gov-west-1',
@@ -314,7 +314,7 @@ describe('the template of every accepted value, synthesized once', () => {
     ({ wait, poll, timeout, i }) => {
       expect(propsOf(timeoutGates[i])).toEqual(
         expect.objectContaining({
-          ServiceToken: serviceTokenOf('ProtonSyncGateProvider'),
+          ServiceToken: serviceTokenOf('SyncGateProvider'),
           ServiceTimeout: timeout,
           WaitTimeoutSeconds: String(wait),
           PollIntervalSeconds: String(poll),

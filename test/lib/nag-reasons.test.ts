@@ -17,7 +17,7 @@ function reasons(): Map<string, string> {
     for (const m of node.node.metadata) {
       if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
       for (const [id, reason] of Object.entries(m.data as Record<string, string>)) {
-        const key = `${id.replace(/^annotation::/i, '')} @ ${node.node.path.replace(/^Nag\/ProtonSyncGateProvider\//, '')}`;
+        const key = `${id.replace(/^annotation::/i, '')} @ ${node.node.path.replace(/^Nag\/SyncGateProvider\//, '')}`;
         expect(out.has(key)).toBe(false);
         out.set(key, reason);
       }
@@ -56,19 +56,19 @@ test.each([
       'role of the isComplete handler alone.',
   ],
   [
-    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderIsComplete08BDFB00.Arn>:*] @ FrameworkOnEventRole/DefaultPolicy/Resource',
+    'AwsSolutions-IAM5[Resource::<SyncGateProviderIsCompleteCF4796FE.Arn>:*] @ FrameworkOnEventRole/DefaultPolicy/Resource',
     invokeReason('framework-onEvent', 'IsComplete'),
   ],
   [
-    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderOnEventABA73B70.Arn>:*] @ FrameworkWaiterRole/DefaultPolicy/Resource',
+    'AwsSolutions-IAM5[Resource::<SyncGateProviderOnEvent393439A8.Arn>:*] @ FrameworkWaiterRole/DefaultPolicy/Resource',
     invokeReason('framework-isComplete', 'OnEvent'),
   ],
   [
-    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderframeworkisCompleteBDAB65C4.Arn>:*] @ Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
+    'AwsSolutions-IAM5[Resource::<SyncGateProviderframeworkisCompleteCC804EFF.Arn>:*] @ Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
     invokeReason('waiter state machine', 'framework-isComplete'),
   ],
   [
-    'AwsSolutions-IAM5[Resource::<ProtonSyncGateProviderframeworkonTimeoutAA893A0D.Arn>:*] @ Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
+    'AwsSolutions-IAM5[Resource::<SyncGateProviderframeworkonTimeout1046DF6E.Arn>:*] @ Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
     invokeReason('waiter state machine', 'framework-onTimeout'),
   ],
 ])('acknowledges %s with its exact reason', (key, reason) => {
@@ -84,7 +84,7 @@ describe('rewording the source-read acknowledgement when a second source arrives
   function policyAcknowledgements(build: (stack: Stack, policy: IConstruct) => void): Record<string, string> {
     const stack = new Stack(new App(), 'Nag');
     new ServiceInstanceSyncGate(stack, 'Proton', { serviceName: 'api', serviceInstanceName: 'prod' });
-    const policy = stack.node.findAll().find((c) => c.node.path === 'Nag/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource');
+    const policy = stack.node.findAll().find((c) => c.node.path === 'Nag/SyncGateProvider/IsCompleteRole/DefaultPolicy/Resource');
     if (!policy) throw new Error('the isComplete role has no default policy');
     build(stack, policy);
     const out: Record<string, string> = {};

@@ -119,13 +119,13 @@ describe.each([
 
 test.each([
   ['a Proton-only stack', manyGatesStack, {
-    'ManyGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:'],
+    'ManyGates/SyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:'],
   }],
   ['a Git-sync-only stack', gitSyncStack, {
-    'GitSyncGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
+    'GitSyncGates/SyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
   }],
   ['a mixed stack', mixedStack, {
-    'MixedGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:', 'codestar-connections:'],
+    'MixedGates/SyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:', 'codestar-connections:'],
   }],
 ])("in %s, Resource '*' is acknowledged once per isComplete policy, naming exactly the actions granted there", (_name, build, expected) => {
   const acks = acknowledgements(build()).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');

@@ -18,7 +18,7 @@ import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, so that a spy replaces what lib/ calls
 const nodeFs = require('fs') as typeof import('fs');
 
-const BRAND = Symbol.for('cdk-proton-sync-gate.SyncGateProvider');
+const BRAND = Symbol.for('cdk-git-sync-gate.SyncGateProvider');
 const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
 const LAMBDA_TRUST = {
   Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
@@ -80,7 +80,7 @@ describe('the handler functions of a stack with one default gate', () => {
 
   it('is the provider the gate uses, at the well-known id, exposing its log group, its functions and its ServiceToken', () => {
     expect(provider.node.scope).toBe(stack);
-    expect(provider.node.id).toBe('ProtonSyncGateProvider');
+    expect(provider.node.id).toBe('SyncGateProvider');
     expect(stack.node.children.filter((c) => SyncGateProvider.isSyncGateProvider(c))).toEqual([provider]);
     expect(gate.logGroup).toBe(provider.logGroup);
     expect(provider.logGroup).toBe(handlerLogs);
@@ -204,9 +204,9 @@ describe('one provider per stack, whatever the poll intervals', () => {
   const providers = stack.node.children.filter((c): c is SyncGateProvider => SyncGateProvider.isSyncGateProvider(c));
   const template = Template.fromStack(stack);
 
-  it('is one provider, at the id that predates Git sync', () => {
-    expect(providers.map((p) => p.node.id)).toEqual(['ProtonSyncGateProvider']);
-    expect(PROVIDER_ID).toBe('ProtonSyncGateProvider');
+  it('is one provider, at an id that names no source', () => {
+    expect(providers.map((p) => p.node.id)).toEqual(['SyncGateProvider']);
+    expect(PROVIDER_ID).toBe('SyncGateProvider');
   });
 
   it('ticks every 5 s (the shortest pollInterval) for the hour, with no backoff', () => {
@@ -264,7 +264,7 @@ describe('getOrCreate', () => {
     const nested = new Construct(new Construct(stack, 'Outer'), 'Inner');
     const provider = SyncGateProvider.getOrCreate(nested);
     expect(provider.node.scope).toBe(stack);
-    expect(provider.node.id).toBe('ProtonSyncGateProvider');
+    expect(provider.node.id).toBe('SyncGateProvider');
     expect(SyncGateProvider.getOrCreate(stack)).toBe(provider);
     expect((provider as unknown as Record<symbol, unknown>)[BRAND]).toBe(true);
   });
@@ -272,10 +272,10 @@ describe('getOrCreate', () => {
   it('names the construct that holds the id by its class', () => {
     class Squatter extends Construct {}
     const stack = new Stack(new App(), 'Clash');
-    new Squatter(stack, 'ProtonSyncGateProvider');
+    new Squatter(stack, 'SyncGateProvider');
     expect(() => new ServiceInstanceSyncGate(stack, 'Gate', NAMES)).toThrow(
       new Error(
-        'Cannot add a sync gate to stack Clash: the construct id "ProtonSyncGateProvider" at the stack\'s root is taken by Squatter, ' +
+        'Cannot add a sync gate to stack Clash: the construct id "SyncGateProvider" at the stack\'s root is taken by Squatter, ' +
           'and sync gates keep their shared provider there. Give that construct another id.',
       ),
     );
@@ -283,10 +283,10 @@ describe('getOrCreate', () => {
 
   it('calls the construct that holds the id "another construct" when it has no constructor', () => {
     const stack = new Stack(new App(), 'Clash');
-    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProvider'), 'constructor', { value: undefined });
+    Object.defineProperty(new Construct(stack, 'SyncGateProvider'), 'constructor', { value: undefined });
     expect(() => new GitSyncGate(stack, 'Gate', { stackName: 'network', pollInterval: Duration.seconds(60) })).toThrow(
       new Error(
-        'Cannot add a sync gate to stack Clash: the construct id "ProtonSyncGateProvider" at the stack\'s root is taken by ' +
+        'Cannot add a sync gate to stack Clash: the construct id "SyncGateProvider" at the stack\'s root is taken by ' +
           'another construct, and sync gates keep their shared provider there. Give that construct another id.',
       ),
     );
@@ -294,12 +294,12 @@ describe('getOrCreate', () => {
 
   it('rejects a branded provider of an older copy of the library, which has no grantSource', () => {
     const stack = new Stack(new App(), 'Old');
-    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProvider'), BRAND, { value: true });
+    Object.defineProperty(new Construct(stack, 'SyncGateProvider'), BRAND, { value: true });
     expect(() => new ServiceInstanceSyncGate(stack, 'Gate', { ...NAMES, pollInterval: Duration.seconds(300) })).toThrow(
       new Error(
-        'Cannot add a sync gate to stack Old: its provider "ProtonSyncGateProvider" was made by an older copy of ' +
-          'cdk-proton-sync-gate loaded in the same app, which cannot serve every source. Install one version ' +
-          '(check `npm ls cdk-proton-sync-gate`).',
+        'Cannot add a sync gate to stack Old: its provider "SyncGateProvider" was made by an older copy of ' +
+          'cdk-git-sync-gate loaded in the same app, which cannot serve every source. Install one version ' +
+          '(check `npm ls cdk-git-sync-gate`).',
       ),
     );
   });
@@ -327,17 +327,17 @@ describe('isSyncGateProvider', () => {
     ['null', null],
     ['undefined', undefined],
     ['a number', 42],
-    ['a string', 'ProtonSyncGateProvider'],
+    ['a string', 'SyncGateProvider'],
     ['a plain construct', new Construct(new App(), 'Plain')],
     ['an object without the brand', {}],
     ['an object branded with a truthy non-true value', { [BRAND]: 'true' }],
-    ['an object branded with an unregistered symbol', { [Symbol('cdk-proton-sync-gate.SyncGateProvider')]: true }],
+    ['an object branded with an unregistered symbol', { [Symbol('cdk-git-sync-gate.SyncGateProvider')]: true }],
     ['a function carrying the brand', Object.assign(() => undefined, { [BRAND]: true })],
   ])('is false for %s', (_name, x) => {
     expect(SyncGateProvider.isSyncGateProvider(x)).toBe(false);
   });
 
-  it("is true for any object carrying Symbol.for('cdk-proton-sync-gate.SyncGateProvider') = true, as another copy's provider does", () => {
+  it("is true for any object carrying Symbol.for('cdk-git-sync-gate.SyncGateProvider') = true, as another copy's provider does", () => {
     expect(SyncGateProvider.isSyncGateProvider({ [BRAND]: true })).toBe(true);
   });
 });
