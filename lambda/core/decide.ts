@@ -72,7 +72,8 @@ export function isExpectedSha(desired: string, expected: string): boolean {
 
 /** Decides what the gate does with one observed sync status. */
 export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
-  const desired = status.desiredRevision;
+  // A desired revision without a sha names no commit to wait for: it is no desired state (see sameSha).
+  const desired = status.desiredRevision?.sha ? status.desiredRevision : undefined;
   const latest = status.latestAttempt;
 
   if (!criteria.requireSuccess) {
