@@ -7,7 +7,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as gate from './handler/gate';
 import { PollHistory } from './handler/poll-history';
-import { createCloudFormationClient, isUpdateRollingBack, stackRegion } from './handler/stack-state';
+import { createCloudFormationClient, describeOwnStack, stackRegion } from './handler/stack-state';
 import { SOURCES } from './sources';
 import { SourceReader, SyncSource } from './sources/source';
 
@@ -27,13 +27,14 @@ let cloudFormation: CloudFormationClient | undefined;
 
 const deps: gate.GateDeps = {
   sources: SOURCES,
-  readStatus: (source, subject) => readerFor(source, subject.region).readStatus(subject),
-  readBlockers: (source, subject) => readerFor(source, subject.region).readBlockers(subject),
-  isRollingBack: (stackId) => {
+  readStatus: (source, subject, signal) => readerFor(source, subject.region).readStatus(subject, signal),
+  readBlockers: (source, subject, signal) => readerFor(source, subject.region).readBlockers(subject, signal),
+  describeStack: (stackId, signal) => {
     cloudFormation ??= createCloudFormationClient(stackRegion(stackId) ?? deps.defaultRegion);
-    return isUpdateRollingBack(cloudFormation, stackId);
+    return describeOwnStack(cloudFormation, stackId, signal);
   },
   now: () => Date.now(),
+  abortAfter: (ms) => AbortSignal.timeout(ms),
   log: (line) => console.log(JSON.stringify({ level: 'INFO', ...line })),
   defaultRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
   logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,

@@ -91,12 +91,19 @@ export const Limits = {
   cloudFormationReserveSeconds: 180,
   minPollIntervalSeconds: 5,
   maxPollIntervalSeconds: 300,
+  /**
+   * How often the stack's one provider asks its gates whether they are done (the waiter's Retry interval). Every
+   * gate shares it, whatever its pollInterval, so that changing a gate's pollInterval never moves it to another
+   * provider (CloudFormation refuses to change a custom resource's ServiceToken). A gate reads its source only on
+   * the first tick after each multiple of its pollInterval since it started (lambda/handler/pacing.ts).
+   */
+  waiterTickSeconds: 5,
   defaultWaitTimeoutSeconds: 600,
   defaultPollIntervalSeconds: 15,
 } as const;
 
 /**
- * Timing budget of the handler that calls Proton. The construct sets the Lambda timeout from it and the
+ * Timing budget of the handler that calls the sources. The construct sets the Lambda timeout from it and the
  * handler configures the SDK from it; a test checks that every attempt, with its timeouts and backoff,
  * fits well inside the Lambda timeout.
  */
@@ -107,8 +114,21 @@ export const CallBudget = {
   connectionTimeoutMs: 3_000,
   /** Whole-request timeout of one attempt (aborts the request; it does not only warn). */
   requestTimeoutMs: 5_000,
-  /** Lambda timeout of the handler that calls Proton. */
+  /** Lambda timeout of the isComplete handler, which makes every call of a poll. */
   handlerTimeoutSeconds: 120,
+  /**
+   * The source calls of one poll (status, then blockers) share this budget, counted from the poll's start: when it
+   * runs out, the calls in flight are aborted and the poll counts as one that could not read the status ("not
+   * yet"). The SDK notices an abort at once, or after the backoff it is sleeping (at most 2^(maxAttempts-1) times
+   * its throttling base, plus a Retry-After hint).
+   */
+  sourceCallsBudgetMs: 55_000,
+  /**
+   * Each DescribeStacks call of a poll (at most one on the first tick and one before failing) gets this long.
+   * Sources' budget + a backoff + this + a backoff stays well inside handlerTimeoutSeconds; a test checks the sum
+   * from the SDK's own retry constants.
+   */
+  stackCallBudgetMs: 20_000,
 } as const;
 
 /** Whether `value` is a valid Proton ResourceName (service or service instance name). */

@@ -1,3 +1,4 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GIT_SYNC_RESOURCE_TYPE, isGitSyncResourceName, Prop } from './contract';
 import { SyncGateBase, SyncGateOptions, SyncGateSource } from './sync-gate-base';
@@ -26,10 +27,29 @@ export interface GitSyncGateProps extends SyncGateOptions {
 export class GitSyncGate extends SyncGateBase {
   constructor(scope: Construct, id: string, props: GitSyncGateProps) {
     validateResourceName('stackName', props.stackName, isGitSyncResourceName);
+    rejectOwnStack(scope, props);
     super(scope, id, props, {
       source: SyncGateSource.GIT_SYNC,
       resourceType: GIT_SYNC_RESOURCE_TYPE,
       properties: { [Prop.StackName]: props.stackName },
     });
+  }
+}
+
+/**
+ * A gate on the stack it is deployed in would wait for that stack's own Git sync deployment, which waits for the
+ * gate: it could only time out. Rejected here when both names are known at synth (the handler rejects it at
+ * deploy time when one is a token). Only a gate in another region may watch a stack of the same name.
+ */
+function rejectOwnStack(scope: Construct, props: GitSyncGateProps): void {
+  const stack = Stack.of(scope);
+  if (Token.isUnresolved(props.stackName) || Token.isUnresolved(stack.stackName)) return;
+  if (props.region !== undefined && (Token.isUnresolved(props.region) || Token.isUnresolved(stack.region) || props.region !== stack.region)) return;
+  if (props.stackName === stack.stackName) {
+    throw new Error(
+      `Invalid stackName ${JSON.stringify(props.stackName)}: it is the stack this GitSyncGate is in (${stack.node.path}), so the gate ` +
+        'would wait for its own deployment until it timed out. Name the stack whose Git sync this one depends on, or move the gate ' +
+        'into a stack that deploys after it.',
+    );
   }
 }

@@ -19,16 +19,19 @@ export interface SyncGateOptions {
   /**
    * How long to wait for an in-flight sync before failing with the last status seen. Zero checks once
    * without waiting. At most one hour (CloudFormation's limit for a custom resource); the gate answers by
-   * itself at least three minutes plus one poll interval before that limit. Only with `requireSuccess`.
-   * An active sync blocker fails the gate at once, whatever the timeout.
+   * itself at least three minutes plus one poll interval before that limit. An active sync blocker fails the gate
+   * at once, whatever the timeout. For a reader (`requireSuccess: false`), it bounds only the wait on a source that
+   * cannot be read for a while (throttling, 5xx, timeouts): a reader never waits on sync state.
    *
    * @default Duration.minutes(10)
    */
   readonly waitTimeout?: Duration;
 
   /**
-   * How often to read the sync status while waiting: whole seconds from 5 to 300. Gates with the same poll
-   * interval share one provider per stack, whatever their source.
+   * How often to read the sync status while waiting: whole seconds from 5 to 300. The stack's one provider asks
+   * every 5 seconds; the gate reads its source on the first of those after each multiple of this interval since it
+   * started, so reads come on average once per interval, each at most 5 seconds late. Changing it updates the gate
+   * in place.
    *
    * @default Duration.seconds(15)
    */
@@ -79,8 +82,20 @@ export interface SyncGateSubject {
 }
 
 /**
+ * The construct id of each source's custom resource. CloudFormation cannot change a resource's type in an update
+ * ("You can't change the type during an update"), so each source's gate keeps its own logical id: swapping a
+ * ServiceInstanceSyncGate for a GitSyncGate under the same construct id (the migration docs/migration.md describes)
+ * creates the new gate and deletes the old one in the cleanup phase, instead of failing the update. Proton's keeps
+ * `Resource`, the id its gates were deployed with.
+ */
+const RESOURCE_IDS: Record<SyncGateSource, string> = {
+  [SyncGateSource.PROTON]: 'Resource',
+  [SyncGateSource.GIT_SYNC]: 'GitSync',
+};
+
+/**
  * What every sync gate shares: synth-time validation of the common props, the custom resource on the stack's
- * shared provider (one per poll interval, for gates of every source) and the attributes. Each gate adds only
+ * shared provider (one per stack, for gates of every source and poll interval) and the attributes. Each gate adds only
  * its own props and the subject it watches.
  */
 export abstract class SyncGateBase extends Construct {
@@ -94,9 +109,6 @@ export abstract class SyncGateBase extends Construct {
     super(scope, id);
 
     const requireSuccess = options.requireSuccess ?? true;
-    if (!requireSuccess && options.waitTimeout !== undefined) {
-      throw new Error('waitTimeout has no effect when requireSuccess is false (a reader never waits): remove one of them.');
-    }
     if (!requireSuccess && options.expectedSha !== undefined) {
       throw new Error('expectedSha has no effect when requireSuccess is false (a reader never judges the sha): remove one of them.');
     }
@@ -124,11 +136,11 @@ export abstract class SyncGateBase extends Construct {
       throw new Error(`Invalid region ${JSON.stringify(options.region)}: expected an AWS region name such as us-east-1.`);
     }
 
-    const provider = SyncGateProvider.getOrCreate(this, Duration.seconds(pollInterval));
+    const provider = SyncGateProvider.getOrCreate(this);
     provider.grantSource(subject.source);
     this.logGroup = provider.logGroup;
 
-    this.resource = new CustomResource(this, 'Resource', {
+    this.resource = new CustomResource(this, RESOURCE_IDS[subject.source], {
       serviceToken: provider.serviceToken,
       resourceType: subject.resourceType,
       // CloudFormation's own bound: a provider that never answers fails the request minutes after the gate
@@ -144,6 +156,8 @@ export abstract class SyncGateBase extends Construct {
         [Prop.DeploymentNonce]: options.recheckOnEveryDeployment ?? true ? randomUUID() : undefined,
       },
     });
+    // Escape hatches (`gate.node.defaultChild`) find the custom resource whatever its id.
+    this.node.defaultChild = this.resource;
   }
 
   /** The commit the source wants the resource at (its desired state's sha); empty when it reports none. @attribute */

@@ -20,13 +20,19 @@ export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler')
 export const HANDLER_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /**
- * How long the Provider's waiter polls before it gives up: at least CloudFormation's hour, rounded up to a whole
- * number of poll intervals, since aws-cdk-lib's Provider requires totalTimeout to be a multiple of queryInterval
- * (for 7 s: 515 polls, 3,605 s). Every gate answers by itself before it (see Limits.cloudFormationReserveSeconds).
+ * How long the Provider's waiter asks before it gives up: CloudFormation's hour, a whole number of waiter ticks
+ * (aws-cdk-lib's Provider requires totalTimeout to be a multiple of queryInterval). Every gate answers by itself
+ * before it (see Limits.cloudFormationReserveSeconds).
  */
-export function providerTotalTimeout(pollIntervalSeconds: number): Duration {
-  return Duration.seconds(Math.ceil(Limits.maxWaitTimeoutSeconds / pollIntervalSeconds) * pollIntervalSeconds);
+export function providerTotalTimeout(tickSeconds: number = Limits.waiterTickSeconds): Duration {
+  return Duration.seconds(Math.ceil(Limits.maxWaitTimeoutSeconds / tickSeconds) * tickSeconds);
 }
+
+/**
+ * The construct id of the stack's provider, at the stack's root. It predates Git sync and stays as it is: a new id
+ * would be a new onEvent function, and CloudFormation refuses to change a deployed gate's ServiceToken.
+ */
+export const PROVIDER_ID = 'ProtonSyncGateProvider';
 
 /** Marks providers across copies of the library (Symbol.for is shared by every module in the process). */
 const PROVIDER_BRAND = Symbol.for('cdk-proton-sync-gate.SyncGateProvider');
@@ -38,26 +44,23 @@ const SOURCE_GRANTS: Record<string, { readonly sid: string; readonly actions: re
 };
 
 /**
- * The custom-resource provider that all gates of a stack with the same poll interval share: two handler
- * functions, their log group and roles, and aws-cdk-lib's Provider framework (whose Step Functions waiter
- * calls isComplete every poll interval). Found by a well-known id, so each extra gate adds one resource.
+ * The custom-resource provider that all gates of a stack share, whatever their source and poll interval: two
+ * handler functions, their log group and roles, and aws-cdk-lib's Provider framework (whose Step Functions waiter
+ * calls isComplete every waiter tick, 5 s; each gate reads its source at its own pollInterval). Found by a
+ * well-known id, so each extra gate adds one resource. One ServiceToken per stack means that no prop change ever
+ * changes a deployed gate's ServiceToken, which CloudFormation does not allow.
  */
 export class SyncGateProvider extends Construct {
   /**
-   * Returns the stack's provider for this poll interval, creating it on first use. Gates of every source share
-   * it. The lookup checks a brand rather than `instanceof`, so that a provider made by another copy of this
-   * library in the same app (two versions in node_modules) is still found instead of clashing on the id.
+   * Returns the stack's provider, creating it on first use. Gates of every source and poll interval share it.
+   * The lookup checks a brand rather than `instanceof`, so that a provider made by another copy of this library
+   * in the same app (two versions in node_modules) is still found instead of clashing on the id.
    */
-  public static getOrCreate(scope: Construct, pollInterval: Duration): SyncGateProvider {
+  public static getOrCreate(scope: Construct): SyncGateProvider {
     const stack = Stack.of(scope);
-    const seconds = pollInterval.toSeconds();
-    // The ids predate Git sync and stay as they are: renaming them would replace every deployed provider.
-    const id =
-      seconds === Limits.defaultPollIntervalSeconds
-        ? 'ProtonSyncGateProvider'
-        : `ProtonSyncGateProviderPoll${seconds}s`;
+    const id = PROVIDER_ID;
     const existing = stack.node.tryFindChild(id);
-    if (existing === undefined) return new SyncGateProvider(stack, id, pollInterval);
+    if (existing === undefined) return new SyncGateProvider(stack, id);
     if (!SyncGateProvider.isSyncGateProvider(existing)) {
       throw new Error(
         `Cannot add a sync gate to stack ${stack.node.path}: the construct id "${id}" at the stack's root is taken by ` +
@@ -92,7 +95,7 @@ export class SyncGateProvider extends Construct {
   /** Sources granted so far, in the order of their first gate. */
   private readonly granted: string[] = [];
 
-  private constructor(scope: Construct, id: string, pollInterval: Duration) {
+  private constructor(scope: Construct, id: string) {
     super(scope, id);
     Object.defineProperty(this, PROVIDER_BRAND, { value: true });
 
@@ -176,8 +179,8 @@ export class SyncGateProvider extends Construct {
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
-      queryInterval: pollInterval,
-      totalTimeout: providerTotalTimeout(pollInterval.toSeconds()),
+      queryInterval: Duration.seconds(Limits.waiterTickSeconds),
+      totalTimeout: providerTotalTimeout(),
       logGroup: frameworkLogs,
       // aws-cdk-lib's default before 2.206.0 was false (a third log group and log-delivery rights on '*');
       // stated here so that every aws-cdk-lib in the peer range builds the same waiter. See AwsSolutions-SF1.

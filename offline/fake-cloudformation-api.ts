@@ -1,12 +1,20 @@
 /**
  * CloudFormation's DescribeStacks on 127.0.0.1 (awsQuery protocol: form-encoded POST, XML answer), for
  * `AWS_ENDPOINT_URL_CLOUDFORMATION`: the gate's handler asks it whether its stack is rolling back an update.
- * The stack statuses are the ones the {@link OfflineWorld} sets while it runs a lifecycle request.
+ * The stack statuses are the ones the {@link OfflineWorld} sets while it runs a lifecycle request, or the ones a
+ * {@link StackDeployment} sets as it goes through a deployment's phases; a nested stack also answers its ParentId
+ * and RootId, as DescribeStacks does.
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { listenOnLoopback } from './loopback';
+
+/** Where a nested stack sits: the stack that holds its AWS::CloudFormation::Stack resource, and the root stack. */
+export interface StackNesting {
+  readonly parentId: string;
+  readonly rootId: string;
+}
 
 /** One DescribeStacks call. */
 export interface DescribeStacksCall {
@@ -28,8 +36,8 @@ export class FakeCloudFormationApi {
   public readonly calls: DescribeStacksCall[] = [];
   /** The service's clock for the Date header (follows the world's virtual clock; see FakeProtonOptions.now). */
   public now: () => number = () => Date.now();
-  /** Stack id -> { name, status }. */
-  public readonly stacks = new Map<string, { name: string; status: string }>();
+  /** Stack id -> { name, status, nesting }. */
+  public readonly stacks = new Map<string, { name: string; status: string; nesting?: StackNesting }>();
   /** Tells which offline-world request made an HTTP request (set by the world). */
   public attribute?: (req: http.IncomingMessage) => string | undefined;
 
@@ -44,9 +52,9 @@ export class FakeCloudFormationApi {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Sets the status DescribeStacks reports for a stack. */
-  public setStatus(stackId: string, name: string, status: string): void {
-    this.stacks.set(stackId, { name, status });
+  /** Sets the status DescribeStacks reports for a stack (and, for a nested stack, its parent and root). */
+  public setStatus(stackId: string, name: string, status: string, nesting?: StackNesting): void {
+    this.stacks.set(stackId, { name, status, nesting: nesting ?? this.stacks.get(stackId)?.nesting });
   }
 
   public async close(): Promise<void> {
@@ -82,7 +90,9 @@ export class FakeCloudFormationApi {
     res.writeHead(200, { date: new Date(this.now()).toUTCString(), 'content-type': 'text/xml', 'x-amzn-requestid': requestId }).end(
       `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>` +
         `<StackId>${xml(stackId)}</StackId><StackName>${xml(stack.name)}</StackName><CreationTime>2026-01-01T00:00:00.000Z</CreationTime>` +
-        `<StackStatus>${xml(stack.status)}</StackStatus></member></Stacks></DescribeStacksResult>` +
+        `<StackStatus>${xml(stack.status)}</StackStatus>` +
+        (stack.nesting ? `<ParentId>${xml(stack.nesting.parentId)}</ParentId><RootId>${xml(stack.nesting.rootId)}</RootId>` : '') +
+        `</member></Stacks></DescribeStacksResult>` +
         `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></DescribeStacksResponse>`,
     );
   }

@@ -75,41 +75,62 @@ export function installStack(synthesized: SynthesizedStack, target: InstallTarge
   const functionNames = new Map<string, string>();
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const p = resolve(resource.Properties) as Record<string, unknown>;
-    const code = p.Code as { S3Key?: string; ZipFile?: string };
-    const hash = code.S3Key?.replace(/\.zip$/, '');
-    const codeDir = hash ? synthesized.assetDirs.get(hash) : undefined;
-    if (!codeDir) throw new Error(`function ${id}: no unpacked code asset for ${JSON.stringify(code)}`);
     const name = names.get(id)!.ref;
     functionNames.set(id, name);
-    const logging = p.LoggingConfig as { LogGroup?: string } | undefined;
-    target.lambda.register({
-      name,
-      arn: names.get(id)!.arn!,
-      codeDir,
-      handler: String(p.Handler),
-      timeoutSeconds: Number(p.Timeout ?? 3),
-      memoryMb: Number(p.MemorySize ?? 128),
-      runtime: String(p.Runtime),
-      logGroupName: logging?.LogGroup ?? `/aws/lambda/${name}`,
-      environment: ((p.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {}) as Record<string, string>,
-      onLoad: (load) => routeFrameworkResponses(codeDir, load, target.cfn),
-    });
+    registerFunction(target, synthesized.assetDirs, { logicalId: id, name, arn: names.get(id)!.arn!, properties: resolve(resource.Properties) as Record<string, unknown> });
   }
   const stateMachines = new Map<string, StateMachineDefinition>();
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
-    const p = resolve(resource.Properties) as { DefinitionString?: string; Definition?: StateMachineDefinition };
-    const definition = p.Definition ?? (JSON.parse(String(p.DefinitionString)) as StateMachineDefinition);
     const arn = names.get(id)!.arn!;
-    target.stepFunctions.register(arn, definition);
-    stateMachines.set(arn, definition);
+    stateMachines.set(arn, registerStateMachine(target, arn, resolve(resource.Properties) as Record<string, unknown>));
   }
   const customResources = (resourceType?: string): string[] =>
     Object.entries(template.Resources)
       .filter(([, r]) => (resourceType ? r.Type === resourceType : r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource'))
       .map(([id]) => id);
   return { synthesized, stackName, stackId, resolve, customResources, functionNames, stateMachines };
+}
+
+/** A Lambda function of a template, its properties resolved, under the name and ARN the world gave it. */
+export interface FunctionResource {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly properties: Record<string, unknown>;
+}
+
+/**
+ * Puts a template's Lambda function in the Lambda emulator (replacing one of the same name): its code from the
+ * cloud assembly's asset directory named by Code.S3Key, its handler, timeout, environment and log group.
+ */
+export function registerFunction(target: Pick<InstallTarget, 'lambda' | 'cfn'>, assetDirs: ReadonlyMap<string, string>, fn: FunctionResource): void {
+  const p = fn.properties;
+  const code = p.Code as { S3Key?: string; ZipFile?: string };
+  const hash = code.S3Key?.replace(/\.zip$/, '');
+  const codeDir = hash ? assetDirs.get(hash) : undefined;
+  if (!codeDir) throw new Error(`function ${fn.logicalId}: no unpacked code asset for ${JSON.stringify(code)}`);
+  const logging = p.LoggingConfig as { LogGroup?: string } | undefined;
+  target.lambda.register({
+    name: fn.name,
+    arn: fn.arn,
+    codeDir,
+    handler: String(p.Handler),
+    timeoutSeconds: Number(p.Timeout ?? 3),
+    memoryMb: Number(p.MemorySize ?? 128),
+    runtime: String(p.Runtime),
+    logGroupName: logging?.LogGroup ?? `/aws/lambda/${fn.name}`,
+    environment: ((p.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {}) as Record<string, string>,
+    onLoad: (load) => routeFrameworkResponses(codeDir, load, target.cfn),
+  });
+}
+
+/** Puts a template's state machine (its properties resolved) in the Step Functions emulator; returns its definition. */
+export function registerStateMachine(target: Pick<InstallTarget, 'stepFunctions'>, arn: string, properties: Record<string, unknown>): StateMachineDefinition {
+  const p = properties as { DefinitionString?: string; Definition?: StateMachineDefinition };
+  const definition = p.Definition ?? (JSON.parse(String(p.DefinitionString)) as StateMachineDefinition);
+  target.stepFunctions.register(arn, definition);
+  return definition;
 }
 
 /**

@@ -3,8 +3,11 @@
  * names the world gave resources, and turning properties into what a custom resource receives.
  */
 
-/** Logical id -> the physical name (what Ref gives) and, where the type has one, the ARN (Fn::GetAtt Arn). */
-export type PhysicalNames = ReadonlyMap<string, { readonly ref: string; readonly arn?: string }>;
+/**
+ * Logical id -> the physical name (what Ref gives), where the type has one the ARN (Fn::GetAtt Arn), and other
+ * attributes Fn::GetAtt reads (a custom resource's Data, a nested stack's `Outputs.<name>`).
+ */
+export type PhysicalNames = ReadonlyMap<string, { readonly ref: string; readonly arn?: string; readonly attributes?: Readonly<Record<string, unknown>> }>;
 
 /**
  * Resolves the intrinsics a synthesized template uses (Ref, Fn::GetAtt of Arn, Fn::Join, Fn::Sub) against the
@@ -33,6 +36,8 @@ export function resolveIntrinsics(value: unknown, names: PhysicalNames, pseudo: 
         const target = names.get(id);
         if (!target) throw new Error(`Fn::GetAtt of unknown ${id}`);
         if (attr === 'Arn' && target.arn) return target.arn;
+        if (target.attributes && attr in target.attributes) return target.attributes[attr];
+        if (target.attributes) throw new Error(`Fn::GetAtt ${id}.${attr}: the resource has no attribute ${attr} (it has ${Object.keys(target.attributes).join(', ') || 'none'})`);
         throw new Error(`Fn::GetAtt ${id}.${attr} is not emulated`);
       }
       case 'Fn::Join': {

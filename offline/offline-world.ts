@@ -36,7 +36,7 @@ import { CfnResponseServer, MAX_RESPONSE_BYTES, ReceivedResponse } from './cfn-r
 import { FakeCloudFormationApi } from './fake-cloudformation-api';
 import { FakeCodeStarConnections } from './fake-codestar-connections';
 import { FakeProton } from './fake-proton';
-import { InstalledStack, installStack } from './install-stack';
+import { InstalledStack, installStack, InstallTarget } from './install-stack';
 import { asCloudFormationSends } from './intrinsics';
 import { FakeLambda } from './lambda-emulator';
 import { checkResponse, LifecycleOutcome, pollsOf, RequestOptions } from './lifecycle-outcome';
@@ -47,6 +47,18 @@ import { applyEnvironment, endpointVariable, setVariable, worldEnvironment } fro
 
 export type { InstalledStack } from './install-stack';
 export type { LifecycleOutcome, RequestOptions } from './lifecycle-outcome';
+
+/** A custom-resource request before the world adds the ResponseURL, the RequestId and the ServiceToken field. */
+export interface CustomResourceRequest {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly LogicalResourceId: string;
+  readonly StackId: string;
+  readonly ResourceType: string;
+  readonly PhysicalResourceId?: string;
+  /** As CloudFormation sends them: resolved, every scalar a string; ServiceToken included. */
+  readonly ResourceProperties: Record<string, unknown>;
+  readonly OldResourceProperties?: Record<string, unknown>;
+}
 
 /** Options of {@link OfflineWorld.start}. */
 export interface OfflineWorldOptions {
@@ -128,6 +140,11 @@ export class OfflineWorld {
     return installStack(synthesized, { region: this.region, accountId: this.accountId, lambda: this.lambda, stepFunctions: this.stepFunctions, cfn: this.cfn });
   }
 
+  /** Where a deployer installs a template's Lambda functions and state machines (see StackDeployment). */
+  public get installTarget(): InstallTarget {
+    return { region: this.region, accountId: this.accountId, lambda: this.lambda, stepFunctions: this.stepFunctions, cfn: this.cfn };
+  }
+
   /** Sends a Create for the resource as the stack's template defines it. */
   public create(stack: InstalledStack, options: RequestOptions = {}): Promise<LifecycleOutcome> {
     const id = this.logicalId(stack, options);
@@ -200,28 +217,38 @@ export class OfflineWorld {
     return asCloudFormationSends(stack.resolve(resource.Properties ?? {})) as Record<string, unknown>;
   }
 
-  private async send(
+  /**
+   * Sends one custom-resource request as CloudFormation builds it (the properties already resolved, every scalar a
+   * string) and leaves DescribeStacks as it is: for a caller that runs the stack's status itself (StackDeployment).
+   */
+  public request(request: CustomResourceRequest): Promise<LifecycleOutcome> {
+    return this.dispatch(request);
+  }
+
+  private send(
     stack: InstalledStack,
-    partial: Record<string, unknown> & { RequestType: 'Create' | 'Update' | 'Delete'; LogicalResourceId: string; ResourceProperties: Record<string, unknown> },
+    partial: Omit<CustomResourceRequest, 'StackId' | 'ResourceType'>,
     options: RequestOptions,
   ): Promise<LifecycleOutcome> {
+    const status = options.stackStatus ?? `${partial.RequestType.toUpperCase()}_IN_PROGRESS`;
+    this.cloudFormation.setStatus(stack.stackId, stack.stackName, status);
     const resource = stack.synthesized.template.Resources[partial.LogicalResourceId];
+    return this.dispatch({ ...partial, StackId: stack.stackId, ResourceType: resource.Type });
+  }
+
+  private async dispatch(partial: CustomResourceRequest): Promise<LifecycleOutcome> {
     const serviceToken = String(partial.ResourceProperties.ServiceToken);
     const requestId = randomUUID();
-    const { url, response } = this.cfn.expectResponse(stack.stackId, partial.LogicalResourceId, requestId);
+    const { url, response } = this.cfn.expectResponse(partial.StackId, partial.LogicalResourceId, requestId);
     const request = {
       ...partial,
       ServiceToken: serviceToken,
       ResponseURL: url,
-      StackId: stack.stackId,
       RequestId: requestId,
-      ResourceType: resource.Type,
     };
     // Each request starts on cold execution environments (no state carried over from an earlier scenario);
     // requests sent together each get their own environments anyway, as concurrent invocations do in Lambda.
     this.lambda.coldStart();
-    const status = options.stackStatus ?? `${partial.RequestType.toUpperCase()}_IN_PROGRESS`;
-    this.cloudFormation.setStatus(stack.stackId, stack.stackName, status);
     const realStart = Date.now();
     const virtualStart = this.clock.now();
 

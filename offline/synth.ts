@@ -1,8 +1,10 @@
 /**
- * Synthesizes the example app (bin/app.ts, context from cdk.json plus overrides) into cloud assemblies under
- * `.tmp/offline-world/` and reads them back: template, handler code assets, stack name. Assemblies are cached by
- * a hash of everything that goes into them (sources, handler bundle, cdk.json, lock file, overrides), so the test
- * files that need the same variants synthesize them once; concurrent jest workers take turns through a lock.
+ * Synthesizes a CDK app (the example app bin/app.ts, or another entry such as the test-only
+ * test/lifecycle/apps/gate-app.ts; context from cdk.json plus overrides) into cloud assemblies under
+ * `.tmp/offline-world/` and reads them back: template, handler code assets, nested stack templates, stack name.
+ * Assemblies are cached by a hash of everything that goes into them (the entry, sources, handler bundle, cdk.json,
+ * lock file, overrides), so the test files that need the same variants synthesize them once; concurrent jest
+ * workers take turns through a lock.
  */
 import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -11,7 +13,9 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 const CACHE_DIR = path.join(ROOT, '.tmp', 'offline-world');
-const RUNNER = path.join(__dirname, 'synth-example-app.js');
+const RUNNER = path.join(__dirname, 'synth-app.js');
+/** The example app's entry. */
+export const EXAMPLE_APP = path.join(ROOT, 'bin', 'app.ts');
 const LOCK_STALE_MS = 180_000;
 /** Cached assemblies unused for this long are removed when a new one is made. */
 const CACHE_MAX_AGE_MS = 24 * 3_600_000;
@@ -24,14 +28,24 @@ export interface SynthesizedStack {
   readonly template: Template;
   /** Asset hash -> absolute directory of the asset (for Lambda code). */
   readonly assetDirs: ReadonlyMap<string, string>;
+  /** S3 object key of a file asset (e.g. `<hash>.json`, a nested stack's template) -> absolute path of the file. */
+  readonly fileAssets: ReadonlyMap<string, string>;
   /** The context the app ran with. */
   readonly context: Readonly<Record<string, unknown>>;
 }
 
 /** The parts of a CloudFormation template the offline world reads. */
 export interface Template {
-  readonly Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[] }>;
-  readonly Outputs?: Record<string, unknown>;
+  readonly Resources: Record<string, TemplateResource>;
+  readonly Parameters?: Record<string, { Type: string; Default?: unknown }>;
+  readonly Outputs?: Record<string, { Value: unknown }>;
+}
+
+/** One resource of a template. */
+export interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
 }
 
 /** Context overrides for one synthesis of the example app, as with `cdk synth -c key=value`. */
@@ -42,27 +56,37 @@ export type ContextOverrides = Readonly<Record<string, string>>;
  * Builds the handler bundle first when stale, as cdk.json's app command does.
  */
 export function synthExampleApp(variants: readonly ContextOverrides[]): SynthesizedStack[] {
+  return synthApp(EXAMPLE_APP, variants);
+}
+
+/**
+ * Synthesizes the app whose entry file is `entry` (a TypeScript file that builds an App with one stack) once per
+ * entry of `variants` (cached), with cdk.json's context plus each variant's overrides, and returns the stacks in
+ * the same order.
+ */
+export function synthApp(entry: string, variants: readonly ContextOverrides[]): SynthesizedStack[] {
+  const app = path.resolve(ROOT, entry);
   const baseContext = (JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
   // The handler bundle is an input of the assembly: make sure it is current before hashing.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-handler.js'), '--quiet'], { stdio: 'inherit' });
-  const inputs = inputsHash();
+  const inputs = inputsHash(app);
   const jobs = variants.map((overrides) => {
     const context = { ...baseContext, ...overrides };
-    const key = crypto.createHash('sha256').update(inputs).update(JSON.stringify(context)).digest('hex').slice(0, 24);
+    const key = crypto.createHash('sha256').update(inputs).update(path.relative(ROOT, app)).update(JSON.stringify(context)).digest('hex').slice(0, 24);
     return { context, outdir: path.join(CACHE_DIR, key) };
   });
   const missing = jobs.filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')));
-  if (missing.length > 0) withLock(() => synthesize(missing.filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')))));
+  if (missing.length > 0) withLock(() => synthesize(app, missing.filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')))));
   const now = new Date();
   for (const j of jobs) fs.utimesSync(j.outdir, now, now);
   return jobs.map((j) => readAssembly(j.outdir, j.context));
 }
 
-function synthesize(jobs: { context: Record<string, unknown>; outdir: string }[]): void {
+function synthesize(app: string, jobs: { context: Record<string, unknown>; outdir: string }[]): void {
   if (jobs.length === 0) return;
   const staged = jobs.map((j) => ({ ...j, outdir: `${j.outdir}.partial-${process.pid}` }));
   for (const j of staged) fs.rmSync(j.outdir, { recursive: true, force: true });
-  execFileSync(process.execPath, [RUNNER, JSON.stringify(staged)], {
+  execFileSync(process.execPath, [RUNNER, app, JSON.stringify(staged)], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
@@ -107,22 +131,25 @@ function withLock(fn: () => void): void {
   }
 }
 
-function inputsHash(): string {
+function inputsHash(app: string): string {
   const hash = crypto.createHash('sha256');
-  const files: string[] = [];
-  for (const dir of ['bin', 'lib']) {
-    for (const f of fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]) {
-      if (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) files.push(path.join(ROOT, dir, f));
+  const files = new Set<string>();
+  // The library, the example app and the entry's own folder (an app may import its neighbours).
+  for (const dir of [path.join(ROOT, 'bin'), path.join(ROOT, 'lib'), path.dirname(app)]) {
+    for (const f of fs.readdirSync(dir, { recursive: true }) as string[]) {
+      if (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) files.add(path.join(dir, f));
     }
   }
-  files.push(
+  for (const f of [
     path.join(ROOT, 'cdk.json'),
     path.join(ROOT, 'package-lock.json'),
     path.join(ROOT, 'assets', 'handler', 'index.js'),
     RUNNER,
     __filename,
-  );
-  for (const f of files.sort()) hash.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  ]) {
+    files.add(f);
+  }
+  for (const f of [...files].sort()) hash.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
   return hash.digest('hex');
 }
 
@@ -136,11 +163,15 @@ export function readAssembly(outdir: string, context: Record<string, unknown> = 
   const [stackName, artifact] = stacks[0];
   const template = JSON.parse(fs.readFileSync(path.join(outdir, artifact.properties!.templateFile!), 'utf8')) as Template;
   const assetDirs = new Map<string, string>();
+  const fileAssets = new Map<string, string>();
   for (const f of fs.readdirSync(outdir).filter((n) => n.endsWith('.assets.json'))) {
-    const assets = JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')) as { files: Record<string, { source: { path: string; packaging?: string } }> };
+    const assets = JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging?: string }; destinations?: Record<string, { objectKey?: string }> }>;
+    };
     for (const [hash, asset] of Object.entries(assets.files)) {
       if (asset.source.packaging === 'zip') assetDirs.set(hash, path.join(outdir, asset.source.path));
+      else for (const d of Object.values(asset.destinations ?? {})) if (d.objectKey) fileAssets.set(d.objectKey, path.join(outdir, asset.source.path));
     }
   }
-  return { stackName, outdir, template, assetDirs, context };
+  return { stackName, outdir, template, assetDirs, fileAssets, context };
 }

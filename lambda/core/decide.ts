@@ -24,8 +24,14 @@ export type Situation =
   | 'NO_DESIRED_STATE'
   /** The latest sync ran for another sha than the desired one: a new sync is due. */
   | 'NEW_SYNC_DUE'
-  /** An expected sha was given and Proton does not desire it yet. */
+  /** An expected sha was given and the source does not desire it yet. */
   | 'EXPECTED_SHA_NOT_DESIRED'
+  /**
+   * An expected sha was given, the source has moved past it (another sha is desired now, and the expected one was
+   * desired, synced or the start of the latest sync before): it will never be desired again, so the gate fails at
+   * once, as a superseded pipeline run stops.
+   */
+  | 'SUPERSEDED'
   /** The gate kept waiting until its timeout. */
   | 'TIMED_OUT'
   /** The stack is rolling back an update: the gate reports without judging, so the rollback can finish. */
@@ -45,6 +51,11 @@ export interface GateCriteria {
    * abbreviated one (at least 7 hex digits) as a prefix, case-insensitively, as Git resolves it.
    */
   readonly expectedSha?: string;
+  /**
+   * Whether an earlier poll of the same request saw the expected sha desired (the handler's memory; absent when it
+   * has none). With it, a desired sha that moved on is SUPERSEDED even when no sync of the expected sha ran.
+   */
+  readonly expectedWasDesired?: boolean;
 }
 
 export interface Decision {
@@ -70,6 +81,22 @@ export function isExpectedSha(desired: string, expected: string): boolean {
   return isCommitSha(expected) && desired.toLowerCase().startsWith(expected.toLowerCase());
 }
 
+/**
+ * Why the source has moved past the expected commit, when it has; called only while another sha is desired. The
+ * expected commit was picked up before (it was the target of the latest sync or of the latest successful one, or
+ * the revision the latest sync started from), or an earlier poll of this request saw it desired. A commit that
+ * was never seen is not superseded: the source may not have picked it up yet.
+ */
+export function supersededEvidence(status: SyncStatus, expected: string, expectedWasDesired: boolean): string | undefined {
+  const latest = status.latestAttempt;
+  const good = status.latestSuccessfulAttempt;
+  if (good && isExpectedSha(good.targetRevision.sha, expected)) return `it synced successfully${good.startedAt && !Number.isNaN(good.startedAt.getTime()) ? ` in the sync started ${good.startedAt.toISOString()}` : ''}`;
+  if (latest && isExpectedSha(latest.targetRevision.sha, expected)) return `the latest sync, ${latest.status}, was for it`;
+  if (latest && isExpectedSha(latest.initialRevision.sha, expected)) return `the latest sync started from it and targets sha ${latest.targetRevision.sha}`;
+  if (expectedWasDesired) return 'it was desired earlier in this deployment';
+  return undefined;
+}
+
 /** Decides what the gate does with one observed sync status. */
 export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
   // A desired revision without a sha names no commit to wait for: it is no desired state (see sameSha).
@@ -85,6 +112,14 @@ export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
       : wait('NEVER_SYNCED', 'no desired state is reported and no sync has run yet.');
   }
   if (criteria.expectedSha !== undefined && !isExpectedSha(desired.sha, criteria.expectedSha)) {
+    const evidence = supersededEvidence(status, criteria.expectedSha, criteria.expectedWasDesired === true);
+    if (evidence) {
+      return {
+        verdict: 'FAIL',
+        situation: 'SUPERSEDED',
+        why: `the expected sha ${criteria.expectedSha} was superseded by sha ${desired.sha}, which is desired now (${evidence}).`,
+      };
+    }
     return wait('EXPECTED_SHA_NOT_DESIRED', `the expected sha ${criteria.expectedSha} is not desired yet (desired sha is ${desired.sha}).`);
   }
   if (!latest) {
@@ -118,10 +153,10 @@ export function decideUnreadable(error: { readonly transient: boolean; readonly 
 
 /**
  * Situations in which a sync blocker may be the cause: a sync of the desired sha has not started, none ever
- * ran, nothing is desired yet, or the sync failed. Only these read the blockers; a gate that passes, or waits
+ * ran, nothing (or not the expected sha) is desired yet, or the sync failed. Only these read the blockers; a gate that passes, or waits
  * on a running sync, makes no call for them.
  */
-const BLOCKABLE: ReadonlySet<Situation> = new Set<Situation>(['NEW_SYNC_DUE', 'NEVER_SYNCED', 'NO_DESIRED_STATE', 'SYNC_FAILED']);
+const BLOCKABLE: ReadonlySet<Situation> = new Set<Situation>(['NEW_SYNC_DUE', 'NEVER_SYNCED', 'NO_DESIRED_STATE', 'EXPECTED_SHA_NOT_DESIRED', 'SYNC_FAILED']);
 
 /** Whether the gate should read the sync blockers before acting on this decision. */
 export function needsBlockerCheck(decision: Decision): boolean {

@@ -59,12 +59,16 @@ export function failureReason(
     (decision.situation === 'SYNC_FAILED'
       ? `${syncName(subject)} FAILED for ${subject.description} at desired sha ${status?.desiredRevision?.sha}` +
         (latest ? ` (sync started ${iso(latest.startedAt)}, target "${latest.target}").` : '.')
-      : `Gave up waiting for the ${syncName(subject)} of ${subject.description}: ${decision.why} ${lastSeen(status)}`) +
+      : decision.situation === 'SUPERSEDED'
+        ? `Stopped waiting for the ${syncName(subject)} of ${subject.description}: ${decision.why} ${lastSeen(status)}`
+        : `Gave up waiting for the ${syncName(subject)} of ${subject.description}: ${decision.why} ${lastSeen(status)}`) +
     notes.map((n) => `\n${n}`).join('');
   const next =
     decision.situation === 'SYNC_FAILED'
       ? `Next: read the sync's events with \`${subject.statusCommand}\`, fix the cause in the repository, push, and deploy again.`
-      : `Next: check the sync with \`${subject.statusCommand}\`; if it is healthy but slow, raise the gate's waitTimeout.`;
+      : decision.situation === 'SUPERSEDED'
+        ? 'Next: nothing to fix here; the deployment for the newer commit gates on it (or deploy again with that commit as expectedSha).'
+        : `Next: check the sync with \`${subject.statusCommand}\`; if it is healthy but slow, raise the gate's waitTimeout.`;
   const logs = logGroupName ? ` Poll log: ${logGroupName}.` : '';
   const tail = `\n${next}${logs}`;
 

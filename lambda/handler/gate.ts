@@ -1,19 +1,21 @@
 /**
  * The gate's two Provider-framework handlers as plain functions that take their dependencies, so tests call
- * them directly. onEvent only validates and names the resource; isComplete reads the sync status once per
- * call and decides. The Step Functions waiter of aws-cdk-lib's Provider framework calls isComplete again
- * every poll interval: nothing here sleeps.
+ * them directly. onEvent only validates and names the resource; isComplete reads the sync status when the gate's
+ * pollInterval says so (pacing.ts) and decides. The Step Functions waiter of aws-cdk-lib's Provider framework calls
+ * isComplete again every waiter tick: nothing here sleeps.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { effectiveWaitSeconds } from '../../lib/contract';
+import { CallBudget, effectiveWaitSeconds, Limits } from '../../lib/contract';
 import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
-import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, duringRollback, formatDuration, needsBlockerCheck } from '../core/decide';
+import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, duringRollback, formatDuration, isExpectedSha, needsBlockerCheck } from '../core/decide';
 import { SyncGateError } from '../core/errors';
 import { blockerReadNotes, failureReason } from '../core/reasons';
 import { activeBlockers, BlockerReading, SyncStatus } from '../core/sync-status';
 import { Subject, SyncSource } from '../sources/source';
+import { isFirstTick, isReadDue } from './pacing';
 import { PollHistory, PollRecord } from './poll-history';
 import { GateSettings, parseSettings } from './properties';
+import { continueRollbackCommand, StackState } from './stack-state';
 
 /** Top-level key onEvent adds to the event; the framework hands it to every isComplete call. */
 export const GATE_STARTED_AT = 'GateStartedAtEpochMs';
@@ -21,22 +23,24 @@ export const GATE_STARTED_AT = 'GateStartedAtEpochMs';
 export interface GateDeps {
   /** The sources a gate can watch; its properties pick one. */
   readonly sources: readonly SyncSource[];
-  /** Reads the sync status (one API call, retries inside). Throws SyncGateError on failure. */
-  readonly readStatus: (source: SyncSource, subject: Subject) => Promise<SyncStatus>;
+  /** Reads the sync status (one API call, retries inside). Throws SyncGateError on failure; `signal` aborts it. */
+  readonly readStatus: (source: SyncSource, subject: Subject, signal?: AbortSignal) => Promise<SyncStatus>;
   /**
    * Reads the subject's sync blockers (one call per level the source has). Asked only when the sync status
    * alone would not pass the gate for a reason a blocker may cause (see needsBlockerCheck); never throws.
    */
-  readonly readBlockers: (source: SyncSource, subject: Subject) => Promise<BlockerReading>;
+  readonly readBlockers: (source: SyncSource, subject: Subject, signal?: AbortSignal) => Promise<BlockerReading>;
   readonly now: () => number;
+  /** A signal that aborts after `ms` (AbortSignal.timeout in Lambda; tests give one on their own clock). */
+  readonly abortAfter: (ms: number) => AbortSignal;
   /** Writes one structured log line. */
   readonly log: (line: Record<string, unknown>) => void;
   /**
-   * Whether the stack is rolling back an update (UPDATE_ROLLBACK_IN_PROGRESS). Asked only for an Update the
-   * gate would not pass, on its first poll and before it fails; a rejection counts as "no", so the gate
-   * judges as usual.
+   * DescribeStacks of the gate's own stack: is it rolling back an update, and is it nested. Asked only for an
+   * Update, on its first tick and before failing: at most twice per request. A rejection counts as "not rolling
+   * back", so the gate judges as usual.
    */
-  readonly isRollingBack: (stackId: string) => Promise<boolean>;
+  readonly describeStack: (stackId: string, signal?: AbortSignal) => Promise<StackState>;
   /** The handler's own region, used when the gate names none. */
   readonly defaultRegion: string;
   /** Where the poll lines go, named in failure reasons. */
@@ -69,6 +73,8 @@ export function effectiveTimeoutMs(settings: GateSettings): number {
   return effectiveWaitSeconds(settings.waitTimeoutMs / 1000, settings.pollIntervalMs / 1000) * 1000;
 }
 
+const TICK_MS = Limits.waiterTickSeconds * 1000;
+
 export async function onEvent(event: CloudFormationCustomResourceEvent, deps: GateDeps): Promise<OnEventResponse> {
   deps.log({ message: 'event', event: redacted(event) });
   if (event.RequestType === 'Delete') {
@@ -76,16 +82,33 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Ga
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
   const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources);
+  const ownStack = settings.source.ownStackProblem?.(settings.subject, event.StackId);
+  if (ownStack) throw new SyncGateError(ownStack);
   return { PhysicalResourceId: settings.source.physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
 }
 
-async function rollingBack(event: IsCompleteEvent, deps: GateDeps): Promise<boolean> {
+async function describeStack(event: IsCompleteEvent, deps: GateDeps, record: PollRecord): Promise<StackState | undefined> {
+  record.stackCalls = (record.stackCalls ?? 0) + 1;
   try {
-    return await deps.isRollingBack(event.StackId);
+    const state = await deps.describeStack(event.StackId, deps.abortAfter(CallBudget.stackCallBudgetMs));
+    record.stack = state;
+    return state;
   } catch (e) {
     deps.log({ message: 'could not tell whether the stack is rolling back; judging as usual', error: String(e) });
-    return false;
+    return undefined;
   }
+}
+
+/** An error of a call that the poll's budget aborted is "not yet", whatever the source made of the abort. */
+function asGateError(e: unknown, signal: AbortSignal, source: SyncSource, subject: Subject): SyncGateError | undefined {
+  if (signal.aborted) {
+    return new SyncGateError(
+      `The ${source.reasonSubject(subject).source} API did not answer within the poll's ${CallBudget.sourceCallsBudgetMs / 1000}-second budget ` +
+        `(attempts and backoff included); the next poll asks again.`,
+      { cause: e, transient: true },
+    );
+  }
+  return e instanceof SyncGateError ? e : undefined;
 }
 
 export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promise<IsCompleteResponse> {
@@ -106,43 +129,68 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   }
   const elapsedMs = Math.max(0, now - startedAt);
   const timeoutMs = effectiveTimeoutMs(settings);
+  // The provider asks every tick; this gate reads only at its own pollInterval (see pacing.ts).
+  const remembered = deps.history.peek(event.RequestId);
+  if (!isReadDue({ elapsedMs, pollIntervalMs: settings.pollIntervalMs, tickMs: TICK_MS, timeoutMs, lastReadElapsedMs: remembered?.lastReadElapsedMs })) {
+    return { IsComplete: false };
+  }
   const record = deps.history.poll(event.RequestId);
+  record.lastReadElapsedMs = elapsedMs;
+  const isUpdate = event.RequestType === 'Update';
+  const sourceBudget = deps.abortAfter(CallBudget.sourceCallsBudgetMs);
 
   let status: SyncStatus | undefined;
   let decision: Decision;
   let blockerReading: BlockerReading | undefined;
+  let readError: SyncGateError | undefined;
   try {
-    status = await deps.readStatus(source, subject);
+    status = await deps.readStatus(source, subject, sourceBudget);
     record.lastStatus = status;
-    const judged = decide(status, settings);
+    if (settings.expectedSha !== undefined && status.desiredRevision && isExpectedSha(status.desiredRevision.sha, settings.expectedSha)) {
+      record.expectedWasDesired = true;
+    }
+    const judged = decide(status, { ...settings, expectedWasDesired: record.expectedWasDesired });
     // At most one blocker read per poll, and only when a blocker may be why the gate would not pass: an ACTIVE
     // blocker fails it now instead of at the timeout. A failed read leaves the verdict to the sync status.
-    blockerReading = needsBlockerCheck(judged) ? await readBlockersSafely(source, subject, deps) : undefined;
+    blockerReading = needsBlockerCheck(judged) && !sourceBudget.aborted ? await readBlockersSafely(source, subject, deps, sourceBudget) : undefined;
     decision = applyDeadline(applyBlockers(judged, blockerReading?.blockers ?? []), elapsedMs, timeoutMs);
   } catch (e) {
-    if (!(e instanceof SyncGateError)) throw e;
-    if (event.RequestType === 'Update' && (await rollingBack(event, deps))) {
+    readError = asGateError(e, sourceBudget, source, subject);
+    if (!readError) throw e;
+    record.failedPolls += 1;
+    record.lastError = readError.message;
+    decision = applyDeadline(decideUnreadable(readError), elapsedMs, timeoutMs);
+    status = record.lastStatus;
+  }
+
+  // During an update rollback the gate never judges: whatever the sync says, the rollback must be able to finish.
+  // An Update that would not pass asks whether the stack is rolling back on its first tick (the stack's status does
+  // not change while it waits for this resource) and again before failing: at most two calls per request.
+  const ask = decision.verdict === 'FAIL' || (decision.verdict === 'WAIT' && isFirstTick(elapsedMs, TICK_MS));
+  if (isUpdate && ask && record.stack?.rollingBack !== true && (record.stackCalls ?? 0) < 2) {
+    await describeStack(event, deps, record);
+  }
+  const rollingBack = isUpdate && record.stack?.rollingBack === true;
+  if (rollingBack && decision.verdict !== 'PASS') {
+    if (readError && decision.verdict === 'WAIT') {
+      // Not yet readable: wait like any poll, until the deadline.
+    } else if (status) {
+      decision = duringRollback(decision);
+    } else {
+      deps.history.end(event.RequestId);
       throw new SyncGateError(
-        `${e.message}\nThe stack is rolling back an update and the gate cannot read the sync status. To finish the rollback, run ` +
-          `\`aws cloudformation continue-update-rollback --stack-name ${event.StackId} --resources-to-skip ${event.LogicalResourceId}\`.`,
-        { cause: e },
+        `${readError?.message ?? decision.why}\nThe stack is rolling back an update and the gate could not read the sync status in ` +
+          `${record.polls} poll${record.polls === 1 ? '' : 's'}. To finish the rollback without the gate, run ` +
+          `${continueRollbackCommand(event.StackId, event.LogicalResourceId, record.stack)}.`,
+        { cause: readError },
       );
     }
-    record.failedPolls += 1;
-    record.lastError = e.message;
-    decision = applyDeadline(decideUnreadable(e), elapsedMs, timeoutMs);
-    status = record.lastStatus;
-    if (decision.situation === 'SOURCE_ERROR') {
-      deps.history.end(event.RequestId);
-      throw e;
-    }
+  }
+  if (decision.situation === 'SOURCE_ERROR') {
+    deps.history.end(event.RequestId);
+    throw readError!;
   }
   const attributes = toAttributes(status ?? {});
-  // The stack's status does not change while it waits for this resource, so ask on the first poll and again
-  // only before failing: at most two DescribeStacks calls per request, however long the gate waits.
-  const ask = decision.verdict === 'FAIL' || (decision.verdict === 'WAIT' && elapsedMs < settings.pollIntervalMs);
-  const rollback = ask && event.RequestType === 'Update' && (await rollingBack(event, deps));
-  if (rollback) decision = duringRollback(decision);
 
   deps.log({
     message: 'poll',
@@ -186,9 +234,14 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
 }
 
 /** Blocker readers report their failures in `errors`; anything thrown anyway is kept the same way. */
-export async function readBlockersSafely(source: SyncSource, subject: Subject, deps: Pick<GateDeps, 'readBlockers'>): Promise<BlockerReading> {
+export async function readBlockersSafely(
+  source: SyncSource,
+  subject: Subject,
+  deps: Pick<GateDeps, 'readBlockers'>,
+  signal?: AbortSignal,
+): Promise<BlockerReading> {
   try {
-    return await deps.readBlockers(source, subject);
+    return await deps.readBlockers(source, subject, signal);
   } catch (e) {
     return { blockers: [], errors: [`Reading the sync blockers failed (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}).`] };
   }

@@ -8,12 +8,21 @@
  * counted by the handler ("at least"). Bounded: the oldest requests are forgotten first.
  */
 import { SyncStatus } from '../core/sync-status';
+import type { StackState } from './stack-state';
 
 export interface PollRecord {
+  /** Polls that read (or tried to read) the source; ticks that only waited are not counted. */
   polls: number;
   failedPolls: number;
   lastError?: string;
   lastStatus?: SyncStatus;
+  /** When the last poll read, in ms since the gate started (pacing.ts). */
+  lastReadElapsedMs?: number;
+  /** DescribeStacks calls made for this request, and the last answer. */
+  stackCalls?: number;
+  stack?: StackState;
+  /** An earlier poll saw the expected sha desired (see GateCriteria.expectedWasDesired). */
+  expectedWasDesired?: boolean;
 }
 
 export class PollHistory {
@@ -28,7 +37,7 @@ export class PollHistory {
       // Re-insert so that the map's order stays oldest-first.
       this.requests.delete(requestId);
     } else {
-      record = { polls: 0, failedPolls: 0 };
+      record = { polls: 0, failedPolls: 0, stackCalls: 0 };
     }
     record.polls += 1;
     this.requests.set(requestId, record);
@@ -37,6 +46,11 @@ export class PollHistory {
       this.requests.delete(oldest);
     }
     return record;
+  }
+
+  /** The record of `requestId`, if this environment has one, without counting a poll. */
+  public peek(requestId: string): Readonly<PollRecord> | undefined {
+    return this.requests.get(requestId);
   }
 
   /** Forgets a request that has ended (passed or failed). */

@@ -113,9 +113,9 @@ export function fromGitSyncBlocker(b: GitSyncBlocker, subject: GitSyncSubject): 
 }
 
 /** Calls GetResourceSyncStatus once (the SDK retries inside) and normalises the answer. */
-export async function readGitSyncStatus(client: CodeStarConnectionsClient, subject: GitSyncSubject): Promise<SyncStatus> {
+export async function readGitSyncStatus(client: CodeStarConnectionsClient, subject: GitSyncSubject, abortSignal?: AbortSignal): Promise<SyncStatus> {
   try {
-    const out = await client.send(new GetResourceSyncStatusCommand({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE }));
+    const out = await client.send(new GetResourceSyncStatusCommand({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE }), { abortSignal });
     return fromGitSync(out);
   } catch (e) {
     throw explainGitSyncError(e, subject);
@@ -123,9 +123,9 @@ export async function readGitSyncStatus(client: CodeStarConnectionsClient, subje
 }
 
 /** Calls GetSyncBlockerSummary once for the stack; a failure is reported in `errors`, never thrown. */
-export async function readGitSyncBlockers(client: CodeStarConnectionsClient, subject: GitSyncSubject): Promise<BlockerReading> {
+export async function readGitSyncBlockers(client: CodeStarConnectionsClient, subject: GitSyncSubject, abortSignal?: AbortSignal): Promise<BlockerReading> {
   try {
-    const out = await client.send(new GetSyncBlockerSummaryCommand({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE }));
+    const out = await client.send(new GetSyncBlockerSummaryCommand({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE }), { abortSignal });
     return { blockers: (out?.SyncBlockerSummary?.LatestBlockers ?? []).map((b) => fromGitSyncBlocker(b, subject)), errors: [] };
   } catch (e) {
     const call = `Git sync's GetSyncBlockerSummary for ${describeSubject(subject)}`;
@@ -213,11 +213,21 @@ export const gitSyncSource: SyncSource<GitSyncSubject> = {
     blockersCommand: blockersCommand(s),
   }),
   logFields: (s) => ({ stack: s.stackName, region: s.region }),
+  ownStackProblem: (s, stackId) => {
+    // arn:partition:cloudformation:region:account:stack/name/uuid
+    const [, , , region, , resource] = stackId.split(':');
+    if (region !== s.region || resource?.split('/')[1] !== s.stackName) return undefined;
+    return (
+      `The GitSyncGate watches stack "${s.stackName}" in ${s.region}, the stack it is deployed in: it would wait for its own ` +
+      'Git sync deployment, which waits for the gate, until it timed out. Set stackName to the stack whose Git sync this ' +
+      'stack depends on, or move the gate into a stack that deploys after it, and deploy again.'
+    );
+  },
   connect: (region) => {
     const client = createGitSyncClient(region);
     return {
-      readStatus: (subject) => readGitSyncStatus(client, subject),
-      readBlockers: (subject) => readGitSyncBlockers(client, subject),
+      readStatus: (subject, signal) => readGitSyncStatus(client, subject, signal),
+      readBlockers: (subject, signal) => readGitSyncBlockers(client, subject, signal),
     };
   },
 };

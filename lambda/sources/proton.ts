@@ -84,13 +84,14 @@ export function fromProton(out: GetServiceInstanceSyncStatusOutput): SyncStatus 
 }
 
 /** Calls GetServiceInstanceSyncStatus once (the SDK retries inside) and normalises the answer. */
-export async function readProtonSyncStatus(client: ProtonClient, subject: ProtonSubject): Promise<SyncStatus> {
+export async function readProtonSyncStatus(client: ProtonClient, subject: ProtonSubject, abortSignal?: AbortSignal): Promise<SyncStatus> {
   try {
     const out = await client.send(
       new GetServiceInstanceSyncStatusCommand({
         serviceName: subject.serviceName,
         serviceInstanceName: subject.serviceInstanceName,
       }),
+      { abortSignal },
     );
     return fromProton(out);
   } catch (e) {
@@ -187,13 +188,13 @@ export function fromProtonBlocker(b: ProtonSyncBlocker, level: string, region: s
  * Reads the blockers of the instance and of its service (GetServiceSyncBlockerSummary with and without the
  * instance name), two calls in parallel; a level that cannot be read is reported in `errors`, never thrown.
  */
-export async function readProtonBlockers(client: ProtonClient, subject: ProtonSubject): Promise<BlockerReading> {
+export async function readProtonBlockers(client: ProtonClient, subject: ProtonSubject, abortSignal?: AbortSignal): Promise<BlockerReading> {
   const levels = [
     { level: `service instance "${subject.serviceInstanceName}"`, input: { serviceName: subject.serviceName, serviceInstanceName: subject.serviceInstanceName } },
     { level: `service "${subject.serviceName}"`, input: { serviceName: subject.serviceName } },
   ];
   const results = await Promise.allSettled(
-    levels.map(({ input }) => client.send(new GetServiceSyncBlockerSummaryCommand(input))),
+    levels.map(({ input }) => client.send(new GetServiceSyncBlockerSummaryCommand(input), { abortSignal })),
   );
   const blockers: SyncBlocker[] = [];
   const errors: string[] = [];
@@ -229,8 +230,8 @@ export const protonSource: SyncSource<ProtonSubject> = {
   connect: (region) => {
     const client = createProtonClient(region);
     return {
-      readStatus: (subject) => readProtonSyncStatus(client, subject),
-      readBlockers: (subject) => readProtonBlockers(client, subject),
+      readStatus: (subject, signal) => readProtonSyncStatus(client, subject, signal),
+      readBlockers: (subject, signal) => readProtonBlockers(client, subject, signal),
     };
   },
 };

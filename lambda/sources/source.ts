@@ -19,13 +19,16 @@ export type ResourceProperties = Readonly<Record<string, unknown>> | undefined;
 
 /** Reads the sync status of subjects in one region (one SDK client, bounded calls, retries inside). */
 export interface SourceReader<S extends Subject = Subject> {
-  /** One API call (retries inside); throws SyncGateError that says what happened and what to do next. */
-  readStatus(subject: S): Promise<SyncStatus>;
+  /**
+   * One API call (retries inside); throws SyncGateError that says what happened and what to do next. `signal`
+   * aborts the call (the poll's time budget ran out).
+   */
+  readStatus(subject: S, signal?: AbortSignal): Promise<SyncStatus>;
   /**
    * Reads the subject's sync blockers: one call per level the source has (Proton: the instance and its service;
    * Git sync: the stack), retries inside. Never throws: a level that cannot be read adds a line to `errors`.
    */
-  readBlockers(subject: S): Promise<BlockerReading>;
+  readBlockers(subject: S, signal?: AbortSignal): Promise<BlockerReading>;
 }
 
 export interface SyncSource<S extends Subject = Subject> {
@@ -41,6 +44,11 @@ export interface SyncSource<S extends Subject = Subject> {
   reasonSubject(subject: S): ReasonSubject;
   /** Fields of the subject for the poll log line. */
   logFields(subject: S): Record<string, string>;
+  /**
+   * Why the gate cannot watch `subject` from the stack `stackId` (a Git sync gate on its own stack would wait for
+   * its own deployment), or undefined. Asked by onEvent, so such a gate fails at once.
+   */
+  ownStackProblem?(subject: S, stackId: string): string | undefined;
   /** A reader with a real client for `region`. */
   connect(region: string): SourceReader<S>;
 }

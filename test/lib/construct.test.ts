@@ -1,4 +1,4 @@
-import { App, CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -169,12 +169,13 @@ describe('the shared provider', () => {
     }
   });
 
-  it('waits with a Step Functions waiter polling at the gate interval for up to an hour', () => {
+  it('waits with a Step Functions waiter that asks every 5-second tick for up to an hour, whatever the gate interval', () => {
     const template = Template.fromStack(stackWith({ pollInterval: Duration.seconds(20) }));
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
     const definition = JSON.stringify(machine.Properties.DefinitionString);
-    expect(definition).toContain('\\"IntervalSeconds\\":20');
-    expect(definition).toContain(`\\"MaxAttempts\\":${3600 / 20}`);
+    expect(definition).toContain('\\"IntervalSeconds\\":5');
+    expect(definition).toContain(`\\"MaxAttempts\\":${3600 / 5}`);
+    template.hasResourceProperties(RESOURCE_TYPE, { PollIntervalSeconds: '20' });
   });
 
   it('is shared by all gates of a stack: each extra gate adds exactly one resource', () => {
@@ -186,9 +187,11 @@ describe('the shared provider', () => {
     t.resourceCountIs(RESOURCE_TYPE, 50);
   });
 
-  it('adds one provider per distinct poll interval', () => {
-    const t = Template.fromStack(stackWith({}, { pollInterval: Duration.seconds(60) }, { pollInterval: Duration.seconds(60) }));
-    t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+  it('is shared by gates of different poll intervals: a pollInterval change keeps the ServiceToken', () => {
+    const t = Template.fromStack(stackWith({}, { pollInterval: Duration.seconds(60) }, { pollInterval: Duration.seconds(7) }));
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const tokens = Object.values(t.findResources(RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken));
+    expect(new Set(tokens).size).toBe(1);
   });
 });
 
@@ -205,7 +208,6 @@ describe('synth-time validation', () => {
     [{ expectedSha: '' }, /Invalid expectedSha "": it is empty, as an unset pipeline variable gives/],
     [{ expectedSha: 'f'.repeat(256) }, /Invalid expectedSha "f{256}"/],
     [{ region: 'Europe' }, /Invalid region "Europe": expected an AWS region name/],
-    [{ requireSuccess: false, waitTimeout: Duration.minutes(1) }, /waitTimeout has no effect when requireSuccess is false/],
     [{ requireSuccess: false, expectedSha: 'abc' }, /expectedSha has no effect when requireSuccess is false/],
   ])('rejects %j', (props, message) => {
     expect(() => stackWith(props as Partial<ServiceInstanceSyncGateProps>)).toThrow(message);
@@ -291,7 +293,6 @@ describe('GitSyncGate', () => {
     [{ pollInterval: Duration.seconds(1) }, /Invalid pollInterval 1 second \(1 s\): expected whole seconds from 5 to 300/],
     [{ expectedSha: ' abc' }, /Invalid expectedSha " abc": expected a Git commit sha of 7-64 hex digits/],
     [{ region: 'Europe' }, /Invalid region "Europe": expected an AWS region name/],
-    [{ requireSuccess: false, waitTimeout: Duration.minutes(1) }, /waitTimeout has no effect when requireSuccess is false/],
     [{ requireSuccess: false, expectedSha: 'abc' }, /expectedSha has no effect when requireSuccess is false/],
   ])('rejects %j', (props, message) => {
     expect(() => mixedStack([], [props as Partial<GitSyncGateProps>])).toThrow(message);
@@ -321,17 +322,17 @@ describe('read permissions per source', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   });
 
-  it('grants per provider: each poll interval gets the actions of the sources its gates read', () => {
+  it('grants the one provider the actions of both sources, whatever the poll intervals of their gates', () => {
     const t = Template.fromStack(mixedStack([{}], [{ pollInterval: Duration.seconds(60) }]));
-    t.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     expect(sourceStatements(t)).toEqual([PROTON_STATEMENT, GIT_SYNC_STATEMENT]);
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([GIT_SYNC_STATEMENT]) },
-      Roles: [{ Ref: Match.stringLikeRegexp('ProtonSyncGateProviderPoll60sIsCompleteRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([PROTON_STATEMENT, GIT_SYNC_STATEMENT]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('ProtonSyncGateProviderIsCompleteRole') }],
     });
   });
 
-  it('adds exactly one resource per extra gate of either kind, all sharing one provider per interval', () => {
+  it('adds exactly one resource per extra gate of either kind, all sharing one provider', () => {
     const base = resourceCount(mixedStack([{}], [{}]));
     const more = mixedStack(Array.from({ length: 20 }, () => ({})), Array.from({ length: 30 }, () => ({})));
     expect(resourceCount(more) - base).toBe(48);
@@ -382,5 +383,66 @@ describe('the example app with a Git-synced stack', () => {
     expect(Object.keys(without.Resources).filter((id) => /GitSync/.test(id))).toEqual([]);
     expect(Object.keys(without.Outputs).sort()).toEqual(['PollLogGroup', 'Sha', 'Status']);
     expect(Object.values(without.Resources).filter((r) => (r as { Type: string }).Type === GIT_SYNC_RESOURCE_TYPE)).toEqual([]);
+  });
+});
+
+describe('a stack whose gates change across deployments', () => {
+  const logicalIdOf = (stack: Stack, gate: SyncGateBase) => stack.getLogicalId(gate.resource.node.defaultChild as CfnResource);
+
+  it('gives a GitSyncGate another logical id than a ServiceInstanceSyncGate of the same construct id, so the class swap is a replacement', () => {
+    // CloudFormation cannot change a resource's type in an update: the swap must create the new gate and delete the old.
+    const before = new Stack(new App(), 'Migrating');
+    const proton = new ServiceInstanceSyncGate(before, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod' });
+    const after = new Stack(new App(), 'Migrating');
+    const git = new GitSyncGate(after, 'Gate', { stackName: 'network' });
+    expect(logicalIdOf(before, proton)).toMatch(/^Gate[0-9A-F]{8}$/);
+    expect(logicalIdOf(after, git)).toMatch(/^GateGitSync[0-9A-F]{8}$/);
+    // The provider and its ServiceToken stay: only the gate is replaced.
+    const tokenOf = (s: Stack) => JSON.stringify(Object.values(Template.fromStack(s).toJSON().Resources as Record<string, { Type: string; Properties: { ServiceToken?: unknown } }>).find((r) => r.Type.startsWith('Custom::'))!.Properties.ServiceToken);
+    expect(tokenOf(after)).toBe(tokenOf(before));
+  });
+
+  it('keeps the ServiceToken and the logical id of a gate whose pollInterval changes', () => {
+    const [a, b] = [15, 30].map((seconds) => {
+      const stack = new Stack(new App(), 'Polling');
+      const gate = new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod', pollInterval: Duration.seconds(seconds) });
+      const resource = (Template.fromStack(stack).toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>)[logicalIdOf(stack, gate)];
+      return { id: logicalIdOf(stack, gate), token: JSON.stringify(resource.Properties.ServiceToken), poll: resource.Properties.PollIntervalSeconds };
+    });
+    expect(b.id).toBe(a.id);
+    expect(b.token).toBe(a.token);
+    expect([a.poll, b.poll]).toEqual(['15', '30']);
+  });
+
+  it('lets a reader bound its wait on an unreadable source with waitTimeout, from 0 to the hour', () => {
+    for (const seconds of [0, 1, 3600]) {
+      const t = Template.fromStack(stackWith({ requireSuccess: false, waitTimeout: Duration.seconds(seconds) }));
+      t.hasResourceProperties(RESOURCE_TYPE, { RequireSuccess: 'false', WaitTimeoutSeconds: String(seconds) });
+    }
+  });
+});
+
+describe('a GitSyncGate on its own stack', () => {
+  it('is rejected at synth, naming the stack and what to do', () => {
+    const stack = new Stack(new App(), 'network');
+    expect(() => new GitSyncGate(stack, 'Self', { stackName: 'network' })).toThrow(
+      new Error(
+        'Invalid stackName "network": it is the stack this GitSyncGate is in (network), so the gate would wait for its own deployment ' +
+          'until it timed out. Name the stack whose Git sync this one depends on, or move the gate into a stack that deploys after it.',
+      ),
+    );
+  });
+
+  it('is rejected for an explicit stackName prop of the stack and for the same region named', () => {
+    const stack = new Stack(new App(), 'Id', { stackName: 'network', env: { region: 'eu-west-1' } });
+    expect(() => new GitSyncGate(stack, 'Self', { stackName: 'network', region: 'eu-west-1' })).toThrow(/it is the stack this GitSyncGate is in/);
+  });
+
+  it('is allowed for a stack of that name in another region, and left to the handler when a name is a token', () => {
+    const stack = new Stack(new App(), 'network', { env: { region: 'eu-west-1' } });
+    expect(() => new GitSyncGate(stack, 'Other', { stackName: 'network', region: 'us-east-1' })).not.toThrow();
+    expect(() => new GitSyncGate(stack, 'Token', { stackName: Lazy.string({ produce: () => 'network' }) })).not.toThrow();
+    const agnostic = new Stack(new App(), 'network');
+    expect(() => new GitSyncGate(agnostic, 'Regional', { stackName: 'network', region: 'us-east-1' })).not.toThrow();
   });
 });

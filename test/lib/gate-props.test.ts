@@ -70,16 +70,12 @@ describe('resource names at synth', () => {
 
 /** Cases of the props every gate shares; each is run on both kinds of gate. */
 const COMMON_REJECTIONS: { what: string; props: SyncGateOptions; message: string }[] = [
-  // requireSuccess: false makes the gate a reader, with which waiting and judging the sha mean nothing.
+  // requireSuccess: false makes the gate a reader, with which judging the sha means nothing; its waitTimeout bounds
+  // only the wait on an unreadable source, and has the same range as a gate's.
   {
-    what: 'a waitTimeout on a reader, even of zero',
-    props: { requireSuccess: false, waitTimeout: Duration.seconds(0) },
-    message: 'waitTimeout has no effect when requireSuccess is false (a reader never waits): remove one of them.',
-  },
-  {
-    what: 'a waitTimeout on a reader before its range',
+    what: 'a waitTimeout on a reader beyond its range',
     props: { requireSuccess: false, waitTimeout: Duration.hours(2) },
-    message: 'waitTimeout has no effect when requireSuccess is false (a reader never waits): remove one of them.',
+    message: 'Invalid waitTimeout 2 hours (7200 s): expected whole seconds from 0 to 3600.',
   },
   {
     what: 'an expectedSha on a reader',
@@ -292,9 +288,9 @@ describe('the template of every accepted value, synthesized once', () => {
     expect(explicitNonce).not.toEqual(defaultNonce);
   });
 
-  it('writes a reader with requireSuccess "false", the default wait it never uses, and no nonce when re-checking is off', () => {
+  it('writes a reader with requireSuccess "false", the default bound on an unreadable source, and no nonce when re-checking is off', () => {
     expect(propsOf(reader)).toEqual({
-      ServiceToken: serviceTokenOf('ProtonSyncGateProviderPoll60s'),
+      ServiceToken: serviceTokenOf('ProtonSyncGateProvider'),
       ServiceTimeout: '840',
       StackName: 'network',
       Region: 'us-gov-west-1',
@@ -318,7 +314,7 @@ describe('the template of every accepted value, synthesized once', () => {
     ({ wait, poll, timeout, i }) => {
       expect(propsOf(timeoutGates[i])).toEqual(
         expect.objectContaining({
-          ServiceToken: serviceTokenOf(poll === 15 ? 'ProtonSyncGateProvider' : `ProtonSyncGateProviderPoll${poll}s`),
+          ServiceToken: serviceTokenOf('ProtonSyncGateProvider'),
           ServiceTimeout: timeout,
           WaitTimeoutSeconds: String(wait),
           PollIntervalSeconds: String(poll),
@@ -365,11 +361,17 @@ describe('the template of every accepted value, synthesized once', () => {
     );
   });
 
-  it('hands every gate the log group of its own provider, shared by the gates of one poll interval', () => {
+  it('hands every gate the log group of the stack\'s one provider, whatever its poll interval', () => {
     expect(gitDefault.logGroup).toBe(protonDefault.logGroup);
     expect(reader.logGroup).toBe(timeoutGates[3].logGroup);
-    expect(reader.logGroup).not.toBe(protonDefault.logGroup);
+    expect(reader.logGroup).toBe(protonDefault.logGroup);
+  });
+
+  it('makes the custom resource the default child of both gates, whose construct ids differ by source', () => {
     expect(protonDefault.node.defaultChild).toBe(protonDefault.resource);
+    expect(gitDefault.node.defaultChild).toBe(gitDefault.resource);
+    expect(protonDefault.resource.node.id).toBe('Resource');
+    expect(gitDefault.resource.node.id).toBe('GitSync');
   });
 
   const ATTRIBUTES: [string, string, (g: SyncGateBase) => string][] = [

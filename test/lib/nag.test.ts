@@ -120,15 +120,12 @@ describe.each([
 test.each([
   ['a Proton-only stack', manyGatesStack, {
     'ManyGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:'],
-    'ManyGates/ProtonSyncGateProviderPoll60s/IsCompleteRole/DefaultPolicy/Resource': ['proton:'],
   }],
   ['a Git-sync-only stack', gitSyncStack, {
     'GitSyncGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
-    'GitSyncGates/ProtonSyncGateProviderPoll60s/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
   }],
   ['a mixed stack', mixedStack, {
     'MixedGates/ProtonSyncGateProvider/IsCompleteRole/DefaultPolicy/Resource': ['proton:', 'codestar-connections:'],
-    'MixedGates/ProtonSyncGateProviderPoll60s/IsCompleteRole/DefaultPolicy/Resource': ['codestar-connections:'],
   }],
 ])("in %s, Resource '*' is acknowledged once per isComplete policy, naming exactly the actions granted there", (_name, build, expected) => {
   const acks = acknowledgements(build()).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');

@@ -11,7 +11,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../../lib';
-import { HANDLER_ASSET_DIR, HANDLER_RUNTIME, providerTotalTimeout, SyncGateProvider } from '../../lib/sync-gate-provider';
+import { Limits } from '../../lib/contract';
+import { HANDLER_ASSET_DIR, HANDLER_RUNTIME, PROVIDER_ID, providerTotalTimeout, SyncGateProvider } from '../../lib/sync-gate-provider';
 import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, so that a spy replaces what lib/ calls
@@ -71,7 +72,7 @@ function sourceReadsReason(provider: SyncGateProvider): string | undefined {
 describe('the handler functions of a stack with one default gate', () => {
   const stack = new Stack(new App(), 'Default');
   const gate = new ServiceInstanceSyncGate(stack, 'Gate', NAMES);
-  const provider = SyncGateProvider.getOrCreate(stack, Duration.seconds(15));
+  const provider = SyncGateProvider.getOrCreate(stack);
   const template = Template.fromStack(stack);
   const handlerLogs = provider.node.findChild('HandlerLogs');
   const frameworkLogs = provider.node.findChild('FrameworkLogs');
@@ -192,7 +193,7 @@ describe('the handler functions of a stack with one default gate', () => {
   });
 });
 
-describe('one provider per poll interval', () => {
+describe('one provider per stack, whatever the poll intervals', () => {
   // Gates at the edges of pollInterval and around the default, of both sources.
   const POLLS: [number, 'proton' | 'git-sync'][] = [[5, 'proton'], [7, 'git-sync'], [14, 'git-sync'], [15, 'proton'], [16, 'git-sync'], [300, 'proton']];
   const stack = new Stack(new App(), 'Polls');
@@ -203,55 +204,39 @@ describe('one provider per poll interval', () => {
   const providers = stack.node.children.filter((c): c is SyncGateProvider => SyncGateProvider.isSyncGateProvider(c));
   const template = Template.fromStack(stack);
 
-  it('keeps the ids that predate Git sync: ProtonSyncGateProvider for 15 s, ProtonSyncGateProviderPoll<n>s otherwise', () => {
-    expect(providers.map((p) => p.node.id)).toEqual([
-      'ProtonSyncGateProviderPoll5s',
-      'ProtonSyncGateProviderPoll7s',
-      'ProtonSyncGateProviderPoll14s',
-      'ProtonSyncGateProvider',
-      'ProtonSyncGateProviderPoll16s',
-      'ProtonSyncGateProviderPoll300s',
-    ]);
+  it('is one provider, at the id that predates Git sync', () => {
+    expect(providers.map((p) => p.node.id)).toEqual(['ProtonSyncGateProvider']);
+    expect(PROVIDER_ID).toBe('ProtonSyncGateProvider');
   });
 
-  it('polls at the interval for whole intervals covering the hour (Provider requires a multiple), with no backoff', () => {
-    expect(providers.map((p) => waiterRetry(template, p))).toEqual([
-      { interval: 5, attempts: 720, backoff: 1 },
-      { interval: 7, attempts: 515, backoff: 1 },
-      { interval: 14, attempts: 258, backoff: 1 },
-      { interval: 15, attempts: 240, backoff: 1 },
-      { interval: 16, attempts: 225, backoff: 1 },
-      { interval: 300, attempts: 12, backoff: 1 },
-    ]);
+  it('ticks every 5 s (the shortest pollInterval) for the hour, with no backoff', () => {
+    expect(Limits.waiterTickSeconds).toBe(Limits.minPollIntervalSeconds);
+    expect(waiterRetry(template, providers[0])).toEqual({ interval: 5, attempts: 720, backoff: 1 });
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   });
 
-  it('has two log groups per provider and no logging on any waiter', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 2 * POLLS.length);
+  it('has two log groups and no logging on the waiter', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
     for (const machine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
       expect(machine.Properties.LoggingConfiguration).toBeUndefined();
     }
   });
 
-  it("grants each provider's isComplete role the reads of its own gates' source only, and onEvent none", () => {
-    POLLS.forEach(([, source], i) => {
-      const p = providers[i];
-      const handlerLogs = p.node.findChild('HandlerLogs');
-      expect(statementsOf(template, p.node.findChild('IsCompleteRole'))).toEqual([
-        DESCRIBE_OWN_STACK,
-        logsStatement(handlerLogs),
-        source === 'proton' ? PROTON_STATEMENT : GIT_SYNC_STATEMENT,
-      ]);
-      expect(statementsOf(template, p.node.findChild('OnEventRole'))).toEqual([logsStatement(handlerLogs)]);
-    });
+  it("grants the isComplete role both sources' reads, in the order of first use, and onEvent none", () => {
+    const p = providers[0];
+    const handlerLogs = p.node.findChild('HandlerLogs');
+    expect(statementsOf(template, p.node.findChild('IsCompleteRole'))).toEqual([DESCRIBE_OWN_STACK, logsStatement(handlerLogs), PROTON_STATEMENT, GIT_SYNC_STATEMENT]);
+    expect(statementsOf(template, p.node.findChild('OnEventRole'))).toEqual([logsStatement(handlerLogs)]);
   });
 
-  it('points each gate at the ServiceToken of the provider of its interval', () => {
-    POLLS.forEach(([poll, source], i) => {
+  it('points every gate at the same ServiceToken, each with its own PollIntervalSeconds', () => {
+    const framework = providers[0].node.findChild('Provider').node.findChild('framework-onEvent');
+    for (const [poll, source] of POLLS) {
       const gate = stack.node.findChild(`${source === 'proton' ? 'P' : 'G'}${poll}`) as SyncGateBase;
-      const framework = providers[i].node.findChild('Provider').node.findChild('framework-onEvent');
       expect(resourceOf(template, gate.resource).Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [logicalId(framework), 'Arn'] });
-      expect(gate.logGroup).toBe(providers[i].logGroup);
-    });
+      expect(resourceOf(template, gate.resource).Properties.PollIntervalSeconds).toBe(String(poll));
+      expect(gate.logGroup).toBe(providers[0].logGroup);
+    }
   });
 });
 
@@ -264,22 +249,23 @@ describe('providerTotalTimeout', () => {
     [15, 3600],
     [16, 3600],
     [173, 3633],
-    [299, 3887],
-    [300, 3600],
-  ])('for a %i s poll interval is %i s: the hour rounded up to whole intervals', (poll, total) => {
-    expect(providerTotalTimeout(poll).toSeconds()).toBe(total);
+  ])('for a %i s tick is %i s: the hour rounded up to whole ticks', (tick, total) => {
+    expect(providerTotalTimeout(tick).toSeconds()).toBe(total);
+  });
+
+  it('is the hour for the waiter tick', () => {
+    expect(providerTotalTimeout().toSeconds()).toBe(3600);
   });
 });
 
 describe('getOrCreate', () => {
-  it('returns the one provider of the stack root for an interval, however the interval is written and wherever it is asked from', () => {
+  it('returns the one provider of the stack root, wherever it is asked from', () => {
     const stack = new Stack(new App(), 'Lookup');
     const nested = new Construct(new Construct(stack, 'Outer'), 'Inner');
-    const provider = SyncGateProvider.getOrCreate(nested, Duration.minutes(1));
+    const provider = SyncGateProvider.getOrCreate(nested);
     expect(provider.node.scope).toBe(stack);
-    expect(provider.node.id).toBe('ProtonSyncGateProviderPoll60s');
-    expect(SyncGateProvider.getOrCreate(stack, Duration.seconds(60))).toBe(provider);
-    expect(SyncGateProvider.getOrCreate(stack, Duration.millis(15_000)).node.id).toBe('ProtonSyncGateProvider');
+    expect(provider.node.id).toBe('ProtonSyncGateProvider');
+    expect(SyncGateProvider.getOrCreate(stack)).toBe(provider);
     expect((provider as unknown as Record<symbol, unknown>)[BRAND]).toBe(true);
   });
 
@@ -297,10 +283,10 @@ describe('getOrCreate', () => {
 
   it('calls the construct that holds the id "another construct" when it has no constructor', () => {
     const stack = new Stack(new App(), 'Clash');
-    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProviderPoll60s'), 'constructor', { value: undefined });
+    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProvider'), 'constructor', { value: undefined });
     expect(() => new GitSyncGate(stack, 'Gate', { stackName: 'network', pollInterval: Duration.seconds(60) })).toThrow(
       new Error(
-        'Cannot add a sync gate to stack Clash: the construct id "ProtonSyncGateProviderPoll60s" at the stack\'s root is taken by ' +
+        'Cannot add a sync gate to stack Clash: the construct id "ProtonSyncGateProvider" at the stack\'s root is taken by ' +
           'another construct, and sync gates keep their shared provider there. Give that construct another id.',
       ),
     );
@@ -308,10 +294,10 @@ describe('getOrCreate', () => {
 
   it('rejects a branded provider of an older copy of the library, which has no grantSource', () => {
     const stack = new Stack(new App(), 'Old');
-    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProviderPoll300s'), BRAND, { value: true });
+    Object.defineProperty(new Construct(stack, 'ProtonSyncGateProvider'), BRAND, { value: true });
     expect(() => new ServiceInstanceSyncGate(stack, 'Gate', { ...NAMES, pollInterval: Duration.seconds(300) })).toThrow(
       new Error(
-        'Cannot add a sync gate to stack Old: its provider "ProtonSyncGateProviderPoll300s" was made by an older copy of ' +
+        'Cannot add a sync gate to stack Old: its provider "ProtonSyncGateProvider" was made by an older copy of ' +
           'cdk-proton-sync-gate loaded in the same app, which cannot serve every source. Install one version ' +
           '(check `npm ls cdk-proton-sync-gate`).',
       ),
@@ -359,7 +345,7 @@ describe('isSyncGateProvider', () => {
 describe('grantSource', () => {
   it('grants no source read to a provider no gate has asked for one', () => {
     const stack = new Stack(new App(), 'Bare');
-    const provider = SyncGateProvider.getOrCreate(stack, Duration.seconds(15));
+    const provider = SyncGateProvider.getOrCreate(stack);
     const template = Template.fromStack(stack);
     expect(statementsOf(template, provider.node.findChild('IsCompleteRole'))).toEqual([DESCRIBE_OWN_STACK, logsStatement(provider.logGroup)]);
     expect(sourceReadsReason(provider)).toBeUndefined();
@@ -367,7 +353,7 @@ describe('grantSource', () => {
 
   it('adds one statement per source, once, in the order of first use, and acknowledges exactly the actions granted', () => {
     const stack = new Stack(new App(), 'Grants');
-    const provider = SyncGateProvider.getOrCreate(stack, Duration.seconds(15));
+    const provider = SyncGateProvider.getOrCreate(stack);
     provider.grantSource('git-sync');
     provider.grantSource('git-sync');
     expect(sourceReadsReason(provider)).toMatch(/^codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary support /);
@@ -387,7 +373,7 @@ describe('grantSource', () => {
   });
 
   it('rejects a source it cannot grant, naming the ones it can', () => {
-    const provider = SyncGateProvider.getOrCreate(new Stack(new App(), 'Unknown'), Duration.seconds(15));
+    const provider = SyncGateProvider.getOrCreate(new Stack(new App(), 'Unknown'));
     expect(() => provider.grantSource('codecommit')).toThrow(new Error('Unknown sync source "codecommit": expected one of proton, git-sync.'));
   });
 });

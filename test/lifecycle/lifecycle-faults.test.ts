@@ -9,7 +9,7 @@ import { CallBudget, PROTON_END_OF_SUPPORT } from '../../lib/contract';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
-import { answer, gateProps, INSTANCE, pollsUntilTimeout, SERVICE, sha, status, waiterRetry } from '../support/scenarios';
+import { answer, gateProps, INSTANCE, pollsUntilTimeout, SERVICE, sha, status, ticksForPolls, waiterRetry } from '../support/scenarios';
 
 let world: OfflineWorld;
 let synthesized: SynthesizedStack;
@@ -51,8 +51,11 @@ test('rides out throttling bursts with the SDK retries inside each poll, then pa
   expectWithinLimit(o);
   expect(o.status).toBe('SUCCESS');
   expect(o.data).toMatchObject({ Sha: s, InSync: 'true' });
-  // 3 polls; the second made 3 calls (2 throttled), the third 2 calls (1 throttled).
-  expect(o.waiterAttempts).toBe(3);
+  // 3 polls; the second made 3 calls (2 throttled), the third 2 calls (1 throttled). The waiter ticked between
+  // them, at most an interval's worth of ticks each (fewer when the SDK's real backoff took a tick's time).
+  expect(o.polls).toHaveLength(3);
+  expect(o.waiterAttempts).toBeGreaterThanOrEqual(3);
+  expect(o.waiterAttempts).toBeLessThanOrEqual(ticksForPolls(base, 3));
   expect(o.protonCalls.map((c) => c.httpStatus)).toEqual([200, 429, 429, 200, 429, 200]);
 });
 
@@ -82,7 +85,8 @@ test('waits through an internal error that never clears and fails at the deadlin
   expect(o.status).toBe('FAILED');
   // Every poll spends all its SDK attempts and counts as "not yet" until the gate's own deadline.
   const polls = pollsUntilTimeout(base);
-  expect(o.waiterAttempts).toBe(polls);
+  expect(o.polls).toHaveLength(polls);
+  expect(o.waiterAttempts).toBeLessThanOrEqual(ticksForPolls(base, polls));
   // Each poll calls at least once and at most maxAttempts times: the SDK's retry quota (its token bucket shared
   // by the client's calls) stops retrying a service that keeps failing, which keeps the load down.
   expect(o.protonCalls.length).toBeGreaterThanOrEqual(polls);
@@ -151,18 +155,20 @@ test('a Delete succeeds while every connection to Proton is dropped', async () =
 
 test('the world is faithful: a waiter that runs out of attempts answers the framework\'s generic timeout', async () => {
   // Not the gate's behaviour (its own timeout comes first, see lifecycle.test.ts) but the emulated Step
-  // Functions' Catch and the framework's onTimeout: a copy of the template whose waiter allows 2 retries.
-  const short = withWaiterAttempts(synthesized, 2);
+  // Functions' Catch and the framework's onTimeout: a copy of the template whose waiter allows 6 retries (7 ticks,
+  // 30 s: the gate reads at 0, 15 and 30 s).
+  const short = withWaiterAttempts(synthesized, 6);
   const s = sha('stuck for the framework');
   world.proton.script(SERVICE, INSTANCE, [answer(status('IN_PROGRESS', s))]);
   const stack = world.install(short);
-  expect(waiterRetry(stack).MaxAttempts).toBe(2);
+  expect(waiterRetry(stack).MaxAttempts).toBe(6);
   const o = report.add('provider waiter exhausted (world check)', await world.create(stack));
   expect(o.status).toBe('FAILED');
   expect(o.reason).toBe('Operation timed out');
   expect(o.protonCalls).toHaveLength(3);
   expect(o.physicalResourceId).toBe(`proton:us-east-1:${SERVICE}/${INSTANCE}`);
-  expect(Number(gateProps(stack).WaitTimeoutSeconds)).toBeGreaterThan(2 * waiterRetry(stack).IntervalSeconds);
+  expect(o.waiterAttempts).toBe(7);
+  expect(Number(gateProps(stack).WaitTimeoutSeconds)).toBeGreaterThan(7 * waiterRetry(stack).IntervalSeconds);
 });
 
 /** A copy of a synthesized stack whose waiter state machine allows `attempts` retries. */

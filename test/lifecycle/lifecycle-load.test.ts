@@ -63,9 +63,9 @@ describe('the world under 30 concurrent requests', () => {
       expect(o.logicalResourceId).toBe(ids[i]);
       expect(o.protonCalls.length).toBeGreaterThan(0);
       expect(o.protonCalls.every((c) => c.serviceInstanceName === instanceOf(i))).toBe(true);
-      // One poll line per waiter attempt, except an attempt whose read failed before judging (it logs no poll).
+      // At most one poll line per waiter tick (the ticks between the gate's reads log nothing).
+      expect(o.polls.length).toBeGreaterThan(0);
       expect(o.polls.length).toBeLessThanOrEqual(o.waiterAttempts);
-      expect(o.polls.length).toBeGreaterThanOrEqual(o.status === 'SUCCESS' ? o.waiterAttempts : o.waiterAttempts - 1);
       // Every line of this request that names an instance names its own.
       const named = o.logs.filter((line) => /load-instance-\d+/.test(line));
       expect(named.length).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import { wireEvent } from '../../offline/fake-proton';
 import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../../offline/offline-world';
 import { synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
-import { answer, blockerCalls, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, statusCalls, SYNC_STARTED, waiterRetry } from '../support/scenarios';
+import { answer, blockerCalls, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, statusCalls, SYNC_STARTED, ticksForPolls, waiterRetry } from '../support/scenarios';
 
 const EXPECTED = sha('expected commit');
 /** What a pipeline often has: Git's 7-digit abbreviation, here in upper case. */
@@ -85,13 +85,14 @@ describe('the example app synthesizes what the world runs', () => {
     }
   });
 
-  test('the waiter polls at the gate poll interval and the provider gives up only after the gate timeout', () => {
+  test('the waiter ticks every 5 s, more often than the gate reads, and the provider gives up only after the gate timeout', () => {
     const props = gateProps(base);
     const retry = waiterRetry(base);
-    expect(retry.IntervalSeconds).toBe(Number(props.PollIntervalSeconds));
+    expect(retry.IntervalSeconds).toBe(5);
+    expect(Number(props.PollIntervalSeconds) % retry.IntervalSeconds).toBe(0);
     expect(retry.BackoffRate).toBe(1);
     // The gate's own timeout must come first, or CloudFormation would read the framework's "Operation timed out".
-    expect(retry.IntervalSeconds * retry.MaxAttempts).toBeGreaterThan(Number(props.WaitTimeoutSeconds) + retry.IntervalSeconds);
+    expect(retry.IntervalSeconds * retry.MaxAttempts).toBeGreaterThan(Number(props.WaitTimeoutSeconds) + Number(props.PollIntervalSeconds));
   });
 });
 
@@ -135,10 +136,11 @@ describe('Create', () => {
     expectWellFormed(o);
     expect(o.status).toBe('SUCCESS');
     expect(o.protonCalls).toHaveLength(5);
-    expect(o.waiterAttempts).toBe(5);
+    // The waiter asks every tick; the gate reads on the tick after each multiple of its interval, and only then.
+    expect(o.waiterAttempts).toBe(ticksForPolls(base, 5));
     expect(o.data).toMatchObject({ Sha: s, Status: 'SUCCEEDED', InSync: 'true' });
     expect(o.polls.map((p) => p.verdict)).toEqual(['WAIT', 'WAIT', 'WAIT', 'WAIT', 'PASS']);
-    const interval = waiterRetry(base).IntervalSeconds * 1000;
+    const interval = Number(gateProps(base).PollIntervalSeconds) * 1000;
     // Poll i comes i intervals after the first: virtual waits are exact (the clock jumps to each deadline), and
     // the real time the code takes only adds to them, so each poll falls in its own interval however loaded the
     // machine is (asserted as the interval's index, not as a window of seconds).
@@ -221,7 +223,9 @@ describe('Create', () => {
     const o = report.add('expected sha desired later', await world.create(withExpectedSha));
     expectWellFormed(o);
     expect(o.status).toBe('SUCCESS');
-    expect(o.protonCalls).toHaveLength(4);
+    expect(statusCalls(o)).toHaveLength(4);
+    // While the expected sha is not desired, each poll also reads the blockers (an active one would stop it), at both levels.
+    expect(blockerCalls(o)).toHaveLength(2 * 2);
     expect(o.polls.map((p) => p.situation)).toEqual(['EXPECTED_SHA_NOT_DESIRED', 'EXPECTED_SHA_NOT_DESIRED', 'SYNC_RUNNING', 'IN_SYNC']);
     expect(o.data).toMatchObject({ Sha: EXPECTED, InSync: 'true' });
   });

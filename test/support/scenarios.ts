@@ -102,6 +102,17 @@ export function pollsUntilTimeout(stack: InstalledStack, resourceType: string = 
   return Math.ceil(Number(props.WaitTimeoutSeconds) / Number(props.PollIntervalSeconds)) + 1;
 }
 
+/**
+ * How many times the waiter asks (ticks) for a gate that reads `polls` times and then ends: the first tick reads, and
+ * each later read comes on the first tick after the next multiple of the gate's pollInterval (a multiple of the
+ * tick for every interval these tests use), so pollInterval / tick ticks apart.
+ */
+export function ticksForPolls(stack: InstalledStack, polls: number, resourceType: string = GATE_TYPE): number {
+  const perPoll = Number(gateProps(stack, resourceType).PollIntervalSeconds) / waiterRetry(stack).IntervalSeconds;
+  if (!Number.isInteger(perPoll)) throw new Error(`ticksForPolls: the poll interval is no multiple of the tick (${perPoll})`);
+  return (polls - 1) * perPoll + 1;
+}
+
 /** The calls of a lifecycle request that read the sync status (not the blockers). */
 export function statusCalls(o: LifecycleOutcome): ProtonCall[] {
   return o.protonCalls.filter((c) => c.operation === 'GetServiceInstanceSyncStatus');

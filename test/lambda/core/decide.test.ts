@@ -12,7 +12,7 @@ import {
   Verdict,
 } from '../../../lambda/core/decide';
 import { KNOWN_SYNC_STATUSES, SyncStatus } from '../../../lambda/core/sync-status';
-import { attempt, blocker, DESIRED, OLDER, syncStatus } from '../../fixtures';
+import { attempt, blocker, DESIRED, OLDER, revision, syncStatus } from '../../fixtures';
 
 const GATE: GateCriteria = { requireSuccess: true };
 const READER: GateCriteria = { requireSuccess: false };
@@ -173,7 +173,7 @@ describe('needsBlockerCheck and applyBlockers', () => {
     ['in sync', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), GATE, false],
     ['a sync is running', syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED)), GATE, false],
     ['an unknown status', syncStatus(DESIRED, attempt('CANCELLED', DESIRED)), GATE, false],
-    ['the expected sha is not desired', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), EXPECT_OTHER, false],
+    ['the expected sha is not desired', syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), EXPECT_OTHER, true],
     ['a reader', syncStatus(DESIRED, attempt('FAILED', DESIRED)), READER, false],
   ];
 
@@ -238,5 +238,49 @@ describe('duringRollback', () => {
       situation: 'ROLLBACK',
       why: `the stack is rolling back an update; the gate reports without judging (${wouldHave})`,
     });
+  });
+});
+
+describe('a superseded expected sha', () => {
+  // The pipeline's commit A was picked up, then B was pushed: B is desired now and A never will be again.
+  const A = 'c'.repeat(40);
+  const B = DESIRED;
+  const EXPECT_A: GateCriteria = { requireSuccess: true, expectedSha: A };
+  const EXPECT_A_SHORT: GateCriteria = { requireSuccess: true, expectedSha: A.slice(0, 7).toUpperCase() };
+  const EXPECT_A_SEEN: GateCriteria = { ...EXPECT_A, expectedWasDesired: true };
+  const cases: [string, SyncStatus, GateCriteria, Verdict, Situation, string][] = [];
+  for (const status of [...KNOWN_SYNC_STATUSES, 'CANCELLED']) {
+    cases.push([`the latest sync (${status}) was for A`, syncStatus(B, attempt(status, A)), EXPECT_A, 'FAIL', 'SUPERSEDED', `the latest sync, ${status}, was for it`]);
+    cases.push([`the latest sync (${status}) started from A and targets B`, syncStatus(B, attempt(status, B, { initialRevision: revision(A) })), EXPECT_A, 'FAIL', 'SUPERSEDED', `started from it and targets sha ${B}`]);
+  }
+  cases.push(
+    ['A synced successfully before B', syncStatus(B, attempt('IN_PROGRESS', B), attempt('SUCCEEDED', A)), EXPECT_A, 'FAIL', 'SUPERSEDED', 'it synced successfully in the sync started 2026-11-26T10:00:00.000Z'],
+    ['A, abbreviated in upper case, was the latest sync', syncStatus(B, attempt('FAILED', A)), EXPECT_A_SHORT, 'FAIL', 'SUPERSEDED', 'was for it'],
+    ['an earlier poll saw A desired', syncStatus(B, attempt('IN_PROGRESS', B)), EXPECT_A_SEEN, 'FAIL', 'SUPERSEDED', 'it was desired earlier in this deployment'],
+    ['an earlier poll saw A desired, no sync ran since', syncStatus(B), EXPECT_A_SEEN, 'FAIL', 'SUPERSEDED', 'desired earlier'],
+    // Never seen: the source may not have picked A up yet, so the gate waits.
+    ['A was never seen', syncStatus(B, attempt('SUCCEEDED', B)), EXPECT_A, 'WAIT', 'EXPECTED_SHA_NOT_DESIRED', 'is not desired yet'],
+    ['A was never seen, no sync ran', syncStatus(B), EXPECT_A, 'WAIT', 'EXPECTED_SHA_NOT_DESIRED', 'is not desired yet'],
+    // A is desired: the usual rules, whatever the memory says.
+    ['A is desired and the sync of it runs', syncStatus(A, attempt('IN_PROGRESS', A)), EXPECT_A_SEEN, 'WAIT', 'SYNC_RUNNING', 'IN_PROGRESS'],
+    ['A is desired and synced', syncStatus(A, attempt('SUCCEEDED', A)), EXPECT_A_SEEN, 'PASS', 'IN_SYNC', 'SUCCEEDED'],
+    // Nothing desired: not superseded by anything.
+    ['nothing is desired', syncStatus(undefined, attempt('SUCCEEDED', A)), EXPECT_A_SEEN, 'WAIT', 'NO_DESIRED_STATE', 'no desired state'],
+  );
+
+  it.each(cases)('%s: %s %s', (_name, status, criteria, verdict, situation, says) => {
+    const d = decide(status, criteria);
+    expect([d.verdict, d.situation]).toEqual([verdict, situation]);
+    expect(d.why).toContain(says);
+    if (situation === 'SUPERSEDED') {
+      expect(d.why).toContain(`the expected sha ${criteria.expectedSha} was superseded by sha ${B}, which is desired now`);
+      // Superseded is a verdict of its own: no blocker read, no waiting for the deadline.
+      expect(needsBlockerCheck(d)).toBe(false);
+      expect(applyDeadline(d, 0, 600_000)).toBe(d);
+    }
+  });
+
+  it('is never a reader\'s concern', () => {
+    expect(decide(syncStatus(B, attempt('FAILED', A)), { requireSuccess: false }).situation).toBe('READ_ONLY');
   });
 });

@@ -23,6 +23,10 @@ export class GateWorld {
   clock = START;
   /** What DescribeStacks would say: rolling back, not, or an error it throws. */
   rollingBack: boolean | Error = false;
+  /** For a nested stack: what DescribeStacks says of its root and parent. */
+  nested?: { rootId: string; parentId: string };
+  /** Budgets handed out (abortAfter), on the virtual clock: expireBudgets() aborts the ones that ran out. */
+  private readonly budgets: { at: number; controller: AbortController }[] = [];
   /** The stack ids the gate asked about. */
   readonly rollbackQueries: string[] = [];
   /** Every record the gate logged. */
@@ -44,12 +48,17 @@ export class GateWorld {
         subject.source === 'git-sync'
           ? readGitSyncBlockers(gitSyncClient, subject as GitSyncSubject)
           : readProtonBlockers(protonClient, subject as ProtonSubject),
-      isRollingBack: async (stackId) => {
+      describeStack: async (stackId) => {
         this.rollbackQueries.push(stackId);
         if (this.rollingBack instanceof Error) throw this.rollingBack;
-        return this.rollingBack;
+        return { rollingBack: this.rollingBack, ...this.nested };
       },
       now: () => this.clock,
+      abortAfter: (ms) => {
+        const controller = new AbortController();
+        this.budgets.push({ at: this.clock + ms, controller });
+        return controller.signal;
+      },
       log: (line) => this.lines.push(line),
       defaultRegion: 'us-east-1',
       logGroupName: '/aws/lambda/gate-handler-logs',
@@ -67,7 +76,19 @@ export class GateWorld {
     this.lines.length = 0;
     this.clock = START;
     this.rollingBack = false;
+    this.nested = undefined;
     this.rollbackQueries.length = 0;
+    this.budgets.length = 0;
+  }
+
+  /** As if the next tick ran on another execution environment: the poll memory is empty. */
+  forgetPolls(): void {
+    this.history = new PollHistory();
+  }
+
+  /** Aborts every budget that has run out on the virtual clock. */
+  expireBudgets(): void {
+    for (const b of this.budgets) if (b.at <= this.clock) b.controller.abort(new DOMException('budget', 'TimeoutError'));
   }
 
   /** What the Provider framework hands isComplete: the request merged with onEvent's answer. */

@@ -169,6 +169,7 @@ describe('isComplete', () => {
     const event = await started(createEvent({ ...GATE_PROPS, [Prop.ExpectedSha]: DESIRED }));
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolvesOnce(protonOutput('SUCCEEDED', OLDER, OLDER)).resolves(protonOutput('SUCCEEDED'));
     expect((await gate.isComplete(event, deps)).IsComplete).toBe(false);
+    world.clock += 15_000;
     expect((await gate.isComplete(event, deps)).IsComplete).toBe(true);
   });
 

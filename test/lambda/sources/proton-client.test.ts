@@ -112,4 +112,43 @@ describe('the Proton client', () => {
     for (let i = 0; i < attempts - 1; i++) backoff += Math.min(Retry.throttlingDelay() * 2 ** i, MAXIMUM_RETRY_DELAY) + 5_000;
     expect(attempts * perAttempt + backoff).toBeLessThanOrEqual((timeoutSeconds * 1000) / 2);
   });
+
+  it('aborts a call in flight when the poll\'s budget signal fires, without another attempt', async () => {
+    const hung: http.ServerResponse[] = [];
+    await withServer(
+      (_req, res) => void hung.push(res),
+      async () => {
+        // Timeouts far longer than the test: only the signal can end this call.
+        const c = createProtonClient('us-east-1', { maxAttempts: 5, connectionTimeoutMs: 600_000, requestTimeoutMs: 600_000 });
+        const controller = new AbortController();
+        const call = readProtonSyncStatus(c, PROTON_SUBJECT, controller.signal);
+        while (hung.length === 0) await new Promise((r) => setImmediate(r));
+        controller.abort();
+        const error = await call.catch((e: Error) => e);
+        expect(error).toBeInstanceOf(Error);
+        expect((error as Error & { cause?: { name?: string } }).cause?.name).toBe('AbortError');
+        expect(hung).toHaveLength(1);
+        c.destroy();
+      },
+    );
+  });
+
+  it('fits the worst poll in the Lambda timeout: the sources\' budget, one DescribeStacks, and the backoff each may be sleeping when aborted', () => {
+    const app = new App();
+    const stack = new Stack(app, 'PollBudget');
+    new ServiceInstanceSyncGate(stack, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod' });
+    const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.isComplete' } });
+    const [timeoutSeconds] = Object.values(fns).map((f) => f.Properties.Timeout as number);
+    // An abort is noticed at the next attempt: after the backoff being slept, at most the longest one (the last
+    // throttling delay, capped, plus a Retry-After hint of up to 5 s).
+    const longestBackoff = Math.min(Retry.throttlingDelay() * 2 ** (CallBudget.maxAttempts - 2), MAXIMUM_RETRY_DELAY) + 5_000;
+    // The status and blocker reads share the sources' budget from the poll's start; a poll makes at most one
+    // DescribeStacks (on an Update's first tick, or before failing), with its own budget.
+    const worstPoll = CallBudget.sourceCallsBudgetMs + longestBackoff + CallBudget.stackCallBudgetMs + longestBackoff;
+    // 10 s left for deciding, logging and answering, on a cold start.
+    expect(worstPoll + 10_000).toBeLessThanOrEqual(timeoutSeconds * 1000);
+    // Without the budget, three calls in a row at their own worst would not fit.
+    const perCall = CallBudget.maxAttempts * Math.max(CallBudget.requestTimeoutMs, CallBudget.connectionTimeoutMs) + (CallBudget.maxAttempts - 1) * longestBackoff;
+    expect(3 * perCall).toBeGreaterThan(timeoutSeconds * 1000);
+  });
 });

@@ -1,0 +1,97 @@
+import { isFirstTick, isReadDue } from '../../../lambda/handler/pacing';
+import { Limits } from '../../../lib/contract';
+
+const TICK = Limits.waiterTickSeconds * 1000;
+const TIMEOUT = 600_000;
+
+/**
+ * The ticks of a waiter whose attempts each take `workMs` after their tick: tick k comes k x (tick + work) after the
+ * gate started, as Step Functions retries `IntervalSeconds` after the previous attempt ended.
+ */
+function ticks(count: number, workMs: number): number[] {
+  return Array.from({ length: count }, (_, k) => k * (TICK + workMs) + workMs);
+}
+
+/** The elapsed times at which a gate reads, over `count` ticks, with or without the environment's memory. */
+function reads(pollIntervalMs: number, count: number, workMs: number, remember: boolean, timeoutMs = TIMEOUT): number[] {
+  let last: number | undefined;
+  const at: number[] = [];
+  for (const elapsedMs of ticks(count, workMs)) {
+    if (isReadDue({ elapsedMs, pollIntervalMs, tickMs: TICK, timeoutMs, lastReadElapsedMs: remember ? last : undefined })) {
+      at.push(elapsedMs);
+      last = elapsedMs;
+    }
+  }
+  return at;
+}
+
+describe('isReadDue', () => {
+  it.each([
+    // [name, elapsed, poll, last read, due]
+    ['the first tick', 40, 15_000, undefined, true],
+    ['the first tick, remembered or not', 40, 300_000, undefined, true],
+    ['a tick before the next multiple', 10_100, 15_000, 40, false],
+    ['the first tick past the multiple', 15_200, 15_000, 10_100, true],
+    ['exactly on the multiple', 15_000, 15_000, 10_000, true],
+    ['a second tick past the same multiple', 20_300, 15_000, 15_200, false],
+    ['without memory, a tick whose window holds a multiple', 16_000, 15_000, undefined, true],
+    ['without memory, a tick whose window holds none', 21_000, 15_000, undefined, false],
+    ['at the deadline, between multiples', 600_100, 7_000, 595_100, true],
+    ['past the deadline, once read there', 605_200, 10_000, 600_100, false],
+  ] as const)('%s: %s ms, every %s ms, last read %s -> %s', (_name, elapsedMs, pollIntervalMs, lastReadElapsedMs, due) => {
+    expect(isReadDue({ elapsedMs, pollIntervalMs, tickMs: TICK, timeoutMs: TIMEOUT, lastReadElapsedMs })).toBe(due);
+  });
+
+  // Every accepted interval, at the edges and between, with an environment that remembers (the usual case) and one
+  // that forgets every time (each tick on another environment), with attempts of 0.1 s and of 1 s.
+  const INTERVALS = [5, 6, 7, 9, 10, 14, 15, 16, 29, 30, 31, 59, 60, 61, 97, 150, 299, 300];
+  describe.each(INTERVALS)('every %i s', (seconds) => {
+    const poll = seconds * 1000;
+    it.each([
+      [true, 100],
+      [true, 1_000],
+      [false, 100],
+      [false, 1_000],
+    ])('reads at most once per multiple and never later than a multiple plus a tick (memory %s, %i ms a tick)', (remember, work) => {
+      const count = Math.ceil(3_600_000 / TICK);
+      const at = reads(poll, count, work, remember, Number.POSITIVE_INFINITY);
+      const multiples = at.map((t) => Math.floor(t / poll));
+      // One read per multiple at most.
+      expect(new Set(multiples).size).toBe(at.length);
+      if (remember && poll < TICK + work) {
+        // An interval shorter than the ticks' spacing: every tick reads (the waiter cannot ask more often).
+        expect(at).toEqual(ticks(count, work));
+      } else if (remember) {
+        // With memory, every multiple the ticks reached gets its read, on the first tick at or after it.
+        const lastTick = ticks(count, work).at(-1)!;
+        expect(multiples).toEqual(Array.from({ length: Math.floor(lastTick / poll) + 1 }, (_, k) => k));
+        at.forEach((t, k) => expect(t - k * poll).toBeLessThan(TICK + work + 1));
+      } else {
+        // Without it, a multiple that falls between two ticks' windows (the attempt's own time) is read one interval
+        // late: the reads still average the interval within the share of time the windows leave uncovered.
+        const span = at.at(-1)! - at[0];
+        expect(span / (at.length - 1)).toBeLessThanOrEqual(poll * (1 + work / TICK) + TICK);
+      }
+    });
+  });
+
+  it('reads once more at the deadline, whether or not a multiple falls there', () => {
+    // 7 s interval, 60 s timeout, ticks 5.1 s apart: the tick at 61.3 s holds no multiple of 7 s (56 was read at 56.2 s).
+    const deadlineTick = ticks(20, 100)[12];
+    expect(deadlineTick).toBe(61_300);
+    expect(reads(7_000, 20, 100, true, 60_000)).toContain(deadlineTick);
+    expect(reads(7_000, 20, 100, true, Number.POSITIVE_INFINITY)).not.toContain(deadlineTick);
+  });
+
+  it('reads on the first tick even with a zero timeout', () => {
+    expect(isReadDue({ elapsedMs: 30, pollIntervalMs: 15_000, tickMs: TICK, timeoutMs: 0 })).toBe(true);
+  });
+});
+
+describe('isFirstTick', () => {
+  it('is the tick less than one tick after the gate started', () => {
+    expect(isFirstTick(0, TICK)).toBe(true);
+    expect(isFirstTick(TICK - 1, TICK)).toBe(true);
+    expect(isFirstTick(TICK, TICK)).toBe(false);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Pipelines move on: a gate whose expected commit the source has moved past fails within one poll, naming the
+ * newer sha, and a Git sync gate that watches its own stack fails at once. Through the offline world: the example
+ * app's template, aws-cdk-lib's framework runtime and the built handler bundle, against the model-checked fakes.
+ */
+import { GIT_SYNC_RESOURCE_TYPE } from '../../lib/contract';
+import { InstalledStack, OfflineWorld } from '../../offline/offline-world';
+import { synthApp, SynthesizedStack } from '../../offline/synth';
+import { ScenarioReport } from '../support/scenario-report';
+import { answer, gitSyncStatus, gitSyncStatusCalls, GIT_SYNC_STACK, INSTANCE, SERVICE, sha, status, statusCalls } from '../support/scenarios';
+import { GATE_APP } from '../support/sequences';
+
+const A = sha('pipeline run A');
+const B = sha('newer push B');
+const OLD = sha('synced before A');
+
+let world: OfflineWorld;
+let protonExpectingA: InstalledStack;
+let gitExpectingA: InstalledStack;
+let gitOnItself: InstalledStack;
+const report = new ScenarioReport();
+
+beforeAll(async () => {
+  const [p, g] = synthApp(GATE_APP, [{ expectedSha: A }, { expectedSha: A, gate: 'git-sync', stackName: GIT_SYNC_STACK }]);
+  world = await OfflineWorld.start();
+  gitOnItself = world.install(watchingItself(g));
+  gitExpectingA = world.install(g);
+  protonExpectingA = world.install(p);
+}, 180_000);
+
+afterEach(() => {
+  world.proton.assertHonest();
+  world.gitSync.assertHonest();
+  world.proton.reset();
+  world.gitSync.reset();
+});
+
+afterAll(async () => {
+  report.print('Pipelines move on (offline world)');
+  await world?.close();
+});
+
+describe('a superseded expected commit', () => {
+  test('Proton: A was desired, then B was pushed while the gate waited: fails in the poll that sees B, naming it', async () => {
+    world.proton.script(SERVICE, INSTANCE, [
+      answer(status('IN_PROGRESS', OLD, { desired: A, lastGood: OLD }), 2),
+      answer(status('IN_PROGRESS', OLD, { desired: B, lastGood: OLD })),
+    ]);
+    const o = report.add('expected sha superseded while waiting', await world.create(protonExpectingA));
+    expect(o.status).toBe('FAILED');
+    // Three reads, the third sees B: no wait for the timeout.
+    expect(statusCalls(o)).toHaveLength(3);
+    expect(o.polls.map((p) => p.situation)).toEqual(['NEW_SYNC_DUE', 'NEW_SYNC_DUE', 'SUPERSEDED']);
+    expect(o.reason).toContain(`the expected sha ${A} was superseded by sha ${B}, which is desired now (it was desired earlier in this deployment)`);
+    expect(o.reason).toMatch(/^Stopped waiting for the Proton sync/);
+  });
+
+  test('Git sync: A synced and B is desired before the gate starts: fails in the first poll', async () => {
+    world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('IN_PROGRESS', B, { lastGood: A }))]);
+    const o = report.add('expected sha superseded before the gate', await world.create(gitExpectingA));
+    expect(o.status).toBe('FAILED');
+    expect(gitSyncStatusCalls(o)).toHaveLength(1);
+    expect(o.waiterAttempts).toBe(1);
+    expect(o.reason).toContain(`the expected sha ${A} was superseded by sha ${B}, which is desired now (it synced successfully`);
+  });
+
+  test('Git sync: A was never picked up and B is desired: waits, since the source may not have seen A yet', async () => {
+    world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('SUCCEEDED', B, { lastGood: B }), 2), answer(gitSyncStatus('SUCCEEDED', A, { lastGood: A }))]);
+    const o = report.add('expected sha not seen yet, then desired', await world.create(gitExpectingA));
+    expect(o.status).toBe('SUCCESS');
+    expect(o.polls.map((p) => p.situation)).toEqual(['EXPECTED_SHA_NOT_DESIRED', 'EXPECTED_SHA_NOT_DESIRED', 'IN_SYNC']);
+    expect(o.data).toMatchObject({ Sha: A, InSync: 'true' });
+  });
+});
+
+describe('a Git sync gate on its own stack (a name only known at deploy time)', () => {
+  test('fails at once, before any call, naming the stack', async () => {
+    const o = report.add('git sync gate on its own stack', await world.create(gitOnItself));
+    expect(o.status).toBe('FAILED');
+    expect(o.apiCalls).toHaveLength(0);
+    expect(o.waiterAttempts).toBe(0);
+    expect(o.reason).toContain(`The GitSyncGate watches stack "${gitOnItself.stackName}" in us-east-1, the stack it is deployed in`);
+  });
+});
+
+/**
+ * The example app's template with the GitSyncGate's StackName set to the stack's own name, as a parameter or an
+ * import resolved at deploy time would give it (the construct rejects a literal own name at synth).
+ */
+function watchingItself(stack: SynthesizedStack): SynthesizedStack {
+  const template = JSON.parse(JSON.stringify(stack.template)) as SynthesizedStack['template'];
+  const gates = Object.values(template.Resources).filter((r) => r.Type === GIT_SYNC_RESOURCE_TYPE);
+  if (gates.length !== 1) throw new Error(`expected one GitSyncGate, found ${gates.length}`);
+  gates[0].Properties = { ...gates[0].Properties, StackName: { Ref: 'AWS::StackName' } };
+  return { ...stack, template };
+}
