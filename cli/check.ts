@@ -5,14 +5,15 @@
  * Each poll does what the gate's isComplete does: reads the status once, decides (decide, or decideUnreadable
  * when the read failed), reads the sync blockers when one may be why the gate would not pass (needsBlockerCheck,
  * applyBlockers) and applies the deadline (applyDeadline). PASS and FAIL end the check; WAIT sleeps one poll
- * interval, or what is left of the wait when that is shorter, so that the last poll falls on the deadline.
+ * interval, or what is left of the wait when that is shorter, so that the last poll falls on the deadline. The wait
+ * is the gate's own (effectiveTimeoutMs): --wait, capped as the gate caps its waitTimeout below CloudFormation's hour.
  */
 import { Attributes, toAttributes } from '../lambda/core/attributes';
 import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, needsBlockerCheck } from '../lambda/core/decide';
 import { SyncGateError } from '../lambda/core/errors';
 import { blockerReadNotes, failureReason } from '../lambda/core/reasons';
 import { BlockerReading, SyncStatus } from '../lambda/core/sync-status';
-import { readBlockersSafely, readFailureNotes } from '../lambda/handler/gate';
+import { effectiveTimeoutMs, readBlockersSafely, readFailureNotes } from '../lambda/handler/gate';
 import { PollRecord } from '../lambda/handler/poll-history';
 import { GateSettings } from '../lambda/handler/properties';
 import { SourceReader } from '../lambda/sources/source';
@@ -51,6 +52,21 @@ export interface PollReport {
   readonly error?: string;
 }
 
+/** A --wait that the gate would not honour in full: what was asked, and the wait the gate (and the check) keeps. */
+export interface WaitCap {
+  readonly requestedMs: number;
+  readonly waitMs: number;
+}
+
+/**
+ * The cap on the check's wait, when there is one: the gate answers by itself a reserve and one poll interval
+ * before CloudFormation's one-hour limit (effectiveTimeoutMs), so the check waits no longer than the gate would.
+ */
+export function waitCap(settings: GateSettings): WaitCap | undefined {
+  const waitMs = effectiveTimeoutMs(settings);
+  return waitMs < settings.waitTimeoutMs ? { requestedMs: settings.waitTimeoutMs, waitMs } : undefined;
+}
+
 export interface CheckDeps {
   readonly reader: SourceReader;
   /** Milliseconds since any fixed origin. */
@@ -73,13 +89,16 @@ export interface CheckOutcome {
   readonly failedPolls: number;
   readonly elapsedMs: number;
   readonly exitCode: ExitCode;
+  /** When --wait was longer than the gate would wait: what was asked and the wait kept. */
+  readonly waitCap?: WaitCap;
 }
 
 /** Polls until the gate would pass or fail, and returns what it would say. */
 export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise<CheckOutcome> {
   const { source, subject } = settings;
   const startedAt = deps.now();
-  const timeoutMs = settings.waitTimeoutMs;
+  const timeoutMs = effectiveTimeoutMs(settings);
+  const cap = waitCap(settings);
   const record: PollRecord = { polls: 0, failedPolls: 0 };
 
   for (;;) {
@@ -132,6 +151,7 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
         failedPolls: record.failedPolls,
         elapsedMs: Math.max(0, deps.now() - startedAt),
         exitCode: exitCodeOf(decision),
+        ...(cap ? { waitCap: cap } : {}),
       };
     }
     const left = timeoutMs - Math.max(0, deps.now() - startedAt);

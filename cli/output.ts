@@ -7,8 +7,8 @@ import { Attributes } from '../lambda/core/attributes';
 import { formatDuration, Situation, Verdict } from '../lambda/core/decide';
 import { ReasonSubject } from '../lambda/core/reasons';
 import { Subject } from '../lambda/sources/source';
-import { Attr, AttrName } from '../lib/contract';
-import { CheckOutcome, ExitCode, PollReport } from './check';
+import { Attr, AttrName, Limits } from '../lib/contract';
+import { CheckOutcome, ExitCode, PollReport, WaitCap } from './check';
 
 /** What the result is about. */
 export interface ResultContext {
@@ -76,6 +76,17 @@ function indent(text: string): string {
     .join('\n');
 }
 
+/**
+ * Why the check waits less than --wait asked: "--wait 1h 0m 0s is capped at 56m 45s, as the gate caps its
+ * waitTimeout: ...". Shown on stderr before the first poll and in the summary.
+ */
+export function waitCapNote(cap: WaitCap): string {
+  return (
+    `--wait ${formatDuration(cap.requestedMs)} is capped at ${formatDuration(cap.waitMs)}, as the gate caps its waitTimeout: ` +
+    `CloudFormation's hour less ${formatDuration(Limits.cloudFormationReserveSeconds * 1000)} and one poll interval, so that the gate answers with its own reason.`
+  );
+}
+
 /** The human summary for stdout. */
 export function summary(outcome: CheckOutcome, context: ResultContext): string {
   const width = Math.max(...SUMMARY_ATTRIBUTES.map((a) => a.length)) + 2;
@@ -87,6 +98,7 @@ export function summary(outcome: CheckOutcome, context: ResultContext): string {
   }
   const polls = `${outcome.polls} poll${outcome.polls === 1 ? '' : 's'}`;
   lines.push(`  ${polls} in ${formatDuration(outcome.elapsedMs)}`);
+  if (outcome.waitCap) lines.push(`  ${waitCapNote(outcome.waitCap)}`);
   if (outcome.reason !== undefined) lines.push('Reason:', indent(outcome.reason));
   return lines.join('\n') + '\n';
 }

@@ -5,10 +5,10 @@
  */
 import { SourceReader, SyncSource } from '../lambda/sources/source';
 import { parseArgs, UsageError } from './args';
-import { ExitCode, runCheck } from './check';
+import { ExitCode, runCheck, waitCap } from './check';
 import { sourceCommands } from './commands';
 import { PROGRAM } from './help';
-import { jsonResult, Progress, ProgressStream, ResultContext, summary } from './output';
+import { jsonResult, Progress, ProgressStream, ResultContext, summary, waitCapNote } from './output';
 import { checkSettings } from './settings';
 
 export interface CliDeps {
@@ -47,6 +47,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   const context: ResultContext = { source: source.kind, subject, reasonSubject: source.reasonSubject(subject) };
   // Progress only while waiting: a single check has nothing to show before its result.
   const progress = settings.waitTimeoutMs > 0 ? new Progress(deps.stderr) : undefined;
+  // Before the first poll, so that a pipeline's log says at once how long the check may take.
+  const cap = waitCap(settings);
+  if (cap) deps.stderr.write(`${waitCapNote(cap)}\n`);
   try {
     const outcome = await runCheck(settings, {
       reader: deps.connect(source, subject.region),

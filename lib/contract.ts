@@ -70,8 +70,12 @@ export const Limits = {
   nameMaxLength: 100,
   /** ResourceName pattern, the same in both APIs. */
   namePattern: '^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$',
-  /** An AWS region name such as us-east-1 or us-gov-west-1. */
-  regionPattern: '^[a-z]{2}(-[a-z]+)+-\\d+$',
+  /**
+   * An AWS region name of any partition: us-east-1, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1
+   * (aws-eusc, whose prefix has 4 letters). test/lib/region-names.test.ts checks it against every region of every
+   * partition the AWS SDK knows.
+   */
+  regionPattern: '^[a-z]{2,4}(-[a-z]+)+-\\d+$',
   /**
    * An expected sha: a Git commit id (40 hex digits, 64 in a SHA-256 repository) or its abbreviation to at least
    * 7, which matches the desired sha as a prefix, case-insensitively, as Git resolves it. Anything else (a branch

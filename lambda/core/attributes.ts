@@ -9,11 +9,16 @@ import { iso, jsonBytes, truncateChars, truncateToJsonBytes } from './text';
 /**
  * Budget of the Data object, in bytes of JSON as sent. The rest of the response (Status, StackId, RequestId,
  * LogicalResourceId, PhysicalResourceId, keys and the Provider framework's log hint) takes at most ~1,100 bytes
- * at the limits of each field; test/response.test.ts checks the sum against 4,096 for generated worst cases.
+ * at the limits of each field; test/lambda/core/response.test.ts checks the sum against 4,096 for generated worst cases.
  */
 export const MAX_DATA_JSON_BYTES = 2_900;
 /** The LatestSyncEvent attribute is a short summary, not the whole event. */
 export const MAX_EVENT_SUMMARY_CHARS = 300;
+/**
+ * Status and RepositoryProvider are enum values in the models (at most 24 characters today); an unexpected value
+ * is kept so that it is seen, but cut to this many characters so that it cannot crowd out the other attributes.
+ */
+export const MAX_ENUM_VALUE_CHARS = 64;
 
 /** "2026-11-26T10:00:00.000Z FAILED_DEPLOYMENT: text" for the newest event of an attempt, or ''. */
 export function summarizeLatestEvent(attempt: SyncAttempt | undefined): string {
@@ -32,12 +37,12 @@ export function toAttributes(status: SyncStatus): Attributes {
   const inSync = !!desired && !!latest && latest.status === 'SUCCEEDED' && sameSha(latest.targetRevision.sha, desired.sha);
   return {
     [Attr.Sha]: desired?.sha ?? '',
-    [Attr.Status]: latest?.status ?? STATUS_NONE,
+    [Attr.Status]: latest ? truncateChars(latest.status, MAX_ENUM_VALUE_CHARS) : STATUS_NONE,
     [Attr.InSync]: inSync ? 'true' : 'false',
     [Attr.Branch]: desired?.branch ?? '',
     [Attr.Directory]: desired?.directory ?? '',
     [Attr.RepositoryName]: desired?.repositoryName ?? '',
-    [Attr.RepositoryProvider]: desired?.repositoryProvider ?? '',
+    [Attr.RepositoryProvider]: truncateChars(desired?.repositoryProvider ?? '', MAX_ENUM_VALUE_CHARS),
     [Attr.LatestSyncSha]: latest?.targetRevision.sha ?? '',
     [Attr.LatestSyncStartedAt]: iso(latest?.startedAt),
     [Attr.LatestSuccessfulSyncSha]: good?.targetRevision.sha ?? '',
@@ -47,20 +52,24 @@ export function toAttributes(status: SyncStatus): Attributes {
 }
 
 /**
- * Order in which attributes give up bytes when the response would be too large: free text first, the shas
- * that later resources read last (real Git shas are 40 or 64 hex characters and are never cut).
+ * Order in which attributes give up bytes when the response would be too large: free text first, then the enum
+ * values (cut already to MAX_ENUM_VALUE_CHARS), the shas that later resources read last (real Git shas are 40 or
+ * 64 hex characters and are never cut). Every attribute whose value the API chooses is in it; the others are
+ * bounded by their form (InSync is 'true' or 'false', the StartedAt attributes ISO 8601 times or '').
  */
-const TRUNCATION_ORDER: readonly AttrName[] = [
+export const TRUNCATION_ORDER: readonly AttrName[] = [
   Attr.LatestSyncEvent,
   Attr.Directory,
   Attr.Branch,
   Attr.RepositoryName,
+  Attr.RepositoryProvider,
+  Attr.Status,
   Attr.LatestSuccessfulSyncSha,
   Attr.LatestSyncSha,
   Attr.Sha,
 ];
 
-/** Shrinks free-text attributes, in a fixed order, until the JSON of all of them fits `maxJsonBytes`. */
+/** Shrinks attributes, in a fixed order (TRUNCATION_ORDER), until the JSON of all of them fits `maxJsonBytes`. */
 export function boundAttributes(attributes: Attributes, maxJsonBytes = MAX_DATA_JSON_BYTES): Attributes {
   const out: Attributes = { ...attributes };
   for (const key of TRUNCATION_ORDER) {

@@ -99,7 +99,8 @@ export function supersededEvidence(status: SyncStatus, expected: string, expecte
 
 /** Decides what the gate does with one observed sync status. */
 export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
-  const desired = status.desiredRevision;
+  // A desired revision without a sha names no commit to wait for: it is no desired state (see sameSha).
+  const desired = status.desiredRevision?.sha ? status.desiredRevision : undefined;
   const latest = status.latestAttempt;
 
   if (!criteria.requireSuccess) {

@@ -49,9 +49,13 @@ export function newestFirst(events: readonly SyncEvent[]): SyncEvent[] {
   return [...events].sort((a, b) => b.time.getTime() - a.time.getTime());
 }
 
-/** Git shas are hex and case-insensitive: `ABC123…` and `abc123…` name the same commit. */
+/**
+ * Git shas are hex and case-insensitive: `ABC123…` and `abc123…` name the same commit. An absent sha (a source
+ * maps a missing one to '') is unknown: it names no commit, so it is never the same as another sha, not even
+ * another absent one.
+ */
 export function sameSha(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return a !== '' && b !== '' && a.toLowerCase() === b.toLowerCase();
 }
 
 /**

@@ -159,8 +159,8 @@ const COMMON_REJECTIONS: { what: string; props: SyncGateOptions; message: string
       'Invalid expectedSha " ": it is empty, as an unset pipeline variable gives. Pass the commit to wait for ' +
       '(a full sha, or an abbreviation of at least 7 hex digits), or leave expectedSha out to accept any desired sha.',
   },
-  // region: ^[a-z]{2}(-[a-z]+)+-\d+$
-  ...['', 'Europe', 'US-EAST-1', 'us-east', 'useast-1', 'u-east-1', 'use-east-1', 'us-east-1a', 'us-east-', 'us--1', ' us-east-1', 'us-east-1 ', 'us_east_1'].map(
+  // region: ^[a-z]{2,4}(-[a-z]+)+-\d+$ (a prefix of 2 letters, or 4 as aws-eusc's eusc-de-east-1)
+  ...['', 'Europe', 'US-EAST-1', 'us-east', 'useast-1', 'u-east-1', 'europe-west-1', 'us-east-1a', 'us-east-', 'us--1', ' us-east-1', 'us-east-1 ', 'us_east_1'].map(
     (region) => ({
       what: `the region ${JSON.stringify(region)}`,
       props: { region },
@@ -226,7 +226,7 @@ describe('the template of every accepted value, synthesized once', () => {
   const GOOD_SHAS = ['abc1234', 'f'.repeat(8), 'f'.repeat(39), HEX_40, 'a'.repeat(41), 'e'.repeat(63), 'e'.repeat(64), 'ABCDEF1', '0123456789abcdefABCDEF'];
   const shaGates = GOOD_SHAS.map((sha, i) => gitGate({ expectedSha: sha }, stack, `Sha${i}`));
 
-  const GOOD_REGIONS = ['us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'il-central-1', 'xx-yy-123'];
+  const GOOD_REGIONS = ['us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'il-central-1', 'eusc-de-east-1', 'xx-yy-123'];
   const regionGates = GOOD_REGIONS.map((region, i) => protonGate({ region }, stack, `Region${i}`));
 
   const tokenProton = protonGate({ serviceName: serviceParam, serviceInstanceName: instanceParam, expectedSha: shaParam, region: regionParam }, stack, 'TokenProton');

@@ -1,12 +1,12 @@
 import * as fc from 'fast-check';
-import { boundAttributes, MAX_DATA_JSON_BYTES, toAttributes } from '../../../lambda/core/attributes';
+import { boundAttributes, MAX_DATA_JSON_BYTES, MAX_ENUM_VALUE_CHARS, toAttributes } from '../../../lambda/core/attributes';
 import { applyDeadline, decide } from '../../../lambda/core/decide';
 import { failureReason, MAX_REASON_EVENTS } from '../../../lambda/core/reasons';
-import { Revision, SyncAttempt, SyncStatus } from '../../../lambda/core/sync-status';
+import { KNOWN_SYNC_STATUSES, Revision, SyncAttempt, SyncStatus } from '../../../lambda/core/sync-status';
 import { jsonBytes, truncateToJsonBytes } from '../../../lambda/core/text';
 import { protonSource } from '../../../lambda/sources/proton';
 import { ATTRIBUTE_NAMES, Attr, STATUS_NONE } from '../../../lib/contract';
-import { attempt, DESIRED, event, OLDER, syncStatus } from '../../fixtures';
+import { attempt, DESIRED, event, OLDER, revision, syncStatus } from '../../fixtures';
 
 const SUBJECT = { source: 'proton' as const, serviceName: 'a'.repeat(100), serviceInstanceName: 'b'.repeat(100), region: 'ap-southeast-4' };
 const NAMED = protonSource.reasonSubject(SUBJECT);
@@ -189,6 +189,105 @@ describe('truncateToJsonBytes', () => {
         else expect(text.startsWith(cut.slice(0, -1))).toBe(true);
       }),
       { numRuns: 500, seed: 7 },
+    );
+  });
+});
+
+describe('attributes at the models\' maximum and beyond', () => {
+  // The models' limits (offline/models): shas 255 characters; branch 200 (Proton) or 255 (Git sync); repository 100
+  // (Proton) or owner 255 + '/' + name 128 (Git sync); status and provider are enums; directory, target and event
+  // type and text have no limit (taken here as the whole 4,096 bytes). Beyond: 4× each, and at least 4,096 characters,
+  // since nothing on the wire holds a value to its model (the SDK does not check enums or lengths it receives).
+  const MODEL_MAX = { sha: 255, branch: 255, repositoryName: 384, directory: 4096, enumValue: 24, target: 4096, eventType: 4096, eventText: 4096 };
+  /** One character each, from the cheapest in JSON bytes to the costliest: 1 byte, 2, 3, 4 (a surrogate pair) and 6 (escaped). */
+  const UNITS = ['a', 'é', '語', '😀', '\u0000', '"', '\ud800'];
+  const SCALES = ['at', 'beyond'] as const;
+  const lengthOf = (max: number, scale: (typeof SCALES)[number]) => (scale === 'at' ? max : Math.max(4 * max, 4096));
+
+  function worstStatus(unit: string, scale: (typeof SCALES)[number]): SyncStatus {
+    const text = (max: number) => unit.repeat(lengthOf(max, scale));
+    const rev = (): Revision => ({
+      sha: text(MODEL_MAX.sha),
+      branch: text(MODEL_MAX.branch),
+      directory: text(MODEL_MAX.directory),
+      repositoryName: text(MODEL_MAX.repositoryName),
+      repositoryProvider: text(MODEL_MAX.enumValue),
+    });
+    const attempt = (): SyncAttempt => ({
+      status: text(MODEL_MAX.enumValue),
+      startedAt: new Date(8.64e15), // the latest time a Date holds: the longest ISO 8601 text
+      target: text(MODEL_MAX.target),
+      initialRevision: rev(),
+      targetRevision: rev(),
+      events: [{ type: text(MODEL_MAX.eventType), time: new Date(-8.64e15), text: text(MODEL_MAX.eventText) }],
+    });
+    return { desiredRevision: rev(), latestAttempt: attempt(), latestSuccessfulAttempt: attempt() };
+  }
+
+  const ROWS = UNITS.flatMap((unit) => SCALES.map((scale) => ({ unit: JSON.stringify(unit), scale, status: worstStatus(unit, scale) })));
+
+  it.each(ROWS)('fit within 4,096 bytes with every field $scale its maximum in $unit', ({ status }) => {
+    const data = boundAttributes(toAttributes(status));
+    expect(Object.keys(data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
+    expect(jsonBytes(data)).toBeLessThanOrEqual(MAX_DATA_JSON_BYTES);
+    expect(Buffer.byteLength(responseBody('SUCCESS', { data }))).toBeLessThanOrEqual(CFN_LIMIT);
+  });
+
+  it.each([
+    ['Status', (long: string): SyncStatus => syncStatus(DESIRED, { ...attempt('SUCCEEDED', DESIRED), status: long })],
+    ['RepositoryProvider', (long: string): SyncStatus => ({ ...syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), desiredRevision: revision(DESIRED, { repositoryProvider: long }) })],
+  ] as const)('cut an unexpectedly long %s to a few characters and keep the other attributes whole', (name, build) => {
+    const long = '\u0000'.repeat(10_000);
+    const normal = toAttributes(build('UNLISTED'));
+    const data = boundAttributes(toAttributes(build(long)));
+    expect(Array.from(data[name]).length).toBe(MAX_ENUM_VALUE_CHARS);
+    expect(long.startsWith(data[name].slice(0, -1))).toBe(true);
+    expect(data[name].endsWith('…')).toBe(true);
+    expect({ ...data, [name]: normal[name] }).toEqual(normal);
+  });
+
+  it('keep every value the models list whole', () => {
+    for (const status of [...KNOWN_SYNC_STATUSES]) expect(toAttributes(syncStatus(DESIRED, attempt(status, DESIRED))).Status).toBe(status);
+    for (const provider of ['GITHUB', 'GITHUB_ENTERPRISE', 'BITBUCKET', 'GITHUB_ENTERPRISE_SERVER', 'GITLAB', 'GITLAB_SELF_MANAGED']) {
+      expect(toAttributes({ desiredRevision: revision(DESIRED, { repositoryProvider: provider }) }).RepositoryProvider).toBe(provider);
+    }
+  });
+
+  // Any length up to beyond each maximum, any mix of 1- to 6-byte characters, every field (enums included) free text.
+  const costly = fc.constantFrom('"', '\\', '\u0000', '\u001f', '\n', 'é', '語', '😀', '\ud800');
+  const textUpTo = (max: number) =>
+    fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: lengthOf(max, 'beyond') }),
+      fc.string({ unit: costly, maxLength: lengthOf(max, 'beyond') }),
+      fc.string({ unit: costly, minLength: max, maxLength: lengthOf(max, 'beyond'), size: 'max' }),
+    );
+  const anyRevision: fc.Arbitrary<Revision> = fc.record({
+    sha: textUpTo(MODEL_MAX.sha),
+    branch: textUpTo(MODEL_MAX.branch),
+    directory: textUpTo(MODEL_MAX.directory),
+    repositoryName: textUpTo(MODEL_MAX.repositoryName),
+    repositoryProvider: textUpTo(MODEL_MAX.enumValue),
+  });
+  const anyDate = fc.date({ noInvalidDate: false });
+  const anyAttempt: fc.Arbitrary<SyncAttempt> = fc.record({
+    status: textUpTo(MODEL_MAX.enumValue),
+    startedAt: anyDate,
+    target: textUpTo(MODEL_MAX.target),
+    initialRevision: anyRevision,
+    targetRevision: anyRevision,
+    events: fc.array(fc.record({ type: textUpTo(MODEL_MAX.eventType), time: anyDate, text: textUpTo(MODEL_MAX.eventText) }), { maxLength: 3 }),
+  });
+  const anyStatus: fc.Arbitrary<SyncStatus> = fc.record({ desiredRevision: anyRevision, latestAttempt: anyAttempt, latestSuccessfulAttempt: anyAttempt }, { requiredKeys: [] });
+
+  it('fit within 4,096 bytes whatever each field holds (generated)', () => {
+    fc.assert(
+      fc.property(anyStatus, (status) => {
+        const data = boundAttributes(toAttributes(status));
+        expect(Object.keys(data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
+        expect(Buffer.byteLength(responseBody('SUCCESS', { data }))).toBeLessThanOrEqual(CFN_LIMIT);
+      }),
+      // No shrinking: values of thousands of characters take minutes to shrink, and the rows above name the worst cases.
+      { numRuns: 200, seed: 16, endOnFailure: true },
     );
   });
 });
