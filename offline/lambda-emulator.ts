@@ -7,7 +7,7 @@
  * module state with the test or with other functions), with the function's environment variables (template
  * Environment plus what Lambda sets: AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_LOG_GROUP_NAME...) as its
  * `process.env`, a `console` whose lines go to the function's log group (kept in memory), and a `Date` that reads
- * the world's {@link VirtualClock}. As in Lambda, an environment runs one invocation at a time: concurrent
+ * the world's {@link VirtualClock} (and a `timers/promises` whose sleeps run on it, see invocation-timers.ts). As in Lambda, an environment runs one invocation at a time: concurrent
  * invocations of a function each get their own (a cold start when no idle one is left), and an idle one is
  * reused by later invocations (warm) until {@link FakeLambda.coldStart}. Every invocation holds the virtual clock
  * (no jump while code runs) and runs in the async context of its lifecycle request ({@link RequestAttribution}),
@@ -22,6 +22,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as util from 'util';
 import { listenOnLoopback } from './loopback';
+import { InvocationHold, virtualTimersPromises } from './invocation-timers';
 import { ModuleLoader, realProcess, Sandbox } from './module-loader';
 import { RequestAttribution } from './request-attribution';
 import { VirtualClock } from './virtual-clock';
@@ -110,6 +111,8 @@ export class FakeLambda {
   private readonly environments = new Map<string, Environment[]>();
   private generation = 0;
   private readonly server: http.Server;
+  /** The clock hold of each running invocation, by its id (its sleeps release it: invocation-timers.ts). */
+  private readonly holds = new Map<string, InvocationHold>();
   /** Running invocations, with their lifecycle request's tag. */
   private readonly running = new Map<Promise<unknown>, string | undefined>();
 
@@ -193,15 +196,17 @@ export class FakeLambda {
 
   /** Runs one invocation: holds the clock, takes an idle environment or makes one, in the request's context. */
   private run(spec: FunctionSpec, event: unknown, requestTag?: string): Promise<InvokeResult> {
-    const release = this.clock.hold();
     const requestId = randomUUID();
+    const hold = new InvocationHold(this.clock);
+    this.holds.set(requestId, hold);
     const fromEvent = (event as { RequestId?: unknown } | null)?.RequestId;
     const tag = typeof fromEvent === 'string' ? fromEvent : (requestTag ?? this.attribution.current()?.requestTag);
     const run = this.attribution.run({ requestTag: tag, invocationId: requestId }, () => this.execute(spec, event, requestId, tag));
     this.running.set(run, tag);
     void run.finally(() => {
       this.running.delete(run);
-      release();
+      this.holds.delete(requestId);
+      hold.end();
     });
     return run;
   }
@@ -300,6 +305,7 @@ export class FakeLambda {
       process: new Proxy(realProcess, {
         get: (target, prop) => (prop === 'env' ? environment : Reflect.get(target, prop, target)),
       }),
+      builtins: { 'timers/promises': virtualTimersPromises(() => this.holds.get(this.attribution.current()?.invocationId ?? '')) },
     };
     const loader = new ModuleLoader(spec.codeDir, sandbox);
     const moduleExports = loader.load(file);
@@ -347,7 +353,11 @@ export class FakeLambda {
       res.writeHead(202, { 'x-amzn-requestid': randomUUID() }).end();
       return;
     }
-    const result = await this.run(spec, event);
+    // The caller (the Provider framework's function invoking the gate's handler) waits: while the callee runs it
+    // holds the clock itself, and while the callee sleeps the clock may move.
+    const caller = this.holds.get(this.attribution.invocationOf(req) ?? '');
+    const run = this.run(spec, event);
+    const result = caller ? await caller.waitFor(run) : await run;
     const body = JSON.stringify(result.error ?? result.payload);
     res.writeHead(200, {
       'content-type': 'application/json',

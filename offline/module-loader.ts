@@ -35,6 +35,8 @@ export interface Sandbox {
   readonly Date: DateConstructor;
   readonly console: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace'>;
   readonly process: NodeJS.Process;
+  /** Built-in modules the environment replaces (`timers/promises` on the virtual clock, see invocation-timers.ts). */
+  readonly builtins?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -63,7 +65,9 @@ export class ModuleLoader {
     module.filename = file;
     module.paths = NativeModule._nodeModulePaths(dir);
     module.require = (spec: string): unknown =>
-      spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec) ? this.load(spec, dir) : this.runtimeRequire(spec);
+      spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec)
+        ? this.load(spec, dir)
+        : (this.sandbox.builtins?.[spec.replace(/^node:/, '')] ?? this.runtimeRequire(spec));
     module[SANDBOX] = this.sandbox;
     this.cache.set(file, module);
     const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');

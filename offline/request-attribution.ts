@@ -26,16 +26,21 @@ export class RequestAttribution {
   private readonly storage = new AsyncLocalStorage<InvocationContext>();
   /** Client socket local port -> tag of the request that last used it. */
   private readonly byPort = new Map<number, string>();
+  /** Client socket local port -> the invocation that last used it. */
+  private readonly invocationByPort = new Map<number, string>();
   private started = false;
 
   private readonly onRequest = (message: unknown): void => {
     const tag = this.storage.getStore()?.requestTag;
+    const invocationId = this.storage.getStore()?.invocationId;
     const request = (message as { request: http.ClientRequest }).request;
     const note = (socket: Socket): void => {
       const record = (): void => {
         if (socket.localPort === undefined) return;
         if (tag) this.byPort.set(socket.localPort, tag);
         else this.byPort.delete(socket.localPort);
+        if (invocationId) this.invocationByPort.set(socket.localPort, invocationId);
+        else this.invocationByPort.delete(socket.localPort);
       };
       // A new socket learns its port on connect, before the request is written; a reused one has it already.
       if (socket.localPort === undefined) socket.once('connect', record);
@@ -56,6 +61,7 @@ export class RequestAttribution {
     this.started = false;
     diagnostics.unsubscribe(CHANNEL, this.onRequest);
     this.byPort.clear();
+    this.invocationByPort.clear();
   }
 
   /** Runs `fn` in `context`: HTTP requests and log lines from it are attributed to `context.requestTag`. */
@@ -66,6 +72,12 @@ export class RequestAttribution {
   /** The context of the code running now, if it runs inside an invocation. */
   public current(): InvocationContext | undefined {
     return this.storage.getStore();
+  }
+
+  /** The invocation that made this (server-side) request, if an invocation made it. */
+  public invocationOf(req: http.IncomingMessage): string | undefined {
+    const port = req.socket.remotePort;
+    return port === undefined ? undefined : this.invocationByPort.get(port);
   }
 
   /** The tag of the lifecycle request that made this (server-side) request, if any. */
