@@ -10,8 +10,8 @@
  * - The backoff before a retry (5xx, timeouts, resets) is slept through `sleep` (Node's timers/promises), not
  *   inside the SDK, so that the offline world can run it on its virtual clock.
  */
-import { MAXIMUM_RETRY_DELAY, StandardRetryStrategy } from '@smithy/util-retry';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryBackoffStrategy, StandardRetryToken } from '@smithy/types';
+import { MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy } from '@smithy/util-retry';
 import { ApiPace } from './api-pace';
 
 export type Sleep = (ms: number) => Promise<unknown>;
@@ -39,7 +39,7 @@ function formatRate(perSecond: number): string {
  */
 class DeferredBackoff implements StandardRetryBackoffStrategy {
   public pendingMs = 0;
-  private base = 100;
+  private base = Retry.delay();
   constructor(private readonly random: () => number) {}
   public computeNextBackoffDelay(retryAttempt: number): number {
     this.pendingMs = Math.floor(this.random() * Math.min(this.base * 2 ** retryAttempt, MAXIMUM_RETRY_DELAY));

@@ -44,19 +44,23 @@ describe('the Proton client', () => {
     expect(await c.config.maxAttempts()).toBe(CallBudget.maxAttempts);
   });
 
-  it('retries throttling with backoff until Proton answers', async () => {
+  it('does not retry a throttled call: the poll gives up after one attempt (test/lambda/polite has the pace)', async () => {
     let calls = 0;
     await withServer(
       (req, res) => {
         req.resume();
         calls++;
-        if (calls < 3) return error(res, 429, 'ThrottlingException');
+        if (calls < 2) return error(res, 429, 'ThrottlingException');
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
       },
       async () => {
         const c = createProtonClient('us-east-1');
-        await expect(readProtonSyncStatus(c, PROTON_SUBJECT)).resolves.toEqual({});
-        expect(calls).toBe(3);
+        // The poll gives up at once ("not yet"), after one attempt: no retry inside the poll.
+        const first = await readProtonSyncStatus(c, PROTON_SUBJECT).catch((e: unknown) => e);
+        expect(first).toMatchObject({ transient: true });
+        expect(String((first as Error).message)).toContain('ThrottlingException');
+        expect(String((first as Error).message)).toContain('after 1 attempt ');
+        expect(calls).toBe(1);
         c.destroy();
       },
     );
