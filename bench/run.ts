@@ -10,8 +10,8 @@
  *
  * Knobs (environment): BENCH_NS (default "1,10,100,400"), BENCH_SYNTH_RUNS (5; BENCH_TARGET_SYNTH_RUNS, 7, for N = 100),
  * BENCH_COLD_RUNS (9),
- * BENCH_DECISIONS (300), BENCH_OUT (docs/benchmarks.md; "-" prints only); load: BENCH_LOAD_NS (30, run first, then the search),
- * BENCH_LOAD_MAX_RUNS (6), BENCH_LOAD_MAX_N (320), BENCH_LOAD_BUDGET_S (300); BENCH_SKIP=sources,load leaves those sections out.
+ * BENCH_DECISIONS (300), BENCH_OUT (docs/benchmarks.md; "-" prints only); load: the targets (bench/load.ts), then per source
+ * the search, BENCH_LOAD_MAX_RUNS (4 per source), BENCH_LOAD_MAX_N (400), BENCH_LOAD_BUDGET_S (900); BENCH_SKIP=sources,load leaves those sections out.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -61,8 +61,7 @@ const COLD_RUNS = intEnv('BENCH_COLD_RUNS', 9);
 const DECISIONS = intEnv('BENCH_DECISIONS', 300);
 /** Sections to skip while developing: `sources`, `load` (comma-separated). */
 const SKIP = new Set(strEnv('BENCH_SKIP', '').split(',').map((s) => s.trim()).filter(Boolean));
-const LOAD_NS = intList('BENCH_LOAD_NS', '30');
-const LOAD_BOUND = { maxRuns: intEnv('BENCH_LOAD_MAX_RUNS', 6), maxN: intEnv('BENCH_LOAD_MAX_N', 320), budgetMs: 1000 * intEnv('BENCH_LOAD_BUDGET_S', 300) };
+const LOAD_BOUND = { maxRuns: intEnv('BENCH_LOAD_MAX_RUNS', 4), maxN: intEnv('BENCH_LOAD_MAX_N', 400), budgetMs: 1000 * intEnv('BENCH_LOAD_BUDGET_S', 900) };
 /** The search for the largest passing N stops when passing and failing N are this close. */
 const LOAD_PRECISION = 10;
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'docs', 'benchmarks.md');
@@ -131,8 +130,8 @@ async function main(): Promise<void> {
     }
     let load: LoadResult | undefined;
     if (!SKIP.has('load')) {
-      log(`load: N = ${LOAD_NS.join(', ')} then the largest N that all pass (≤ ${LOAD_BOUND.maxRuns} runs, ≤ ${LOAD_BOUND.budgetMs / 1000} s)`);
-      load = await measureLoad(LOAD_NS, LOAD_BOUND, LOAD_PRECISION);
+      log(`load: the targets, then per source the largest N that all pass (≤ ${LOAD_BOUND.maxRuns} runs each, ≤ ${LOAD_BOUND.budgetMs / 1000} s)`);
+      load = await measureLoad(LOAD_BOUND, LOAD_PRECISION);
     }
 
     const cpus = os.cpus();

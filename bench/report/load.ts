@@ -1,68 +1,104 @@
 /**
- * Load: N gates created at once against a rate-limited Proton, the largest N at which all pass, and the target
- * the lifecycle load test set (30 gates).
+ * Load: N gates created at once against a rate-limited source; the issue's targets (all pass, at most two calls
+ * made per call served) and the largest N at which all pass, per source.
  */
-import { LOAD_RATE } from '../load';
+import { LOAD_TARGETS, LoadResult, LoadRunSummary, MAX_MADE_PER_SERVED } from '../load';
 import { largestPassingN } from './analysis';
 import { Cell, fmtInt, fmtS, fmtVirtualS, table } from './format';
 import type { BenchResults } from './results';
 import type { TargetRow } from './targets';
 
-/** The N of the load target: the lifecycle load test's 30 gates. */
-export const LOAD_TARGET_N = 30;
+const SOURCE_NAME = { proton: 'Proton', gitSync: 'Git sync' } as const;
 
-/** The most gates that can ever pass: each needs two served reads, and the bucket serves burst + rate × timeout. */
-export function loadCeiling(l: NonNullable<BenchResults['load']>): number {
-  return Math.floor((l.rate.burst + (l.rate.perSecond * l.timeoutMs) / 1000) / 2);
+/** Calls made per call served; Infinity when none was served. */
+export function madePerServed(r: Pick<LoadRunSummary, 'made' | 'served'>): number {
+  return r.served === 0 ? Infinity : r.made / r.served;
 }
 
-function searchResult(l: NonNullable<BenchResults['load']>): string {
-  const { largest, smallestFailing } = largestPassingN(l.runs);
+/** A target run is met when every gate passed and the gates made at most MAX_MADE_PER_SERVED calls per call served. */
+export function loadRunMeetsTarget(r: Pick<LoadRunSummary, 'failed' | 'made' | 'served'>): boolean {
+  return r.failed === 0 && madePerServed(r) <= MAX_MADE_PER_SERVED;
+}
+
+/** The most gates that can ever pass: the bucket serves burst + rate × timeout reads, each gate needs `reads`. */
+export function loadCeiling(l: Pick<LoadResult, 'rate' | 'timeoutMs'>, reads: number): number {
+  return Math.floor((l.rate.burst + (l.rate.perSecond * l.timeoutMs) / 1000) / reads);
+}
+
+const scenarioText = (r: LoadRunSummary): string =>
+  r.scenario === 'newSyncDue' ? `new sync due first, ${r.readsPerGate} reads` : `${r.readsPerGate} reads (IN_PROGRESS ×${r.readsPerGate - 1}, SUCCEEDED)`;
+
+function row(r: LoadRunSummary): Cell[] {
+  return [
+    SOURCE_NAME[r.source],
+    scenarioText(r),
+    r.n,
+    r.failed === 0 ? 'yes' : `**no**: ${r.success} of ${r.n}`,
+    fmtInt(r.made),
+    fmtInt(r.served),
+    madePerServed(r).toFixed(2),
+    r.environments,
+    fmtVirtualS(r.virtualMs),
+    fmtS(r.realMs),
+  ];
+}
+
+const HEAD = ['source', 'scenario', 'N', 'all SUCCESS', 'calls made', 'calls served', 'made / served', 'execution environments', 'virtual time', 'real time'];
+const ALIGN = ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] as const;
+
+function searchResult(runs: readonly LoadRunSummary[]): string {
+  const { largest, smallestFailing } = largestPassingN(runs);
   if (largest === undefined) return `none: no N passed${smallestFailing === undefined ? '' : ` (${smallestFailing} failed)`}`;
-  if (smallestFailing === undefined) return `**at least ${largest}** (no N failed; a lower bound, the search stopped before finding a failure)`;
+  if (smallestFailing === undefined) return `**at least ${largest}** (no N failed)`;
   return `**${largest}** (${smallestFailing} failed)`;
 }
 
 export function loadSection(r: BenchResults): string[] {
   const l = r.load;
   if (!l) return [];
-  const rows: Cell[][] = [...l.runs]
-    .sort((a, b) => a.n - b.n)
-    .map((x) => [x.n, x.failed === 0 ? 'yes' : `**no**: ${x.failed} FAILED`, fmtInt(x.served), fmtInt(x.throttled), fmtVirtualS(x.virtualMs), fmtS(x.realMs)]);
-  const reasons = [...new Set(l.runs.flatMap((x) => x.failureReasons))];
+  const reasons = [...new Set([...l.targets, ...l.searches.flatMap((s) => s.runs)].flatMap((x) => x.failureReasons.map((f) => f.slice(0, 120))))].slice(0, 5);
   return [
     `## Load: N gates created at once against ${l.rate.perSecond} request/s (burst ${l.rate.burst})`,
     '',
-    `In the offline lifecycle world (the approach of test/lifecycle/lifecycle-load.test.ts): N ServiceInstanceSyncGates of one stack created at the ` +
-      `same moment through the real Provider framework runtime and handler bundle, against a fake Proton with an account-wide rate limit of ` +
-      `${l.rate.perSecond} request/s, burst ${l.rate.burst}, on the virtual clock. Each sync is IN_PROGRESS on its first served read and SUCCEEDED ` +
-      `from the second; the gates keep their defaults (timeout ${fmtVirtualS(l.timeoutMs)}, poll interval ${fmtVirtualS(l.pollMs)}).`,
+    `In the offline lifecycle world (offline/load-scenario.ts): N gates of one stack created at the same moment through the real Provider ` +
+      `framework runtime and handler bundle, against a fake source with an account-wide rate limit of ${l.rate.perSecond} request/s, burst ` +
+      `${l.rate.burst}, on the virtual clock (SDK backoff included). Default props (timeout ${fmtVirtualS(l.timeoutMs)}, poll interval ` +
+      `${fmtVirtualS(l.pollMs)}). Calls made counts every request that reached the API; calls held back by the client's pace are not requests.`,
     '',
-    ...table(['N', 'all SUCCESS', 'calls served', 'calls throttled', 'virtual time', 'real time'], ['r', 'l', 'r', 'r', 'r', 'r'], rows),
+    '### Targets',
     '',
-    `Largest N at which all pass: ${searchResult(l)}. Search: the Ns above in the order run, doubling from the largest passing N until ` +
-      `one failed, then bisection; bounded by ${l.bound.maxRuns} runs, N ≤ ${fmtInt(l.bound.maxN)} and a real-time budget of ${fmtS(l.bound.budgetMs)} ` +
-      `(no run starts that cannot finish within what is left: N gates need at least (2N − ${l.rate.burst}) / ${l.rate.perSecond} s, as the SDK's backoff ` +
-      `under throttling holds the virtual clock so that it passes at about real speed); it stopped at ${l.stoppedBecause}, after ${fmtS(l.realMs)} of real time. ` +
-      `No N above ${loadCeiling(l)} can pass: each gate needs two served reads and the bucket serves at most ${l.rate.burst} + ` +
-      `${l.rate.perSecond}/s × ${l.timeoutMs / 1000} s before the timeout.`,
+    ...table(HEAD, [...ALIGN], l.targets.map(row)),
     '',
-    'Why they pass: a throttled poll counts as "not yet" until the gate\'s deadline, so a gate that is throttled simply polls again ' +
-      "an interval later, and the SDK's retry quota (standard mode) stops each client from turning throttling into a retry storm.",
-    ...(reasons.length ? ['', 'Failure reasons: ' + reasons.map((x) => `"${x}"`).join('; ')] : []),
+    ...l.searches.flatMap((s) => [
+      `### Largest N, ${SOURCE_NAME[s.source]} (${scenarioText(s.runs[0] ?? l.targets[0])})`,
+      '',
+      ...table(HEAD, [...ALIGN], [...s.runs].sort((a, b) => a.n - b.n).map(row)),
+      '',
+      `Largest N at which all pass: ${searchResult(s.runs)}; the search stopped at ${s.stoppedBecause}. No N above ` +
+        `${loadCeiling(l, s.runs[0]?.readsPerGate ?? 3)} can pass (the bucket serves at most ${l.rate.burst} + ${l.rate.perSecond}/s × ` +
+        `${l.timeoutMs / 1000} s reads before the timeout).`,
+      '',
+    ]),
+    `Search: doubling from the largest passing N until one failed, then bisection; at most ${l.bound.maxRuns} runs per source, ` +
+      `N ≤ ${fmtInt(l.bound.maxN)}, ${fmtS(l.bound.budgetMs)} of real time for the section (used: ${fmtS(l.realMs)}).`,
+    ...(reasons.length ? ['', 'Failure reasons (first lines): ' + reasons.map((x) => `"${x}"`).join('; ')] : []),
     '',
   ];
 }
 
-export function loadTarget(r: BenchResults): TargetRow {
-  const target = `${LOAD_TARGET_N} gates created at once all pass against ${LOAD_RATE.perSecond} request/s, burst ${LOAD_RATE.burst}`;
-  const run = r.load?.runs.find((x) => x.n === LOAD_TARGET_N);
-  if (!run) return { target, measured: `N = ${LOAD_TARGET_N} not measured`, verdict: undefined, note: '' };
-  const largest = largestPassingN(r.load!.runs).largest;
-  return {
-    target,
-    measured: `${run.success} of ${run.n} SUCCESS (${fmtInt(run.served)} calls served, ${fmtInt(run.throttled)} throttled); largest N all passing: ${largest ?? 'none'}`,
-    verdict: run.failed === 0,
-    note: run.failed === 0 ? '' : run.failureReasons.join('; '),
-  };
+/** One target row per run the issue names, met when all pass within the made/served ratio. */
+export function loadTargets(r: BenchResults): TargetRow[] {
+  return LOAD_TARGETS.map((spec) => {
+    const scenario = spec.scenario === 'newSyncDue' ? 'with a new sync due first (blocker reads too)' : 'of 3 reads each';
+    const target = `${spec.n} ${SOURCE_NAME[spec.source]} gates ${scenario} all pass against ${r.load?.rate.perSecond ?? 1} request/s, at most ${MAX_MADE_PER_SERVED} calls made per call served`;
+    const run = r.load?.targets.find((x) => x.source === spec.source && x.scenario === spec.scenario && x.n === spec.n);
+    if (!run) return { target, measured: 'not measured', verdict: undefined, note: '' };
+    const met = loadRunMeetsTarget(run);
+    return {
+      target,
+      measured: `${run.success} of ${run.n} SUCCESS; ${fmtInt(run.made)} made / ${fmtInt(run.served)} served = ${madePerServed(run).toFixed(2)}`,
+      verdict: met,
+      note: met ? '' : run.failed > 0 ? (run.failureReasons[0] ?? '').slice(0, 160) : `made/served above ${MAX_MADE_PER_SERVED}`,
+    };
+  });
 }

@@ -2,11 +2,12 @@
  * Made-up benchmark results shaped like a default run, and lookups into the rendered report, for
  * test/bench/report.test.ts. Each test there states the numbers it depends on; the rest come from here.
  */
-import type { LoadRun } from '../../bench/load';
+import type { LoadRunSummary } from '../../bench/load';
 import type { BenchResults } from '../../bench/report/index';
 import type { BlockerRow, SourcesResult } from '../../bench/sync-sources';
 import type { SynthCell, SynthRow } from '../../bench/synth';
 import type { TemplateStats } from '../../bench/template-stats';
+import type { LoadScenario, LoadSource } from '../../offline/load-scenario';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -43,12 +44,17 @@ export function sources(): SourcesResult {
   };
 }
 
-export const loadRun = (n: number, failed = 0): LoadRun => ({
+export const loadRun = (n: number, failed = 0, o: { source?: LoadSource; scenario?: LoadScenario; made?: number } = {}): LoadRunSummary => ({
+  source: o.source ?? 'proton',
+  scenario: o.scenario ?? 'reads',
   n,
   success: n - failed,
   failed,
-  served: 2 * (n - failed),
-  throttled: 10 * n,
+  made: o.made ?? 5 * (n - failed),
+  served: 3 * (n - failed),
+  throttled: (o.made ?? 5 * (n - failed)) - 3 * (n - failed),
+  readsPerGate: o.scenario === 'newSyncDue' ? 7 : 3,
+  environments: 4,
   virtualMs: 2_000 * n,
   realMs: 1_500 * n,
   failureReasons: failed ? ['Timed out after 10m'] : [],
@@ -97,9 +103,12 @@ export function results(ns: number[] = [1, 10, 100, 400]): Mutable<BenchResults>
       rate: { perSecond: 1, burst: 3 },
       pollMs: 15_000,
       timeoutMs: 600_000,
-      runs: [loadRun(30), loadRun(60), loadRun(120, 7), loadRun(90)],
-      bound: { maxRuns: 6, maxN: 320, budgetMs: 300_000 },
-      stoppedBecause: 'the real-time budget',
+      targets: [loadRun(180), loadRun(180, 0, { source: 'gitSync', made: 1_200 }), loadRun(75, 3, { source: 'gitSync', scenario: 'newSyncDue' })],
+      searches: [
+        { source: 'proton', runs: [loadRun(180), loadRun(360, 7), loadRun(270)], stoppedBecause: 'the bound of 4 runs' },
+        { source: 'gitSync', runs: [loadRun(180, 0, { source: 'gitSync', made: 1_200 })], stoppedBecause: 'the real-time budget' },
+      ],
+      bound: { maxRuns: 4, maxN: 400, budgetMs: 900_000 },
       realMs: 290_000,
     },
   };

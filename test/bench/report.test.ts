@@ -2,9 +2,11 @@
  * The benchmark's report (bench/report/): verdicts against targets, ratios, limits and tables, on made-up results.
  * Each test states the numbers it depends on; the rest come from a fixture shaped like a default run.
  */
+import { nextN } from '../../bench/load';
 import { blockerVerdict, breakingN, largestDeployableN, largestPassingN, linear } from '../../bench/report/analysis';
 import { fmtPaired, table } from '../../bench/report/format';
 import { BenchResults, renderReport } from '../../bench/report/index';
+import { loadRunMeetsTarget } from '../../bench/report/load';
 import type { SynthCell } from '../../bench/synth';
 import { blockerRow, cell, firstColumn, loadRun, Mutable, results, rowOf, sources, stats, synthRow, target } from './report-fixture';
 
@@ -20,6 +22,9 @@ describe('bench report', () => {
       '## Handler',
       '## Both sync sources: in-sync calls and sync blockers',
       '## Load: N gates created at once against 1 request/s (burst 3)',
+      '### Targets',
+      '### Largest N, Proton (3 reads (IN_PROGRESS ×2, SUCCEEDED))',
+      '### Largest N, Git sync (3 reads (IN_PROGRESS ×2, SUCCEEDED))',
       '## Targets',
     ]);
   });
@@ -33,7 +38,8 @@ describe('bench report', () => {
     expect(doc).not.toContain('## Load');
     expect(target(doc, 'exactly one API call')[2]).toBe('not measured');
     expect(target(doc, 'an ACTIVE sync blocker')[2]).toBe('not measured');
-    expect(target(doc, '30 gates')[2]).toBe('not measured');
+    expect(target(doc, '180 Proton gates')[2]).toBe('not measured');
+    expect(target(doc, '75 Git sync gates')[2]).toBe('not measured');
   });
 
   it('says in the header which settings were reduced, and that a default run used the defaults', () => {
@@ -235,34 +241,43 @@ describe('bench report', () => {
   });
 
   describe('load', () => {
-    it('writes one row per N, in increasing N, with the calls served and throttled', () => {
+    it('writes the target runs and each source\'s search, one row per N in increasing N, with calls made, served and their ratio', () => {
       const doc = renderReport(results());
-      expect(firstColumn(doc, 'Load')).toEqual(['30', '60', '90', '120']);
-      expect(rowOf(doc, 'Load', '120').slice(1, 4)).toEqual(['**no**: 7 FAILED', '226', '1,200']);
-      expect(rowOf(doc, 'Load', '30').slice(1, 5)).toEqual(['yes', '60', '300', '60.000 s']);
+      expect(rowOf(doc, 'Load', 'Proton').slice(2, 7)).toEqual(['180', 'yes', '900', '540', '1.67']);
+      expect(doc).toContain('| Git sync | new sync due first, 7 reads | 75 | **no**: 72 of 75 |');
+      expect(doc).toContain('| Proton | 3 reads (IN_PROGRESS ×2, SUCCEEDED) | 360 | **no**: 353 of 360 | 1,765 | 1,059 | 1.67 |');
+      expect(doc).toContain('Largest N at which all pass: **270** (360 failed); the search stopped at the bound of 4 runs.');
+      expect(doc).toContain('Largest N at which all pass: **at least 180** (no N failed); the search stopped at the real-time budget.');
+      expect(doc).toContain('No N above 201 can pass');
     });
 
-    it('finds the largest N that all pass below the smallest failing one, or says it is a lower bound', () => {
+    it('finds the largest N that all pass below the smallest failing one', () => {
       expect(largestPassingN([loadRun(30), loadRun(60), loadRun(120, 7), loadRun(90)])).toEqual({ largest: 90, smallestFailing: 120 });
       expect(largestPassingN([loadRun(30), loadRun(60)])).toEqual({ largest: 60, smallestFailing: undefined });
       expect(largestPassingN([loadRun(30, 1)])).toEqual({ largest: undefined, smallestFailing: 30 });
-      expect(renderReport(results())).toContain('Largest N at which all pass: **90** (120 failed).');
-      const r = results();
-      r.load = { ...r.load!, runs: [loadRun(30), loadRun(60)] };
-      expect(renderReport(r)).toContain('Largest N at which all pass: **at least 60** (no N failed; a lower bound');
-      expect(renderReport(r)).toContain('No N above 301 can pass');
     });
 
-    it('meets the 30-gate target when all 30 pass and misses it when any fails', () => {
-      expect(target(renderReport(results()), '30 gates').slice(1, 3)).toEqual([
-        '30 of 30 SUCCESS (60 calls served, 300 throttled); largest N all passing: 90',
-        'met',
-      ]);
+    it('picks the next N of a search: doubling until one fails, then bisection, then stops at the precision or the largest N', () => {
+      expect(nextN([loadRun(180)], 400, 10)).toEqual({ n: 360 });
+      expect(nextN([loadRun(180), loadRun(360)], 400, 10)).toEqual({ n: 400 });
+      expect(nextN([loadRun(180), loadRun(360), loadRun(400)], 400, 10)).toEqual({ done: 'the largest N searched, 400, passed' });
+      expect(nextN([loadRun(180), loadRun(360, 7)], 400, 10)).toEqual({ n: 270 });
+      expect(nextN([loadRun(180, 2)], 400, 10)).toEqual({ n: 90 });
+      expect(nextN([loadRun(270), loadRun(278, 1)], 400, 10)).toEqual({ done: 'the gap between passing and failing N reached 8 (precision 10)' });
+    });
+
+    it('meets a load target only when all pass and at most two calls are made per call served', () => {
+      expect(loadRunMeetsTarget({ failed: 0, made: 1_080, served: 540 })).toBe(true);
+      expect(loadRunMeetsTarget({ failed: 0, made: 1_081, served: 540 })).toBe(false);
+      expect(loadRunMeetsTarget({ failed: 1, made: 540, served: 540 })).toBe(false);
+      expect(loadRunMeetsTarget({ failed: 0, made: 0, served: 0 })).toBe(false);
+      const doc = renderReport(results());
+      expect(target(doc, '180 Proton gates').slice(1, 3)).toEqual(['180 of 180 SUCCESS; 900 made / 540 served = 1.67', 'met']);
+      expect(target(doc, '180 Git sync gates').slice(2)).toEqual(['**missed**', 'made/served above 2']);
+      expect(target(doc, '75 Git sync gates').slice(2)).toEqual(['**missed**', 'Timed out after 10m']);
       const r = results();
-      r.load = { ...r.load!, runs: [loadRun(30, 2)] };
-      expect(target(renderReport(r), '30 gates').slice(2)).toEqual(['**missed**', 'Timed out after 10m']);
-      r.load = { ...r.load, runs: [loadRun(60)] };
-      expect(target(renderReport(r), '30 gates').slice(1, 3)).toEqual(['N = 30 not measured', 'not measured']);
+      r.load = { ...r.load!, targets: [] };
+      expect(target(renderReport(r), '180 Proton gates').slice(1, 3)).toEqual(['not measured', 'not measured']);
     });
   });
 
