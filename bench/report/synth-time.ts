@@ -9,8 +9,23 @@ export function synthTime(r: BenchResults): string[] {
   const range = (xs: readonly number[]): string => (xs.length ? `${fmtS(median(xs))} (${fmtS(Math.min(...xs))}–${fmtS(Math.max(...xs))})` : 'n/a');
   const rows = r.synth.map(({ n, ours, awscr }) => {
     const q = pairedRatios(ours, awscr);
-    return [n, ours.ms.length, range(ours.ms), range(awscr.ms), fmtPaired(q.wall, q.wallPairs), range(ours.cpuMs), range(awscr.cpuMs), fmtPaired(q.cpu, q.cpuPairs)];
+    // A cell aws-cdk-lib refused to synthesize was timed with its validation off: no ratio against the other.
+    const refusedNote = (c: typeof ours): string => (c.refused ? ' (**refused**¹)' : '');
+    const comparable = !ours.refused && !awscr.refused;
+    return [
+      n,
+      ours.ms.length,
+      range(ours.ms) + refusedNote(ours),
+      range(awscr.ms) + refusedNote(awscr),
+      comparable ? fmtPaired(q.wall, q.wallPairs) : 'n/a¹',
+      range(ours.cpuMs),
+      range(awscr.cpuMs),
+      comparable ? fmtPaired(q.cpu, q.cpuPairs) : 'n/a¹',
+    ];
   });
+  const refusals = r.synth.flatMap(({ n, ours, awscr }) =>
+    [['ours', ours] as const, ['AwsCustomResource', awscr] as const].filter(([, c]) => c.refused).map(([name, c]) => `${name} at N = ${n}: "${c.refused}"`),
+  );
   return [
     '## `cdk synth` time, by number of gates N',
     '',
@@ -25,6 +40,14 @@ export function synthTime(r: BenchResults): string[] {
       'Each ratio is the median of the per-pair ratios (run i of ours against run i of AwsCustomResource, which ran back to back). ' +
       "Most of a synth is fixed cost both pay (the CLI's and the app's start, ts-node, aws-cdk-lib's built-in template validation), so " +
       'the ratios are close to 1 and more runs narrow them more than anything else.',
+    ...(refusals.length
+      ? [
+          '',
+          `¹ aws-cdk-lib's built-in CloudFormation validation refuses to synthesize ${refusals.join('; ')}: that variant cannot be ` +
+            'synthesized at that N with default settings. Its time and template were measured with that validation off (CDK_VALIDATION=false), ' +
+            'which skips work the other cell does, so no ratio is given.',
+        ]
+      : []),
     '',
   ];
 }

@@ -7,7 +7,7 @@ import { blockerVerdict, breakingN, largestDeployableN, largestPassingN, linear 
 import { fmtPaired, table } from '../../bench/report/format';
 import { BenchResults, renderReport } from '../../bench/report/index';
 import { loadRunMeetsTarget } from '../../bench/report/load';
-import type { SynthCell } from '../../bench/synth';
+import { SynthCell, validationRefusal } from '../../bench/synth';
 import { blockerRow, cell, firstColumn, loadRun, Mutable, results, rowOf, sources, stats, synthRow, target } from './report-fixture';
 
 describe('bench report', () => {
@@ -237,6 +237,26 @@ describe('bench report', () => {
       expect(firstColumn(renderReport(r), 'Handler')).not.toContain('cold start, Git sync gate: same bundle, create CodeStar Connections client + first call (interleaved)');
       r.cold = { ...r.cold, ours: [{ loadMs: 40, firstCallMs: 80, totalMs: 120, processMs: 240 }] };
       expect(allClients(r)[2]).toBe('**missed**');
+    });
+  });
+
+  describe('a template aws-cdk-lib refuses to synthesize', () => {
+    it("finds the refusal line of aws-cdk-lib's built-in validation in the CLI's output, and nothing in other failures", () => {
+      const out = 'some\n  ❌ Template has 803 resources, maximum is 500 (CloudFormation Validate)\nmore';
+      expect(validationRefusal(out)).toBe('Template has 803 resources, maximum is 500 (CloudFormation Validate)');
+      expect(validationRefusal('Error: Cannot find module ts-node')).toBeUndefined();
+    });
+
+    it('marks the refused cell, gives no ratio for its row and says why under the table', () => {
+      const r = results();
+      const row = r.synth.find((x) => x.n === 400)!;
+      r.synth = r.synth.map((x) => (x.n === 400 ? { ...x, awscr: { ...row.awscr, refused: 'Template has 803 resources, maximum is 500 (CloudFormation Validate)' } } : x));
+      const doc = renderReport(r);
+      const cells = rowOf(doc, '`cdk synth` time', '400');
+      expect(cells[3]).toContain('(**refused**¹)');
+      expect([cells[4], cells[7]]).toEqual(['n/a¹', 'n/a¹']);
+      expect(rowOf(doc, '`cdk synth` time', '100')[4]).not.toBe('n/a¹');
+      expect(doc).toContain('refuses to synthesize AwsCustomResource at N = 400: "Template has 803 resources, maximum is 500 (CloudFormation Validate)"');
     });
   });
 
