@@ -9,8 +9,8 @@
  * throttling while waiting as "not yet" until the gate's deadline (before it did, 16-17 of 30 failed as soon as
  * the SDK's retries of a ThrottlingException ran out).
  *
- * Real time: a few tens of seconds, nearly all of it the SDK's retry backoff, which runs in real time and holds
- * the clock (see offline/README.md, Time).
+ * Real time: about 10 s on a loaded 2-core machine. A throttled poll gives up without a retry, and the sleeps the
+ * handler does make (the spread after a throttled call, backoff) run on the virtual clock (offline/README.md, Time).
  */
 import { LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
