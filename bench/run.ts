@@ -9,7 +9,7 @@
  * (bench/report/).
  *
  * Knobs (environment): BENCH_NS (default "1,10,100,400"), BENCH_SYNTH_RUNS (5; BENCH_TARGET_SYNTH_RUNS, 7, for N = 100),
- * BENCH_COLD_RUNS (9),
+ * BENCH_COLD_RUNS (9), BENCH_NODE (the node executable of the cold starts; default the bench's own),
  * BENCH_DECISIONS (300), BENCH_OUT (docs/benchmarks.md; "-" prints only); load: the targets (bench/load.ts), then per source
  * the search, BENCH_LOAD_MAX_RUNS (4 per source), BENCH_LOAD_MAX_N (400), BENCH_LOAD_BUDGET_S (900); BENCH_SKIP=sources,load leaves those sections out.
  */
@@ -19,7 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Prop } from '../lib/contract';
 import { findIamBreak } from './breaking-n';
-import { coldStarts } from './cold-start';
+import { coldStartNode, coldStarts } from './cold-start';
 import { measureDetection } from './detection';
 import { gitSyncIsCompleteEvent, handlerEvents } from './events';
 import { measureAssets } from './handler-assets';
@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       platform: os.platform(),
       osRelease: os.release(),
       nodeVersion: process.version,
+      coldStartNodeVersion: execFileSync(coldStartNode(), ['--version'], { encoding: 'utf8' }).trim(),
       loadBefore,
       loadAfter: os.loadavg(),
       versions: Object.fromEntries(REPORTED_PACKAGES.map((p) => [p, lockVersion(p)])),

@@ -16,6 +16,7 @@ export function header(r: BenchResults): string[] {
     '',
     `- Date: ${run.startedAt} (benchmark wall time ${fmtS(run.wallMs)})`,
     `- Machine: ${run.cores} cores (${run.cpuModel}), ${run.platform} ${run.osRelease}, Node ${run.nodeVersion}`,
+    `- Cold starts ran under Node ${run.coldStartNodeVersion}${run.coldStartNodeVersion === run.nodeVersion ? ' (the bench\'s own; BENCH_NODE=<path of a node> picks another, e.g. Node 24 as Lambda nodejs24.x runs it)' : ' (BENCH_NODE), the bench itself under Node ' + run.nodeVersion}`,
     `- Load average (1/5/15 min) before: ${load(run.loadBefore)}, after: ${load(run.loadAfter)}` +
       ' — a shared machine: absolute times are noisy, the ratios come from interleaved runs.',
     `- Versions: ${versions.join(', ')}`,

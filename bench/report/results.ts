@@ -23,6 +23,8 @@ export interface RunInfo {
   readonly platform: string;
   readonly osRelease: string;
   readonly nodeVersion: string;
+  /** The Node.js version the cold starts ran under (BENCH_NODE, or the bench's own). */
+  readonly coldStartNodeVersion: string;
   /** 1, 5 and 15 minute load averages. */
   readonly loadBefore: readonly number[];
   readonly loadAfter: readonly number[];

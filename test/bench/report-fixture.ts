@@ -70,6 +70,7 @@ export function results(ns: number[] = [1, 10, 100, 400]): Mutable<BenchResults>
       platform: 'linux',
       osRelease: '6.0',
       nodeVersion: 'v20.0.0',
+      coldStartNodeVersion: 'v24.22.3',
       loadBefore: [1, 1, 1],
       loadAfter: [2, 2, 2],
       versions: { 'aws-cdk-lib': '2.0.0', 'aws-cdk': '2.1.0' },

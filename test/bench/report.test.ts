@@ -2,6 +2,7 @@
  * The benchmark's report (bench/report/): verdicts against targets, ratios, limits and tables, on made-up results.
  * Each test states the numbers it depends on; the rest come from a fixture shaped like a default run.
  */
+import { coldStartNode } from '../../bench/cold-start';
 import { nextN } from '../../bench/load';
 import { blockerVerdict, breakingN, largestDeployableN, largestPassingN, linear } from '../../bench/report/analysis';
 import { fmtPaired, table } from '../../bench/report/format';
@@ -258,6 +259,19 @@ describe('bench report', () => {
       expect(rowOf(doc, '`cdk synth` time', '100')[4]).not.toBe('n/a¹');
       expect(doc).toContain('refuses to synthesize AwsCustomResource at N = 400: "Template has 803 resources, maximum is 500 (CloudFormation Validate)"');
     });
+  });
+
+  it('says which Node ran the cold starts, and that the bench ran under another', () => {
+    const doc = renderReport(results());
+    expect(doc).toContain('- Cold starts ran under Node v24.22.3 (BENCH_NODE), the bench itself under Node v20.0.0');
+    const r = results();
+    r.run = { ...r.run, coldStartNodeVersion: 'v20.0.0' };
+    expect(renderReport(r)).toContain("- Cold starts ran under Node v20.0.0 (the bench's own; BENCH_NODE=");
+  });
+
+  it('refuses a BENCH_NODE that is not a file, naming it', () => {
+    expect(() => coldStartNode({ BENCH_NODE: '/no/such/node' })).toThrow('BENCH_NODE must be the path of a node executable, got /no/such/node (no such file)');
+    expect(coldStartNode({})).toBe(process.execPath);
   });
 
   describe('load', () => {
