@@ -5,7 +5,7 @@
  * bundle run from the cloud assembly, with the real AWS SDK, against the model-checked FakeCodeStarConnections.
  * Blockers of both sources are in lifecycle-blockers.test.ts.
  */
-import { ATTRIBUTE_NAMES, CallBudget, GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE, SourceActions } from '../../lib/contract';
+import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE, SourceActions } from '../../lib/contract';
 import { wireGitSyncEvent } from '../../offline/fake-codestar-connections';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
@@ -252,26 +252,25 @@ describe('Create of the GitSyncGate', () => {
     expect(o.reason).toContain('codestar-connections:GetResourceSyncStatus and codestar-connections:GetSyncBlockerSummary on Resource "*"');
   });
 
-  test('throttling is transient: a poll whose every attempt is throttled waits, and the gate passes when it clears', async () => {
+  test('throttling is transient: a throttled poll gives up without a retry and waits, and the gate passes when it clears', async () => {
     const s = sha('git throttled');
     world.gitSync.script(GIT_SYNC_STACK, [
-      { error: 'ThrottlingException', times: CallBudget.maxAttempts },
+      { error: 'ThrottlingException', times: 2 },
       answer(gitSyncStatus('SUCCEEDED', s, { lastGood: s })),
     ]);
-    const o = await createGitGate('git sync: throttled for a poll, then clears');
+    const o = await createGitGate('git sync: throttled for two polls, then clears');
     expectWellFormed(o);
     expect(o.status).toBe('SUCCESS');
     expect(o.data).toMatchObject({ Sha: s, InSync: 'true' });
-    // Poll 1: the SDK spends all its attempts on 429s; poll 2, one interval later, reads SUCCEEDED.
-    expect(o.gitSyncCalls.map((c) => c.httpStatus)).toEqual([...Array.from({ length: CallBudget.maxAttempts }, () => 429), 200]);
-    // Two reads; between them, the ticks that fall before the next multiple of the interval (how many depends on the
-    // real time the SDK's backoff took in the throttled poll), never more than one interval's worth.
-    expect(o.polls).toHaveLength(2);
-    expect(o.waiterAttempts).toBeGreaterThanOrEqual(2);
-    expect(o.waiterAttempts).toBeLessThanOrEqual(ticksForPolls(stack, 2, GIT_SYNC_RESOURCE_TYPE));
-    expect(o.polls.map((p) => p.situation)).toEqual(['SOURCE_UNAVAILABLE', 'IN_SYNC']);
-    expect(o.polls[0]).toMatchObject({ verdict: 'WAIT', failedPolls: 1 });
-    expect(String(o.polls[0].error)).toContain(`Git sync kept answering ThrottlingException for stack "${GIT_SYNC_STACK}"`);
+    // One call per poll: a throttled call is not retried inside the poll (lambda/polite/polite-retry.ts); the next
+    // poll, one interval later, asks again (the client's pace, slowed by the throttling, has a token by then).
+    expect(o.gitSyncCalls.map((c) => c.httpStatus)).toEqual([429, 429, 200]);
+    expect(o.polls).toHaveLength(3);
+    expect(o.waiterAttempts).toBeGreaterThanOrEqual(3);
+    expect(o.waiterAttempts).toBeLessThanOrEqual(ticksForPolls(stack, 3, GIT_SYNC_RESOURCE_TYPE));
+    expect(o.polls.map((p) => p.situation)).toEqual(['SOURCE_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'IN_SYNC']);
+    expect(o.polls[1]).toMatchObject({ verdict: 'WAIT', failedPolls: 2 });
+    expect(String(o.polls[0].error)).toContain(`Git sync kept answering ThrottlingException for stack "${GIT_SYNC_STACK}" in us-east-1 after 1 attempt`);
     expect(gitSyncBlockerCalls(o)).toHaveLength(0);
   }, 45_000);
 });
