@@ -85,7 +85,11 @@ async function cliSynth(variant: Variant, n: number, outdir: string, validate = 
   if (r.code !== 0) {
     const refused = validate ? validationRefusal(`${r.stderr}\n${r.stdout}`) : undefined;
     // The honest row for a template aws-cdk-lib refuses: say so, and measure it with that validation off.
-    if (refused) return { ...(await cliSynth(variant, n, outdir, false)), refused };
+    if (refused) {
+      // A failed synth leaves an assembly behind that fails the next synth into the same directory.
+      fs.rmSync(outdir, { recursive: true, force: true });
+      return { ...(await cliSynth(variant, n, outdir, false)), refused };
+    }
     throw new Error(`cdk synth ${variant} n=${n} failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
   }
   const body = fs.readFileSync(path.join(outdir, `${BENCH_STACK}.template.json`), 'utf8');
