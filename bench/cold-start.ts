@@ -47,7 +47,7 @@ async function coldStart(s: Subject, env: NodeJS.ProcessEnv): Promise<ColdRun> {
   const line = r.stderr.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (r.code !== 0 || !line) throw new Error(`cold start ${s.variant} (${path.basename(s.eventFile)}) failed (${r.code}):\n${r.stderr}`);
   const res = JSON.parse(line.slice(RESULT_PREFIX.length)) as { outcome: string } & Omit<ColdRun, 'processMs'>;
-  if (res.outcome !== 'SUCCESS') throw new Error(`cold start ${s.variant} (${path.basename(s.eventFile)}): expected SUCCESS, got ${res.outcome}`);
+  if (res.outcome !== 'SUCCESS') throw new Error(`cold start ${s.variant} (${path.basename(s.eventFile)}): expected SUCCESS, got ${res.outcome}; its log:\n${r.stdout.slice(-3000)}`);
   return { loadMs: res.loadMs, firstCallMs: res.firstCallMs, totalMs: res.totalMs, processMs: r.ms };
 }
 
