@@ -57,7 +57,8 @@ export function loadHandlers(events: Record<Variant, Event>, endpoint: string): 
     ours,
     async decide(variant) {
       if (variant === 'ours') {
-        const r = await ours.isComplete(structuredClone(events.ours));
+        // The first tick of a gate that starts now (an older start, on a loaded machine, is a tick that does not read).
+        const r = await ours.isComplete({ ...structuredClone(events.ours), [GATE_STARTED_AT]: Date.now() });
         return r.IsComplete ? 'SUCCESS' : 'WAIT';
       }
       lastResponse = '';
