@@ -1,7 +1,7 @@
 /**
  * The heart of the gate: given a sync status, pass, wait or fail, and why. Pure: no I/O, no clock.
  */
-import { isCommitSha } from '../../lib/contract';
+import { isCommitSha } from '../../lib/limits';
 import { activeBlockers, sameSha, SyncBlocker, SyncStatus } from './sync-status';
 
 export type Verdict = 'PASS' | 'WAIT' | 'FAIL';
