@@ -85,7 +85,6 @@ function attempt(a: ResourceSyncAttempt): SyncAttempt {
       type: e.Type ?? '',
       time: e.Time ?? new Date(Number.NaN),
       text: e.Event ?? '',
-      externalId: e.ExternalId,
     })),
   };
 }

@@ -74,7 +74,6 @@ function attempt(a: ResourceSyncAttempt): SyncAttempt {
       type: e.type ?? '',
       time: e.time ?? new Date(Number.NaN),
       text: e.event ?? '',
-      externalId: e.externalId,
     })),
   };
 }
