@@ -15,14 +15,19 @@ import { effectiveTimeoutMs, failureOf, poll, PollRecord } from '../lambda/poll/
 import { GateSettings } from '../lambda/poll/settings';
 import { SourceReader } from '../lambda/sources/source';
 
-/** What a pipeline can branch on (listed in every --help). */
+/**
+ * What a pipeline can branch on (listed in every --help). A shell gives 127 when the command is not there, so a
+ * pipeline tells all five apart: passes, the sync failed, the command line was wrong, no decision, not installed.
+ */
 export const ExitCode = {
   /** The gate would pass. */
   Pass: 0,
-  /** The gate would fail on the sync: it failed, is blocked, or did not succeed in time. */
+  /** The gate would fail on the sync: it failed, is blocked, was superseded, or did not succeed in time. */
   SyncFailed: 1,
-  /** No decision: bad arguments, or the status could not be read. */
-  Undecided: 2,
+  /** Bad arguments: nothing was read. */
+  Usage: 2,
+  /** No decision: the sync status could not be read (or the check stopped on an unexpected error). */
+  Undecided: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

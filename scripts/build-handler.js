@@ -39,6 +39,8 @@ const BUNDLES = [
     target: 'node20',
     banner: '#!/usr/bin/env node',
     mode: 0o755,
+    /** `--version` prints the package's version, fixed at build time (the lock file, an input, carries it too). */
+    define: { CLI_VERSION: JSON.stringify(require(path.join(__dirname, '..', 'package.json')).version) },
   },
 ];
 
@@ -91,6 +93,7 @@ async function build(bundle, { force, quiet }) {
     treeShaking: true,
     legalComments: 'none',
     ...(bundle.banner ? { banner: { js: bundle.banner } } : {}),
+    ...(bundle.define ? { define: bundle.define } : {}),
     // Prefer the SDK's ES module builds, which tree-shake better.
     mainFields: ['module', 'main'],
     metafile: true,

@@ -59,7 +59,7 @@ describe('the command with a capped --wait', () => {
     const time = new VirtualTime();
     const stdout = new MemoryStream();
     const stderr = new MemoryStream();
-    const deps: CliDeps = { env: {}, stdout, stderr, sources: SOURCES, connect: () => new ScriptedReader([RUNNING, SUCCEEDED], time), now: time.now, sleep: time.sleep };
+    const deps: CliDeps = { env: {}, stdout, stderr, sources: SOURCES, connect: () => new ScriptedReader([RUNNING, SUCCEEDED], time), now: time.now, sleep: time.sleep, version: '9.9.9-test' };
     const code = await runCli(argv, deps);
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
