@@ -10,7 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CONTEXT_KEYS, ContextKey, exampleStackProps } from '../../bin/example-context';
 import { ExampleStack, ExampleStackProps } from '../../bin/example-stack';
 import { SyncGateBase } from '../../lib';
-import { GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 
 const CDK_JSON = path.join(__dirname, '..', '..', 'cdk.json');
 const PROTON = { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' };
@@ -39,7 +39,7 @@ describe('the example stack', () => {
   it('with a Git-synced stack alone has the Git sync gate, a parameter that waits for it and its outputs, and no Proton gate', () => {
     const { stack, template } = synth({ gitSyncStackName: 'network' });
     template.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 1);
-    template.resourceCountIs(RESOURCE_TYPE, 0);
+    template.resourceCountIs(PROTON_RESOURCE_TYPE, 0);
     template.resourceCountIs('AWS::SSM::Parameter', 1);
     template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { StackName: 'network', ExpectedSha: Match.absent(), Region: Match.absent() });
     expectRecordedAndOutput(template, logicalId(stack, stack.gitSyncGate!), 'GitSync');
@@ -51,10 +51,10 @@ describe('the example stack', () => {
 
   it('with a Proton service instance alone has the Proton gate, a parameter that waits for it and its outputs', () => {
     const { stack, template } = synth(PROTON);
-    template.resourceCountIs(RESOURCE_TYPE, 1);
+    template.resourceCountIs(PROTON_RESOURCE_TYPE, 1);
     template.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 0);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.hasResourceProperties(RESOURCE_TYPE, { ServiceName: 'sample-service', ServiceInstanceName: 'sample-instance' });
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, { ServiceName: 'sample-service', ServiceInstanceName: 'sample-instance' });
     expectRecordedAndOutput(template, logicalId(stack, stack.protonGate!), 'Proton');
     expect(outputNames(template)).toEqual(['PollLogGroup', 'ProtonSha', 'ProtonStatus']);
     expect(stack.gitSyncGate).toBeUndefined();
@@ -63,7 +63,7 @@ describe('the example stack', () => {
 
   it('with both has both gates on one provider, each parameter waiting for its own gate, and one poll log group', () => {
     const { stack, template } = synth({ ...PROTON, gitSyncStackName: 'network' });
-    template.resourceCountIs(RESOURCE_TYPE, 1);
+    template.resourceCountIs(PROTON_RESOURCE_TYPE, 1);
     template.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     expectRecordedAndOutput(template, logicalId(stack, stack.gitSyncGate!), 'GitSync');
@@ -76,7 +76,7 @@ describe('the example stack', () => {
   it('gives expectedSha and region to every gate', () => {
     const { template } = synth({ ...PROTON, gitSyncStackName: 'network', expectedSha: SHA, region: 'eu-west-1' });
     template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { StackName: 'network', ExpectedSha: SHA, Region: 'eu-west-1' });
-    template.hasResourceProperties(RESOURCE_TYPE, { ServiceName: 'sample-service', ExpectedSha: SHA, Region: 'eu-west-1' });
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, { ServiceName: 'sample-service', ExpectedSha: SHA, Region: 'eu-west-1' });
   });
 
   it.each([

@@ -19,7 +19,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { CONTEXT_KEYS, exampleStackProps } from '../../bin/example-context';
 import { ExampleStack } from '../../bin/example-stack';
-import { GIT_SYNC_RESOURCE_TYPE, Prop, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { FakeCodeStarConnections, GIT_SYNC_STATUS, wireGitSyncAttempt, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
 import { readAssembly, synthExampleApp, SynthesizedStack, Template } from '../../offline/synth';
@@ -128,11 +128,11 @@ function gatesIn(template: Template): { gitSync: string[]; proton: string[] } {
   const ofType = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type).map((r) => r.Properties as Record<string, string>);
   return {
     gitSync: ofType(GIT_SYNC_RESOURCE_TYPE).map((p) => p[Prop.StackName]).sort(),
-    proton: ofType(RESOURCE_TYPE).map((p) => `${p[Prop.ServiceName]}/${p[Prop.ServiceInstanceName]}`).sort(),
+    proton: ofType(PROTON_RESOURCE_TYPE).map((p) => `${p[Prop.ServiceName]}/${p[Prop.ServiceInstanceName]}`).sort(),
   };
 }
 
-const gateResources = (template: Template) => Object.values(template.Resources).filter((r) => r.Type === GIT_SYNC_RESOURCE_TYPE || r.Type === RESOURCE_TYPE);
+const gateResources = (template: Template) => Object.values(template.Resources).filter((r) => r.Type === GIT_SYNC_RESOURCE_TYPE || r.Type === PROTON_RESOURCE_TYPE);
 
 /** The keys the example app reads, recorded by asking it. */
 function keysTheAppReads(): string[] {
@@ -285,7 +285,7 @@ describe('the first synth line with context, through the real CDK CLI', () => {
       expect({ type: row.type, count: counts.get(row.type) }).toEqual({ type: row.type, count: row.count === '1 per gate' ? gates : Number(row.count) });
     }
     // The rows it does not have are the other source's gate, which the Proton keys add (below).
-    expect(rows.filter((r) => !counts.has(r.type)).map((r) => r.type)).toEqual([RESOURCE_TYPE]);
+    expect(rows.filter((r) => !counts.has(r.type)).map((r) => r.type)).toEqual([PROTON_RESOURCE_TYPE]);
     const [withProton] = synthExampleApp([{ ...contextOf(line), serviceName: 'api', serviceInstanceName: 'prod' }]);
     expect(gatesIn(withProton.template).proton).toEqual(['api/prod']);
   });

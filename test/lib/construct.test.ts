@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateBase } from '../../lib';
-import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 
 const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
@@ -53,7 +53,7 @@ function resourceCount(stack: Stack): number {
 describe('ServiceInstanceSyncGate', () => {
   it('writes a Custom::ProtonServiceInstanceSync resource with PascalCase properties and the defaults', () => {
     const template = Template.fromStack(stackWith({}));
-    template.hasResourceProperties(RESOURCE_TYPE, {
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, {
       ServiceToken: Match.anyValue(),
       ServiceName: 'api',
       ServiceInstanceName: 'prod',
@@ -69,7 +69,7 @@ describe('ServiceInstanceSyncGate', () => {
   it('passes every prop through', () => {
     Template.fromStack(
       stackWith({ requireSuccess: true, waitTimeout: Duration.minutes(30), pollInterval: Duration.seconds(30), expectedSha: 'abc1234', region: 'eu-west-1' }),
-    ).hasResourceProperties(RESOURCE_TYPE, {
+    ).hasResourceProperties(PROTON_RESOURCE_TYPE, {
       WaitTimeoutSeconds: '1800',
       PollIntervalSeconds: '30',
       ExpectedSha: 'abc1234',
@@ -83,7 +83,7 @@ describe('ServiceInstanceSyncGate', () => {
     expect(JSON.stringify(a)).not.toEqual(JSON.stringify(b));
     const off = () => Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).toJSON();
     expect(JSON.stringify(off())).toEqual(JSON.stringify(off()));
-    Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).hasResourceProperties(RESOURCE_TYPE, { DeploymentNonce: Match.absent() });
+    Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).hasResourceProperties(PROTON_RESOURCE_TYPE, { DeploymentNonce: Match.absent() });
   });
 
   it('exposes every attribute as a typed getter that reads Fn::GetAtt', () => {
@@ -174,7 +174,7 @@ describe('the shared provider', () => {
     const definition = JSON.stringify(machine.Properties.DefinitionString);
     expect(definition).toContain('\\"IntervalSeconds\\":5');
     expect(definition).toContain(`\\"MaxAttempts\\":${3600 / 5}`);
-    template.hasResourceProperties(RESOURCE_TYPE, { PollIntervalSeconds: '20' });
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, { PollIntervalSeconds: '20' });
   });
 
   it('is shared by all gates of a stack: each extra gate adds exactly one resource', () => {
@@ -183,13 +183,13 @@ describe('the shared provider', () => {
     expect(fifty - one).toBe(49);
     const t = Template.fromStack(stackWith(...Array.from({ length: 50 }, () => ({}))));
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    t.resourceCountIs(RESOURCE_TYPE, 50);
+    t.resourceCountIs(PROTON_RESOURCE_TYPE, 50);
   });
 
   it('is shared by gates of different poll intervals: a pollInterval change keeps the ServiceToken', () => {
     const t = Template.fromStack(stackWith({}, { pollInterval: Duration.seconds(60) }, { pollInterval: Duration.seconds(7) }));
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    const tokens = Object.values(t.findResources(RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken));
+    const tokens = Object.values(t.findResources(PROTON_RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken));
     expect(new Set(tokens).size).toBe(1);
   });
 });
@@ -221,7 +221,7 @@ describe('synth-time validation', () => {
   it('accepts tokens, which are checked by the handler at deploy time', () => {
     const token = Lazy.string({ produce: () => 'from-a-parameter' });
     const template = Template.fromStack(stackWith({ serviceName: token, serviceInstanceName: token, expectedSha: token, region: token }));
-    template.hasResourceProperties(RESOURCE_TYPE, { ServiceName: 'from-a-parameter', ExpectedSha: 'from-a-parameter' });
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, { ServiceName: 'from-a-parameter', ExpectedSha: 'from-a-parameter' });
   });
 });
 
@@ -254,7 +254,7 @@ describe('GitSyncGate', () => {
     const expected = { WaitTimeoutSeconds: '1800', PollIntervalSeconds: '30', ExpectedSha: 'abc1234', Region: 'eu-west-1', RequireSuccess: 'true' };
     const template = Template.fromStack(mixedStack([props], [props]));
     template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, expected);
-    template.hasResourceProperties(RESOURCE_TYPE, expected);
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, expected);
     Template.fromStack(mixedStack([], [{ requireSuccess: false, recheckOnEveryDeployment: false }])).hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, {
       RequireSuccess: 'false',
       DeploymentNonce: Match.absent(),
@@ -320,7 +320,7 @@ describe('read permissions per source', () => {
     expect(resourceCount(more) - base).toBe(48);
     const t = Template.fromStack(more);
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    t.resourceCountIs(RESOURCE_TYPE, 20);
+    t.resourceCountIs(PROTON_RESOURCE_TYPE, 20);
     t.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 30);
     // The first gate of the second source adds its statement to the provider's policy, not a resource.
     expect(resourceCount(mixedStack([{}], [{}]))).toBe(resourceCount(mixedStack([{}], [])) + 1);
@@ -373,7 +373,7 @@ describe('a stack whose gates change across deployments', () => {
   it('lets a reader bound its wait on an unreadable source with waitTimeout, from 0 to the hour', () => {
     for (const seconds of [0, 1, 3600]) {
       const t = Template.fromStack(stackWith({ requireSuccess: false, waitTimeout: Duration.seconds(seconds) }));
-      t.hasResourceProperties(RESOURCE_TYPE, { RequireSuccess: 'false', WaitTimeoutSeconds: String(seconds) });
+      t.hasResourceProperties(PROTON_RESOURCE_TYPE, { RequireSuccess: 'false', WaitTimeoutSeconds: String(seconds) });
     }
   });
 });
