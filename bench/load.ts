@@ -15,6 +15,7 @@ import { wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import type { RateLimit } from '../offline/fake-service-types';
 import { OfflineWorld } from '../offline/offline-world';
 import { synthExampleApp, SynthesizedStack } from '../offline/synth';
+import { EXAMPLE_PROTON_ONLY } from './example-context';
 import { log } from './runner';
 
 export const LOAD_RATE: RateLimit = { perSecond: 1, burst: 3 };
@@ -120,7 +121,7 @@ export const allPassed = (r: LoadRun): boolean => r.failed === 0;
  */
 export async function measureLoad(ns: readonly number[], bound: LoadBound, precision: number): Promise<LoadResult> {
   const started = performance.now();
-  const [base] = synthExampleApp([{}]);
+  const [base] = synthExampleApp([EXAMPLE_PROTON_ONLY]);
   const props = Object.values(base.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)!.Properties!;
   const runs: LoadRun[] = [];
   const run = async (n: number): Promise<void> => {

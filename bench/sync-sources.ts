@@ -16,6 +16,7 @@ import type { WireJson } from '../offline/fake-service-types';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../offline/offline-world';
 import { synthExampleApp, SynthesizedStack } from '../offline/synth';
 import { phases } from './detection';
+import { exampleBothGates } from './example-context';
 
 export const SOURCES = ['proton', 'gitSync'] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -63,7 +64,7 @@ export interface SourcesResult {
 
 /** The example app with both gates (cached under .tmp/offline-world, like the lifecycle tests'). */
 export function synthBothSources(): SynthesizedStack {
-  return synthExampleApp([{ gitSyncStackName: GIT_SYNC_STACK }])[0];
+  return synthExampleApp([exampleBothGates(GIT_SYNC_STACK)])[0];
 }
 
 /** The GitSyncGate's properties, as synthesized in the example app. */

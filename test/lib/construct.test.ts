@@ -2,7 +2,6 @@ import { App, CfnOutput, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ExampleStack } from '../../bin/example-stack';
 import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateBase } from '../../lib';
 import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
@@ -226,23 +225,6 @@ describe('synth-time validation', () => {
   });
 });
 
-describe('the example app', () => {
-  it('has the gate, its provider and a parameter that is written only after the gate passes, recording its sha', () => {
-    const stack = new ExampleStack(new App(), 'Example', { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' });
-    const template = Template.fromStack(stack);
-    const gateId = stack.getLogicalId(stack.gate.resource.node.defaultChild as never);
-    template.resourceCountIs(PROTON_RESOURCE_TYPE, 1);
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.hasResource('AWS::SSM::Parameter', {
-      Properties: { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } },
-      DependsOn: Match.arrayWith([gateId]),
-    });
-    template.hasOutput('Sha', { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } });
-    template.hasOutput('Status', { Value: { 'Fn::GetAtt': [gateId, 'Status'] } });
-  });
-});
-
-
 /** A stack with `proton` ServiceInstanceSyncGates and `gitSync` GitSyncGates, the given props on each. */
 function mixedStack(proton: Partial<ServiceInstanceSyncGateProps>[], gitSync: Partial<GitSyncGateProps>[]): Stack {
   const stack = new Stack(new App(), 'Mixed');
@@ -357,32 +339,6 @@ describe('read permissions per source', () => {
     Object.setPrototypeOf(provider, Object.create(Object.getPrototypeOf(provider)));
     expect(() => new GitSyncGate(other, 'Second', { stackName: 'network' })).not.toThrow();
     Template.fromStack(other).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-  });
-});
-
-describe('the example app with a Git-synced stack', () => {
-  it('adds a Git sync gate, a parameter that waits for it and its outputs, on the same provider', () => {
-    const stack = new ExampleStack(new App(), 'Example', { serviceName: 'sample-service', serviceInstanceName: 'sample-instance', gitSyncStackName: 'network' });
-    const template = Template.fromStack(stack);
-    const gateId = stack.getLogicalId(stack.gitSyncGate!.resource.node.defaultChild as never);
-    template.resourceCountIs(PROTON_RESOURCE_TYPE, 1);
-    template.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 1);
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { StackName: 'network' });
-    template.hasResource('AWS::SSM::Parameter', {
-      Properties: { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } },
-      DependsOn: Match.arrayWith([gateId]),
-    });
-    template.hasOutput('GitSyncSha', { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } });
-    template.hasOutput('GitSyncStatus', { Value: { 'Fn::GetAtt': [gateId, 'Status'] } });
-  });
-
-  it('is the same template as before without the key', () => {
-    const props = { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' };
-    const without = Template.fromStack(new ExampleStack(new App(), 'Example', props)).toJSON();
-    expect(Object.keys(without.Resources).filter((id) => /GitSync/.test(id))).toEqual([]);
-    expect(Object.keys(without.Outputs).sort()).toEqual(['PollLogGroup', 'Sha', 'Status']);
-    expect(Object.values(without.Resources).filter((r) => (r as { Type: string }).Type === GIT_SYNC_RESOURCE_TYPE)).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { CallBudget } from '../../lib/limits';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
-import { answer, gateProps, INSTANCE, pollsUntilTimeout, SERVICE, sha, status, ticksForPolls, waiterRetry } from '../support/scenarios';
+import { answer, gateProps, INSTANCE, pollsUntilTimeout, PROTON_ONLY_CONTEXT, SERVICE, sha, status, ticksForPolls, waiterRetry } from '../support/scenarios';
 
 let world: OfflineWorld;
 let synthesized: SynthesizedStack;
@@ -18,7 +18,7 @@ let base: InstalledStack;
 const report = new ScenarioReport();
 
 beforeAll(async () => {
-  [synthesized] = synthExampleApp([{}]);
+  [synthesized] = synthExampleApp([PROTON_ONLY_CONTEXT]);
   world = await OfflineWorld.start();
   base = world.install(synthesized);
 }, 180_000);
