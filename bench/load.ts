@@ -10,7 +10,7 @@
  * (see minimumRealMs). Real time per run is about its virtual time: the SDK's retry backoff runs in real time and
  * holds the virtual clock while the gates are throttled (offline/README.md, Time).
  */
-import { Prop, RESOURCE_TYPE } from '../lib/contract';
+import { Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 import { wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import type { RateLimit } from '../offline/fake-service-types';
 import { OfflineWorld } from '../offline/offline-world';
@@ -58,7 +58,7 @@ export interface LoadResult {
 /** The example app's template with its one Proton gate replaced by `n` gates, one per instance. */
 function withGates(stack: SynthesizedStack, n: number): { stack: SynthesizedStack; ids: string[]; instances: string[] } {
   const template = JSON.parse(JSON.stringify(stack.template)) as SynthesizedStack['template'];
-  const gates = Object.entries(template.Resources).filter(([, r]) => r.Type === RESOURCE_TYPE);
+  const gates = Object.entries(template.Resources).filter(([, r]) => r.Type === PROTON_RESOURCE_TYPE);
   if (gates.length !== 1) throw new Error(`expected one gate in the example app, found ${gates.length}`);
   const [[gateId, gate]] = gates;
   delete template.Resources[gateId];
@@ -72,7 +72,7 @@ function withGates(stack: SynthesizedStack, n: number): { stack: SynthesizedStac
 
 async function loadRun(base: SynthesizedStack, n: number): Promise<LoadRun> {
   const { stack, ids, instances } = withGates(base, n);
-  const service = String(Object.values(stack.template.Resources).find((r) => r.Type === RESOURCE_TYPE)!.Properties![Prop.ServiceName]);
+  const service = String(Object.values(stack.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)!.Properties![Prop.ServiceName]);
   // A run of a large N can hold the clock for minutes of real time (the SDK's backoff): don't give up on an answer.
   const world = await OfflineWorld.start({ responseTimeoutMs: 30 * 60_000 });
   try {
@@ -121,7 +121,7 @@ export const allPassed = (r: LoadRun): boolean => r.failed === 0;
 export async function measureLoad(ns: readonly number[], bound: LoadBound, precision: number): Promise<LoadResult> {
   const started = performance.now();
   const [base] = synthExampleApp([{}]);
-  const props = Object.values(base.template.Resources).find((r) => r.Type === RESOURCE_TYPE)!.Properties!;
+  const props = Object.values(base.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)!.Properties!;
   const runs: LoadRun[] = [];
   const run = async (n: number): Promise<void> => {
     const r = await loadRun(base, n);

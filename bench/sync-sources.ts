@@ -9,7 +9,7 @@
  *
  * It measures; the report (bench/report/) judges the result against the targets and writes it out.
  */
-import { GIT_SYNC_RESOURCE_TYPE, Prop, RESOURCE_TYPE } from '../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 import { wireGitSyncAttempt, wireGitSyncBlocker, wireGitSyncBlockerSummary, wireGitSyncOutput } from '../offline/fake-codestar-connections';
 import { wireAttempt, wireBlocker, wireBlockerSummary, wireSyncOutput } from '../offline/fake-proton';
 import type { WireJson } from '../offline/fake-service-types';
@@ -84,7 +84,7 @@ const BLOCKER_REASON = 'Deployment failed: the automated rollback left the subje
 
 const SCRIPTS: Readonly<Record<SourceName, SourceScript>> = {
   proton: {
-    resourceType: RESOURCE_TYPE,
+    resourceType: PROTON_RESOURCE_TYPE,
     install(world, props, inSync, blocked) {
       const service = String(props[Prop.ServiceName]);
       const instance = String(props[Prop.ServiceInstanceName]);

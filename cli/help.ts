@@ -1,5 +1,5 @@
 /** The help text of every level: `cdk-git-sync-gate --help`, `check --help`, `check <source> --help`. */
-import { Limits } from '../lib/contract';
+import { Limits } from '../lib/limits';
 import { SourceCommand } from './commands';
 
 export const PROGRAM = 'cdk-git-sync-gate';

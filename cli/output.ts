@@ -7,7 +7,8 @@ import { Attributes } from '../lambda/core/attributes';
 import { formatDuration, Situation, Verdict } from '../lambda/core/decide';
 import { ReasonSubject } from '../lambda/core/reasons';
 import { Subject } from '../lambda/sources/source';
-import { Attr, AttrName, Limits } from '../lib/contract';
+import { Attr, AttrName } from '../lib/contract';
+import { Limits } from '../lib/limits';
 import { CheckOutcome, ExitCode, PollReport, WaitCap } from './check';
 
 /** What the result is about. */

@@ -1,6 +1,6 @@
 /** Settings shared by every AWS client the handler creates. */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CallBudget } from '../lib/contract';
+import { CallBudget } from '../lib/limits';
 
 export interface ClientBudget {
   readonly maxAttempts: number;

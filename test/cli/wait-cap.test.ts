@@ -4,7 +4,7 @@
  */
 import { runCheck, waitCap } from '../../cli/check';
 import { CliDeps, runCli } from '../../cli/run';
-import { effectiveTimeoutMs } from '../../lambda/handler/gate';
+import { effectiveTimeoutMs } from '../../lambda/poll/poll';
 import { SOURCES } from '../../lambda/sources';
 import { attempt, DESIRED, syncStatus } from '../fixtures';
 import { MemoryStream, protonSettings, ScriptedReader, VirtualTime } from './cli-fixtures';

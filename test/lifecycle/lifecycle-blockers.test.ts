@@ -5,7 +5,7 @@
  * desired or FAILED, fails the gate in ONE poll with everything needed to resolve it; a RESOLVED blocker, or a
  * blocker read that fails, leaves the verdict to the sync status.
  */
-import { GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { wireGitSyncBlocker, wireGitSyncBlockerSummary } from '../../offline/fake-codestar-connections';
 import { wireBlocker, wireBlockerSummary } from '../../offline/fake-proton';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   const [synthesized] = synthExampleApp([{ gitSyncStackName: GIT_SYNC_STACK }]);
   world = await OfflineWorld.start();
   stack = world.install(synthesized);
-  protonGate = gateId(stack, RESOURCE_TYPE);
+  protonGate = gateId(stack, PROTON_RESOURCE_TYPE);
   gitGate = gateId(stack, GIT_SYNC_RESOURCE_TYPE);
 }, 180_000);
 

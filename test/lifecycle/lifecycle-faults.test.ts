@@ -5,7 +5,8 @@
  * A separate file so that jest runs it beside the other lifecycle file: the slow-endpoint scenario waits out
  * the SDK's real request timeout.
  */
-import { CallBudget, PROTON_END_OF_SUPPORT } from '../../lib/contract';
+import { PROTON_END_OF_SUPPORT } from '../../lambda/sources/proton';
+import { CallBudget } from '../../lib/limits';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';

@@ -3,7 +3,7 @@
  * lookups into an installed stack (the handler's function and log group names, the gate's template values).
  */
 import { createHash } from 'crypto';
-import { GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { GIT_SYNC_BLOCKERS, GIT_SYNC_STATUS, wireGitSyncAttempt, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
 import { ProtonCall, RespondStep, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
 import type { ServiceCall } from '../../offline/fake-service-types';
@@ -13,7 +13,7 @@ import { InstalledStack } from '../../offline/offline-world';
 /** Context values from cdk.json that the example app uses. */
 export const SERVICE = 'sample-service';
 export const INSTANCE = 'sample-instance';
-export const GATE_TYPE = RESOURCE_TYPE;
+export const GATE_TYPE = PROTON_RESOURCE_TYPE;
 /** The stack the Git sync variant of the example app gates on (context key `gitSyncStackName`). */
 export const GIT_SYNC_STACK = 'network';
 
