@@ -20,6 +20,34 @@ const DEV_DEPENDENCY_GLOBS = [
   '*.config.{js,mjs,cjs,ts}',
 ];
 
+/**
+ * The layers of the code, checked by the linter rather than remembered (docs/design.md draws them):
+ * lambda/core <- lambda/sources <- lambda/poll <- lambda/handler <- lambda/index.ts (the entry); cli/ runs the same
+ * poll (lambda/poll) and never the handler; lib/ (the construct) never imports handler or CLI code; and lambda/ and
+ * cli/ take from lib/ only the modules that import nothing (the contract, the limits, the sources), so that no
+ * aws-cdk-lib reaches the bundles.
+ */
+const LAYERS = [
+  { target: './lib', from: ['./lambda', './cli', './offline', './bench', './test', './bin'], message: 'lib/ is the construct: it never imports handler, CLI, test or tool code.' },
+  {
+    target: ['./lib/contract.ts', './lib/limits.ts', './lib/sources.ts'],
+    from: './lib',
+    except: ['./contract.ts', './limits.ts', './sources.ts'],
+    message: 'The modules the handler shares with the construct import nothing of the construct (it would pull aws-cdk-lib into the bundle).',
+  },
+  {
+    target: ['./lambda', './cli'],
+    from: './lib',
+    except: ['./contract.ts', './limits.ts', './sources.ts'],
+    message: 'The handler and the CLI take from lib/ only contract.ts, limits.ts and sources.ts (no aws-cdk-lib in the bundles).',
+  },
+  { target: './lambda/core', from: ['./lambda/sources', './lambda/poll', './lambda/handler', './lambda/index.ts', './cli'], message: 'lambda/core knows no source, no poll and no handler: it is the pure decision.' },
+  { target: './lambda/sources', from: ['./lambda/poll', './lambda/handler', './lambda/index.ts', './cli'], message: 'A source knows the core only.' },
+  { target: './lambda/poll', from: ['./lambda/handler', './lambda/index.ts', './cli'], message: 'The poll knows the core and the sources, not the handler that runs it.' },
+  { target: './lambda/handler', from: ['./lambda/index.ts', './cli'], message: 'The handler logic takes its clients as parameters; only lambda/index.ts wires real ones.' },
+  { target: './cli', from: ['./lambda/handler', './lambda/index.ts'], message: 'The CLI runs the gate\'s poll (lambda/poll), not the Provider handler or its entry.' },
+];
+
 /** Node.js globals for plain JavaScript files (TypeScript files get them from @types/node). */
 const NODE_GLOBALS = Object.fromEntries(
   [
@@ -66,6 +94,7 @@ export default defineConfig(
       // TypeScript resolves modules (tsc runs in CI); import-x's resolver does not know ts-jest's or esbuild's rules.
       'import-x/no-unresolved': 'off',
       'import-x/named': 'off',
+      'import-x/no-restricted-paths': ['error', { zones: LAYERS }],
     },
   },
 

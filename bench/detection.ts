@@ -5,7 +5,7 @@
  * Create and one Update when the instance is already in sync, through the same machinery. It measures; the
  * report (bench/report/) judges the result against the target and writes it out.
  */
-import { Prop, RESOURCE_TYPE } from '../lib/contract';
+import { Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { OfflineWorld } from '../offline/offline-world';
 import { readAssembly } from '../offline/synth';
@@ -53,9 +53,9 @@ export function phases(pollMs: number, firstRead: string): Phase[] {
 export async function measureDetection(assemblyDir: string): Promise<DetectionResult> {
   const synthesized = readAssembly(assemblyDir);
   const [gateProps] = Object.values(synthesized.template.Resources)
-    .filter((r) => r.Type === RESOURCE_TYPE)
+    .filter((r) => r.Type === PROTON_RESOURCE_TYPE)
     .map((r) => r.Properties ?? {});
-  if (!gateProps) throw new Error(`no ${RESOURCE_TYPE} in ${assemblyDir}`);
+  if (!gateProps) throw new Error(`no ${PROTON_RESOURCE_TYPE} in ${assemblyDir}`);
   const service = String(gateProps[Prop.ServiceName]);
   const instance = String(gateProps[Prop.ServiceInstanceName]);
   const pollMs = 1000 * Number(gateProps[Prop.PollIntervalSeconds]);

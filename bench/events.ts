@@ -6,7 +6,7 @@
 import { GATE_STARTED_AT } from '../lambda/handler/gate';
 import { gitSyncSource } from '../lambda/sources/git-sync';
 import { protonSource } from '../lambda/sources/proton';
-import { GIT_SYNC_RESOURCE_TYPE, Prop, RESOURCE_TYPE } from '../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 import { asCloudFormationSends } from '../offline/intrinsics';
 import { BENCH_REGION } from './runner';
 import { Template } from './template-stats';
@@ -44,7 +44,7 @@ function createEvent(template: Template, type: string, requestId: string): Event
 
 /** Our isComplete event: the Create event as the Provider framework passes it on after onEvent named the resource. */
 function oursIsCompleteEvent(template: Template, now: number): Event {
-  const e = createEvent(template, RESOURCE_TYPE, 'bench-ours');
+  const e = createEvent(template, PROTON_RESOURCE_TYPE, 'bench-ours');
   const props = e.ResourceProperties;
   return {
     ...e,

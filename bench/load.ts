@@ -9,10 +9,11 @@
  * source the largest N at which all pass: doubling from the largest passing N run so far until one fails, then
  * bisection, bounded by a number of runs per source, a largest N and a real-time budget for the whole section.
  */
-import { Prop, RESOURCE_TYPE } from '../lib/contract';
+import { Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 import type { RateLimit } from '../offline/fake-service-types';
 import { LoadRun, LoadScenario, LoadSource, runLoad } from '../offline/load-scenario';
 import { synthExampleApp, SynthesizedStack } from '../offline/synth';
+import { EXAMPLE_PROTON_ONLY, exampleBothGates } from './example-context';
 import { log } from './runner';
 
 export const LOAD_RATE: RateLimit = { perSecond: 1, burst: 3 };
@@ -80,9 +81,9 @@ export function nextN(runs: readonly { n: number; failed: number }[], maxN: numb
 
 export async function measureLoad(bound: LoadBound, precision: number): Promise<LoadResult> {
   const started = performance.now();
-  const [proton, gitSync] = synthExampleApp([{}, { gitSyncStackName: 'network' }]);
+  const [proton, gitSync] = synthExampleApp([EXAMPLE_PROTON_ONLY, exampleBothGates('network')]);
   const base = (s: LoadSource): SynthesizedStack => (s === 'proton' ? proton : gitSync);
-  const props = Object.values(proton.template.Resources).find((r) => r.Type === RESOURCE_TYPE)!.Properties!;
+  const props = Object.values(proton.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)!.Properties!;
   const left = (): number => bound.budgetMs - (performance.now() - started);
   const run = async (source: LoadSource, scenario: LoadScenario, n: number): Promise<LoadRunSummary> => {
     const r = summary(await runLoad(base(source), { source, scenario, n, rate: LOAD_RATE }));

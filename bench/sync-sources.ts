@@ -9,13 +9,14 @@
  *
  * It measures; the report (bench/report/) judges the result against the targets and writes it out.
  */
-import { GIT_SYNC_RESOURCE_TYPE, Prop, RESOURCE_TYPE } from '../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 import { wireGitSyncAttempt, wireGitSyncBlocker, wireGitSyncBlockerSummary, wireGitSyncOutput } from '../offline/fake-codestar-connections';
 import { wireAttempt, wireBlocker, wireBlockerSummary, wireSyncOutput } from '../offline/fake-proton';
 import type { WireJson } from '../offline/fake-service-types';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../offline/offline-world';
 import { synthExampleApp, SynthesizedStack } from '../offline/synth';
 import { phases } from './detection';
+import { exampleBothGates } from './example-context';
 
 export const SOURCES = ['proton', 'gitSync'] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -63,7 +64,7 @@ export interface SourcesResult {
 
 /** The example app with both gates (cached under .tmp/offline-world, like the lifecycle tests'). */
 export function synthBothSources(): SynthesizedStack {
-  return synthExampleApp([{ gitSyncStackName: GIT_SYNC_STACK }])[0];
+  return synthExampleApp([exampleBothGates(GIT_SYNC_STACK)])[0];
 }
 
 /** The GitSyncGate's properties, as synthesized in the example app. */
@@ -84,7 +85,7 @@ const BLOCKER_REASON = 'Deployment failed: the automated rollback left the subje
 
 const SCRIPTS: Readonly<Record<SourceName, SourceScript>> = {
   proton: {
-    resourceType: RESOURCE_TYPE,
+    resourceType: PROTON_RESOURCE_TYPE,
     install(world, props, inSync, blocked) {
       const service = String(props[Prop.ServiceName]);
       const instance = String(props[Prop.ServiceInstanceName]);

@@ -1,31 +1,17 @@
 #!/usr/bin/env node
 /**
- * Example app: a stack whose SSM parameter is written only after the Proton service instance named by the
- * context keys `serviceName` and `serviceInstanceName` has synced successfully, and records the synced sha.
+ * Example app: one stack, SyncGateExample, with a gate per sync source the context names, and a parameter per gate
+ * written only after that gate passes (bin/example-stack.ts). Git sync by default (cdk.json: gitSyncStackName
+ * "network"); a Proton gate when both Proton keys are given; both together give both.
  *
- *   npx cdk synth                                   # defaults from cdk.json
- *   npx cdk synth -c serviceName=api -c serviceInstanceName=prod -c expectedSha=<sha> -c region=eu-west-1
- *   npx cdk synth -c gitSyncStackName=network          # also a GitSyncGate for a stack synced by CloudFormation Git sync
+ *   npx cdk synth                                                   # Git sync gate for the stack "network"
+ *   npx cdk synth -c gitSyncStackName=app -c expectedSha=<sha> -c region=eu-west-1
+ *   npx cdk synth -c serviceName=api -c serviceInstanceName=prod    # adds a Proton gate
+ *   npx cdk synth -c gitSyncStackName= -c serviceName=api -c serviceInstanceName=prod   # the Proton gate alone
  */
 import { App } from 'aws-cdk-lib';
+import { exampleStackProps } from './example-context';
 import { ExampleStack } from './example-stack';
 
 const app = new App();
-const context = (key: string): string | undefined => {
-  const value = app.node.tryGetContext(key);
-  return value === undefined || value === '' ? undefined : String(value);
-};
-
-const serviceName = context('serviceName');
-const serviceInstanceName = context('serviceInstanceName');
-if (!serviceName || !serviceInstanceName) {
-  throw new Error('Set the context keys serviceName and serviceInstanceName (cdk.json has defaults; override with -c key=value).');
-}
-
-new ExampleStack(app, 'SyncGateExample', {
-  serviceName,
-  serviceInstanceName,
-  expectedSha: context('expectedSha'),
-  region: context('region'),
-  gitSyncStackName: context('gitSyncStackName'),
-});
+new ExampleStack(app, 'SyncGateExample', exampleStackProps((key) => app.node.tryGetContext(key)));

@@ -1,56 +1,76 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { GitSyncGate, ServiceInstanceSyncGate } from '../lib';
+import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../lib';
 
 export interface ExampleStackProps extends StackProps {
-  readonly serviceName: string;
-  readonly serviceInstanceName: string;
-  readonly expectedSha?: string;
-  /** Region of the Proton service instance (and of the Git-synced stack), when not the stack's. */
-  readonly region?: string;
-  /** A stack synced by CloudFormation Git sync: when set, the stack also gets a GitSyncGate for it. */
+  /** A stack that CloudFormation Git sync deploys: when set, the stack gets a GitSyncGate for it. */
   readonly gitSyncStackName?: string;
+  /** The AWS Proton service; with `serviceInstanceName`, the stack gets a ServiceInstanceSyncGate. */
+  readonly serviceName?: string;
+  /** The AWS Proton service instance; with `serviceName`, the stack gets a ServiceInstanceSyncGate. */
+  readonly serviceInstanceName?: string;
+  /** A commit that every gate of the stack must see desired and synced (a pipeline that just pushed it). */
+  readonly expectedSha?: string;
+  /** Region of the Git-synced stack and of the Proton service instance, when not the stack's. */
+  readonly region?: string;
 }
 
-/** An environment-agnostic stack: a gate, a resource that waits for it, and the gate's outputs. */
+/**
+ * An environment-agnostic stack: a gate per sync source it is given (CloudFormation Git sync, AWS Proton, or
+ * both, on one provider), a parameter per gate that is written only after that gate passes, and the gates' outputs.
+ */
 export class ExampleStack extends Stack {
-  public readonly gate: ServiceInstanceSyncGate;
   /** The Git sync gate, when `gitSyncStackName` is set. */
   public readonly gitSyncGate?: GitSyncGate;
+  /** The Proton gate, when `serviceName` and `serviceInstanceName` are set. */
+  public readonly protonGate?: ServiceInstanceSyncGate;
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
-
-    this.gate = new ServiceInstanceSyncGate(this, 'SyncGate', {
-      serviceName: props.serviceName,
-      serviceInstanceName: props.serviceInstanceName,
-      expectedSha: props.expectedSha,
-      region: props.region,
-    });
-
-    // Created or updated only after the gate passes; records the sha that was synced.
-    const syncedSha = new ssm.StringParameter(this, 'SyncedSha', {
-      parameterName: `/sync-gate/${props.serviceName}/${props.serviceInstanceName}/synced-sha`,
-      stringValue: this.gate.sha,
-      description: 'Commit that the Proton service instance synced successfully before this deployment',
-    });
-    syncedSha.node.addDependency(this.gate);
-
-    new CfnOutput(this, 'Sha', { value: this.gate.sha, description: 'Desired sha that synced successfully' });
-    new CfnOutput(this, 'Status', { value: this.gate.status, description: 'Status of the latest sync' });
-    new CfnOutput(this, 'PollLogGroup', { value: this.gate.logGroup.logGroupName, description: 'Follow the gate: aws logs tail <this> --follow' });
-
-    if (props.gitSyncStackName) {
-      this.gitSyncGate = new GitSyncGate(this, 'GitSyncGate', { stackName: props.gitSyncStackName, region: props.region });
-      const gitSyncedSha = new ssm.StringParameter(this, 'GitSyncedSha', {
-        parameterName: `/sync-gate/git-sync/${props.gitSyncStackName}/synced-sha`,
-        stringValue: this.gitSyncGate.sha,
-        description: 'Commit that CloudFormation Git sync synced successfully to the stack before this deployment',
-      });
-      gitSyncedSha.node.addDependency(this.gitSyncGate);
-      new CfnOutput(this, 'GitSyncSha', { value: this.gitSyncGate.sha, description: 'Desired sha of the Git-synced stack that synced successfully' });
-      new CfnOutput(this, 'GitSyncStatus', { value: this.gitSyncGate.status, description: 'Status of the latest Git sync of that stack' });
+    const { gitSyncStackName, serviceName, serviceInstanceName, expectedSha, region } = props;
+    if (!serviceName !== !serviceInstanceName) {
+      const [given, missing] = serviceName ? ['serviceName', 'serviceInstanceName'] : ['serviceInstanceName', 'serviceName'];
+      throw new Error(
+        `${given} is set ("${serviceName ?? serviceInstanceName}") but ${missing} is not: the Proton gate needs both. ` +
+          `Add -c ${missing}=<name>, or leave out both for the Git sync gate alone.`,
+      );
     }
+    if (!gitSyncStackName && !serviceName) {
+      throw new Error(
+        'No gate to synthesize: set gitSyncStackName (the Git-synced stack; cdk.json has a default), or serviceName and ' +
+          'serviceInstanceName (a Proton service instance), or all three.',
+      );
+    }
+
+    if (gitSyncStackName) {
+      const gate = new GitSyncGate(this, 'GitSyncGate', { stackName: gitSyncStackName, expectedSha, region });
+      this.gitSyncGate = gate;
+      this.recordSha(gate, 'GitSyncedSha', `/sync-gate/git-sync/${gitSyncStackName}/synced-sha`, 'CloudFormation Git sync synced successfully to the stack');
+      new CfnOutput(this, 'GitSyncSha', { value: gate.sha, description: 'Desired sha of the Git-synced stack that synced successfully' });
+      new CfnOutput(this, 'GitSyncStatus', { value: gate.status, description: 'Status of the latest Git sync of that stack' });
+    }
+
+    if (serviceName && serviceInstanceName) {
+      const gate = new ServiceInstanceSyncGate(this, 'ProtonSyncGate', { serviceName, serviceInstanceName, expectedSha, region });
+      this.protonGate = gate;
+      this.recordSha(gate, 'ProtonSyncedSha', `/sync-gate/${serviceName}/${serviceInstanceName}/synced-sha`, 'the Proton service instance synced successfully');
+      new CfnOutput(this, 'ProtonSha', { value: gate.sha, description: 'Desired sha of the Proton service instance that synced successfully' });
+      new CfnOutput(this, 'ProtonStatus', { value: gate.status, description: 'Status of the latest sync of the Proton service instance' });
+    }
+
+    // Both gates share the stack's provider, so one log group holds the poll lines of both.
+    const logGroup = (this.gitSyncGate ?? this.protonGate)!.logGroup;
+    new CfnOutput(this, 'PollLogGroup', { value: logGroup.logGroupName, description: 'Follow the gates: aws logs tail <this> --follow' });
+  }
+
+  /** A parameter created or updated only after `gate` passes, recording the sha that was synced. */
+  private recordSha(gate: SyncGateBase, id: string, parameterName: string, what: string): void {
+    const parameter = new ssm.StringParameter(this, id, {
+      parameterName,
+      stringValue: gate.sha,
+      description: `Commit that ${what} before this deployment`,
+    });
+    parameter.node.addDependency(gate);
   }
 }

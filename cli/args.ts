@@ -29,7 +29,10 @@ export interface CheckRequest {
   readonly json: boolean;
 }
 
-export type Invocation = { readonly kind: 'help'; readonly text: string } | { readonly kind: 'check'; readonly request: CheckRequest };
+export type Invocation =
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'check'; readonly request: CheckRequest };
 
 /** Options of every check that take a value, and the flags. */
 const VALUE_OPTIONS = ['region', 'expected-sha', 'wait', 'poll'] as const;
@@ -90,6 +93,7 @@ export function parseArgs(argv: readonly string[], commands: readonly SourceComm
 
   if (first === undefined) {
     if (help) return { kind: 'help', text: topHelp(commands) };
+    if (options.some((o) => o.name === 'version') && options.length === 1) return { kind: 'version' };
     throw new UsageError('Missing a command: expected check.');
   }
   if (first !== 'check') {

@@ -9,23 +9,25 @@
  * is the gate's own (effectiveTimeoutMs): --wait, capped as the gate caps its waitTimeout below CloudFormation's hour.
  */
 import { Attributes, toAttributes } from '../lambda/core/attributes';
-import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, needsBlockerCheck } from '../lambda/core/decide';
-import { SyncGateError } from '../lambda/core/errors';
-import { blockerReadNotes, failureReason } from '../lambda/core/reasons';
-import { BlockerReading, SyncStatus } from '../lambda/core/sync-status';
-import { effectiveTimeoutMs, readBlockersSafely, readFailureNotes } from '../lambda/handler/gate';
-import { PollRecord } from '../lambda/handler/poll-history';
-import { GateSettings } from '../lambda/handler/properties';
+import { Decision } from '../lambda/core/decide';
+import { SyncStatus } from '../lambda/core/sync-status';
+import { effectiveTimeoutMs, failureOf, poll, PollRecord } from '../lambda/poll/poll';
+import { GateSettings } from '../lambda/poll/settings';
 import { SourceReader } from '../lambda/sources/source';
 
-/** What a pipeline can branch on (listed in every --help). */
+/**
+ * What a pipeline can branch on (listed in every --help). A shell gives 127 when the command is not there, so a
+ * pipeline tells all five apart: passes, the sync failed, the command line was wrong, no decision, not installed.
+ */
 export const ExitCode = {
   /** The gate would pass. */
   Pass: 0,
-  /** The gate would fail on the sync: it failed, is blocked, or did not succeed in time. */
+  /** The gate would fail on the sync: it failed, is blocked, was superseded, or did not succeed in time. */
   SyncFailed: 1,
-  /** No decision: bad arguments, or the status could not be read. */
-  Undecided: 2,
+  /** Bad arguments: nothing was read. */
+  Usage: 2,
+  /** No decision: the sync status could not be read (or the check stopped on an unexpected error). */
+  Undecided: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -95,7 +97,6 @@ export interface CheckOutcome {
 
 /** Polls until the gate would pass or fail, and returns what it would say. */
 export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise<CheckOutcome> {
-  const { source, subject } = settings;
   const startedAt = deps.now();
   const timeoutMs = effectiveTimeoutMs(settings);
   const cap = waitCap(settings);
@@ -103,25 +104,9 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
 
   for (;;) {
     const elapsedMs = Math.max(0, deps.now() - startedAt);
-    record.polls += 1;
-    let decision: Decision;
-    let error: SyncGateError | undefined;
-    let blockerReading: BlockerReading | undefined;
-    try {
-      const status = await deps.reader.readStatus(subject);
-      record.lastStatus = status;
-      const judged = decide(status, settings);
-      blockerReading = needsBlockerCheck(judged)
-        ? await readBlockersSafely(source, subject, { readBlockers: (_source, s) => deps.reader.readBlockers(s) })
-        : undefined;
-      decision = applyDeadline(applyBlockers(judged, blockerReading?.blockers ?? []), elapsedMs, timeoutMs);
-    } catch (e) {
-      if (!(e instanceof SyncGateError)) throw e;
-      error = e;
-      record.failedPolls += 1;
-      record.lastError = e.message;
-      decision = applyDeadline(decideUnreadable(e), elapsedMs, timeoutMs);
-    }
+    // The gate's own poll: read, decide, blockers, deadline (lambda/poll/poll.ts).
+    const result = await poll(settings, deps.reader, record, elapsedMs);
+    const { decision, error } = result;
     const attributes = toAttributes(record.lastStatus ?? {});
     deps.onPoll?.({
       poll: record.polls,
@@ -133,15 +118,7 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
     });
 
     if (decision.verdict !== 'WAIT') {
-      const reason =
-        decision.verdict === 'PASS'
-          ? undefined
-          : decision.situation === 'SOURCE_ERROR'
-            ? error!.message
-            : failureReason(source.reasonSubject(subject), decision, record.lastStatus, undefined, [
-                ...readFailureNotes(record),
-                ...blockerReadNotes(blockerReading?.errors),
-              ]);
+      const reason = decision.verdict === 'PASS' ? undefined : failureOf(settings, result, record);
       return {
         decision,
         status: record.lastStatus,

@@ -6,6 +6,7 @@
  */
 import { SyncSource } from '../lambda/sources/source';
 import { Prop } from '../lib/contract';
+import { SyncGateSource } from '../lib/sources';
 
 /** An option that fills one resource property of the subject. Every subject option is required. */
 export interface SubjectOption {
@@ -31,16 +32,16 @@ interface KnownSource {
   readonly options: readonly SubjectOption[];
 }
 
-/** Friendly option names for the sources this tool knows, by kind. */
-const KNOWN: Readonly<Record<string, KnownSource>> = {
-  proton: {
+/** Friendly option names for the sources this tool knows, by kind (lib/sources.ts names them all). */
+const KNOWN: { readonly [S in SyncGateSource]: KnownSource } = {
+  [SyncGateSource.PROTON]: {
     summary: 'an AWS Proton service instance (GetServiceInstanceSyncStatus)',
     options: [
       { name: 'service', prop: Prop.ServiceName, description: 'the Proton service name' },
       { name: 'instance', prop: Prop.ServiceInstanceName, description: 'the service instance name' },
     ],
   },
-  'git-sync': {
+  [SyncGateSource.GIT_SYNC]: {
     summary: 'a CloudFormation stack synced from Git (CloudFormation Git sync)',
     options: [{ name: 'stack', prop: Prop.StackName, description: 'the name of the stack that Git sync deploys' }],
   },
@@ -52,7 +53,7 @@ export function kebabCase(name: string): string {
 }
 
 function commandFor(source: SyncSource): SourceCommand {
-  const known = KNOWN[source.kind];
+  const known = (KNOWN as Readonly<Record<string, KnownSource | undefined>>)[source.kind];
   return {
     name: source.kind,
     source,

@@ -1,5 +1,5 @@
 /** The help text of every level: `cdk-git-sync-gate --help`, `check --help`, `check <source> --help`. */
-import { Limits } from '../lib/contract';
+import { Limits } from '../lib/limits';
 import { SourceCommand } from './commands';
 
 export const PROGRAM = 'cdk-git-sync-gate';
@@ -10,9 +10,12 @@ export const DEFAULT_POLL = `${Limits.defaultPollIntervalSeconds}s`;
 export const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0  the gate would pass: the latest sync succeeded at the desired commit (and at --expected-sha, if given)',
-  '  1  the gate would fail on the sync: it failed, is blocked, or had not succeeded when --wait ran out',
-  '  2  no decision: bad arguments, the subject was not found, access was denied, or the service could not be',
-  '     read (at once for errors that waiting does not fix; when --wait ran out for throttling, 5xx and timeouts)',
+  '  1  the gate would fail on the sync: it failed, is blocked, was superseded by a newer commit, or had not',
+  '     succeeded when --wait ran out',
+  '  2  bad arguments: nothing was read (the message names the option)',
+  '  3  no decision: the subject was not found, access was denied, or the service could not be read (at once',
+  '     for errors that waiting does not fix; when --wait ran out for throttling, 5xx and timeouts)',
+  '  (127 is the shell\'s own: the command is not installed)',
 ].join('\n');
 
 /** The options every `check <source>` command takes, with their defaults. */
@@ -31,8 +34,9 @@ export const COMMON_OPTIONS_HELP = [
 const OUTPUT_HELP = [
   'Output:',
   '  The result goes to stdout: a short summary (verdict, situation, the sync status, and the reason the gate',
-  '  would fail with), or with --json one object: { verdict, situation, why, attributes, reason?, source,',
-  '  subject, polls, elapsedSeconds }. Progress while waiting goes to stderr.',
+  '  would fail with), or with --json one object: { verdict (PASS, FAIL or NO_DECISION, as the exit code),',
+  '  exitCode, situation, why, attributes, reason?, source, subject, polls, elapsedSeconds }; bad arguments',
+  '  with --json give { verdict: "NO_DECISION", exitCode: 2, error }. Progress while waiting goes to stderr.',
 ].join('\n');
 
 function usageLine(command: SourceCommand): string {
@@ -57,6 +61,7 @@ export function topHelp(commands: readonly SourceCommand[]): string {
     '',
     'Options:',
     '  -h, --help    Show this help.',
+    '  --version     Print the version.',
     '',
     `Run '${PROGRAM} check --help' for the sources (${commands.map((c) => c.name).join(', ')}) and options.`,
     '',

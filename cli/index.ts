@@ -7,6 +7,9 @@ import { performance } from 'perf_hooks';
 import { SOURCES } from '../lambda/sources';
 import { runCli } from './run';
 
+/** The package's version, put in by the build (scripts/build-handler.js); absent when run from the sources. */
+declare const CLI_VERSION: string | undefined;
+
 // The bundled AWS SDK warns on Node.js 20 that its releases after January 2027 will need Node.js 22. This tool
 // carries its own SDK and never picks up a newer one, so the notice says nothing to its user; the package supports
 // Node.js 20 (engines). The SDK's documented opt-out; an explicit value in the environment still wins.
@@ -21,12 +24,13 @@ runCli(process.argv.slice(2), {
   // Monotonic: a wall clock set back or forth while waiting does not change how long the check waits.
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  version: typeof CLI_VERSION === 'string' ? CLI_VERSION : 'unknown (run from the sources)',
 }).then(
   (code) => {
     process.exitCode = code;
   },
   (e: unknown) => {
     process.stderr.write(`cdk-git-sync-gate: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 2;
+    process.exitCode = 3;
   },
 );

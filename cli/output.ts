@@ -7,7 +7,8 @@ import { Attributes } from '../lambda/core/attributes';
 import { formatDuration, Situation, Verdict } from '../lambda/core/decide';
 import { ReasonSubject } from '../lambda/core/reasons';
 import { Subject } from '../lambda/sources/source';
-import { Attr, AttrName, Limits } from '../lib/contract';
+import { Attr, AttrName } from '../lib/contract';
+import { Limits } from '../lib/limits';
 import { CheckOutcome, ExitCode, PollReport, WaitCap } from './check';
 
 /** What the result is about. */
@@ -18,9 +19,14 @@ export interface ResultContext {
   readonly reasonSubject: ReasonSubject;
 }
 
+/** What the check concludes, as its exit code says it: the gate's verdict, or no decision when nothing was read. */
+export type CheckVerdict = Verdict | 'NO_DECISION';
+
 /** The one object --json prints. */
 export interface JsonResult {
-  readonly verdict: Verdict;
+  /** PASS (exit 0), FAIL (exit 1: the gate would fail on the sync), NO_DECISION (exit 3: the status could not be read). */
+  readonly verdict: CheckVerdict;
+  readonly exitCode: number;
   readonly situation: Situation;
   readonly why: string;
   readonly attributes: Attributes;
@@ -33,7 +39,8 @@ export interface JsonResult {
 
 export function jsonResult(outcome: CheckOutcome, context: ResultContext): JsonResult {
   return {
-    verdict: outcome.decision.verdict,
+    verdict: outcome.exitCode === ExitCode.Undecided ? 'NO_DECISION' : outcome.decision.verdict,
+    exitCode: outcome.exitCode,
     situation: outcome.decision.situation,
     why: outcome.decision.why,
     attributes: outcome.attributes,
@@ -43,6 +50,11 @@ export function jsonResult(outcome: CheckOutcome, context: ResultContext): JsonR
     polls: outcome.polls,
     elapsedSeconds: Math.round(outcome.elapsedMs / 1000),
   };
+}
+
+/** What --json prints for bad arguments: the same shape's verdict and exit code, and the error. */
+export function jsonUsageError(message: string): { readonly verdict: CheckVerdict; readonly exitCode: number; readonly error: string } {
+  return { verdict: 'NO_DECISION', exitCode: ExitCode.Usage, error: message };
 }
 
 /** The attributes the summary shows, in this order. */
@@ -59,14 +71,9 @@ const SUMMARY_ATTRIBUTES: readonly AttrName[] = [
 
 function headline(outcome: CheckOutcome): string {
   const situation = outcome.decision.situation;
-  switch (outcome.exitCode) {
-    case ExitCode.Pass:
-      return `PASS: the gate would pass (${situation}).`;
-    case ExitCode.SyncFailed:
-      return `FAIL: the gate would fail (${situation}).`;
-    case ExitCode.Undecided:
-      return `NO DECISION: the sync status could not be read (${situation}); the gate would fail.`;
-  }
+  if (outcome.exitCode === ExitCode.Pass) return `PASS: the gate would pass (${situation}).`;
+  if (outcome.exitCode === ExitCode.SyncFailed) return `FAIL: the gate would fail (${situation}).`;
+  return `NO DECISION: the sync status could not be read (${situation}); the gate would fail.`;
 }
 
 function indent(text: string): string {

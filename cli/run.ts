@@ -8,7 +8,7 @@ import { parseArgs, UsageError } from './args';
 import { ExitCode, runCheck, waitCap } from './check';
 import { sourceCommands } from './commands';
 import { PROGRAM } from './help';
-import { jsonResult, Progress, ProgressStream, ResultContext, summary, waitCapNote } from './output';
+import { jsonResult, jsonUsageError, Progress, ProgressStream, ResultContext, summary, waitCapNote } from './output';
 import { checkSettings } from './settings';
 
 export interface CliDeps {
@@ -22,6 +22,8 @@ export interface CliDeps {
   /** Milliseconds since any fixed origin. */
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** What --version prints: the package's version. */
+  readonly version: string;
 }
 
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
@@ -34,12 +36,18 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       deps.stdout.write(invocation.text);
       return ExitCode.Pass;
     }
+    if (invocation.kind === 'version') {
+      deps.stdout.write(`${deps.version}\n`);
+      return ExitCode.Pass;
+    }
     json = invocation.request.json;
     checked = checkSettings(invocation.request, deps.env, deps.sources);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     deps.stderr.write(`${PROGRAM}: ${e.message}\nRun '${e.helpCommand}' for usage.\n`);
-    return ExitCode.Undecided;
+    // A pipeline that asked for JSON can parse the answer whatever went wrong.
+    if (argv.includes('--json')) deps.stdout.write(`${JSON.stringify(jsonUsageError(e.message), null, 2)}\n`);
+    return ExitCode.Usage;
   }
 
   const { settings } = checked;

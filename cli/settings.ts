@@ -4,7 +4,7 @@
  * gate accepts. Its messages name the resource property; here they name the option instead.
  */
 import { SyncGateError } from '../lambda/core/errors';
-import { GateSettings, parseSettings } from '../lambda/handler/properties';
+import { GateSettings, parseSettings } from '../lambda/poll/settings';
 import { SyncSource } from '../lambda/sources/source';
 import { Prop } from '../lib/contract';
 import { CheckRequest, UsageError } from './args';

@@ -1,7 +1,7 @@
 /** Settings shared by every AWS client the handler creates. */
 import { setTimeout as sleep } from 'timers/promises';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CallBudget, Limits } from '../lib/contract';
+import { CallBudget, Limits } from '../lib/limits';
 import { ApiPace } from './polite/api-pace';
 import { PoliteRetryStrategy } from './polite/polite-retry';
 

@@ -1,28 +1,17 @@
 /**
- * The CloudFormation contract of the sync gate, written once.
+ * The CloudFormation contract of the sync gate, written once: the resource types, the property names the construct
+ * writes and the handler reads, and the attribute names the handler returns. Nothing else: limits and validators
+ * are in limits.ts, the sources and their IAM actions in sources.ts.
  *
- * Both the construct (lib/) and the handler (lambda/) import this module, so a
- * property or attribute name cannot drift between the template and the code
- * that reads it. It has no imports, so the handler bundle stays small.
+ * Both the construct (lib/) and the handler (lambda/) import this module, so a name cannot drift between the
+ * template and the code that reads it. It has no imports, so the handler bundle stays small.
  */
 
 /** The CloudFormation resource type of a ServiceInstanceSyncGate (AWS Proton). */
-export const RESOURCE_TYPE = 'Custom::ProtonServiceInstanceSync';
+export const PROTON_RESOURCE_TYPE = 'Custom::ProtonServiceInstanceSync';
 
 /** The CloudFormation resource type of a GitSyncGate (CloudFormation Git sync). */
 export const GIT_SYNC_RESOURCE_TYPE = 'Custom::CloudFormationGitSync';
-
-/** The SyncType of CloudFormation Git sync in the CodeStar Connections API. */
-export const GIT_SYNC_TYPE = 'CFN_STACK_SYNC';
-
-/**
- * The read-only actions each source's handler needs, all on Resource '*' (none supports resource-level
- * permissions or condition keys). The construct grants them; the handler names them when access is denied.
- */
-export const SourceActions = {
-  proton: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
-  gitSync: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
-} as const;
 
 /** Resource properties the construct writes and the handler reads (PascalCase, as CloudFormation's own). */
 export const Prop = {
@@ -62,123 +51,3 @@ export const ATTRIBUTE_NAMES: readonly AttrName[] = Object.values(Attr);
 
 /** Value of the Status attribute when no sync has ever run. */
 export const STATUS_NONE = 'NONE';
-
-/** Limits shared by the construct's synth-time validation and the handler's runtime validation. */
-export const Limits = {
-  /** ResourceName of Proton and of CodeStar Connections (Git sync: the stack name): length 1-100. */
-  nameMinLength: 1,
-  nameMaxLength: 100,
-  /** ResourceName pattern, the same in both APIs. */
-  namePattern: '^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$',
-  /**
-   * An AWS region name of any partition: us-east-1, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1
-   * (aws-eusc, whose prefix has 4 letters). test/lib/region-names.test.ts checks it against every region of every
-   * partition the AWS SDK knows.
-   */
-  regionPattern: '^[a-z]{2,4}(-[a-z]+)+-\\d+$',
-  /**
-   * An expected sha: a Git commit id (40 hex digits, 64 in a SHA-256 repository) or its abbreviation to at least
-   * 7, which matches the desired sha as a prefix, case-insensitively, as Git resolves it. Anything else (a branch
-   * or tag name, fewer than 7 digits) could never match a desired sha, so it is rejected rather than waited on.
-   */
-  commitShaPattern: '^[0-9a-fA-F]{7,64}$',
-  /** CloudFormation gives a custom resource at most one hour. */
-  maxWaitTimeoutSeconds: 3600,
-  /**
-   * The gate answers by itself at the latest this long before CloudFormation's one-hour limit, so that a gate
-   * configured for the full hour fails with its own reason rather than CloudFormation's generic timeout.
-   */
-  cloudFormationReserveSeconds: 180,
-  minPollIntervalSeconds: 5,
-  maxPollIntervalSeconds: 300,
-  /**
-   * How often the stack's one provider asks its gates whether they are done (the waiter's Retry interval). Every
-   * gate shares it, whatever its pollInterval, so that changing a gate's pollInterval never moves it to another
-   * provider (CloudFormation refuses to change a custom resource's ServiceToken). A gate reads its source only on
-   * the first tick after each multiple of its pollInterval since it started (lambda/handler/pacing.ts).
-   */
-  waiterTickSeconds: 5,
-  defaultWaitTimeoutSeconds: 600,
-  defaultPollIntervalSeconds: 15,
-} as const;
-
-/**
- * Timing budget of the handler that calls the sources. The construct sets the Lambda timeout from it and the
- * handler configures the SDK from it; a test checks that every attempt, with its timeouts and backoff,
- * fits well inside the Lambda timeout.
- */
-export const CallBudget = {
-  /** SDK attempts per Proton call (the SDK's default is 3). */
-  maxAttempts: 5,
-  /** TCP connect timeout of one attempt. */
-  connectionTimeoutMs: 3_000,
-  /** Whole-request timeout of one attempt (aborts the request; it does not only warn). */
-  requestTimeoutMs: 5_000,
-  /** Lambda timeout of the isComplete handler, which makes every call of a poll. */
-  handlerTimeoutSeconds: 120,
-  /**
-   * The source calls of one poll (status, then blockers) share this budget, counted from the poll's start: when it
-   * runs out, the calls in flight are aborted and the poll counts as one that could not read the status ("not
-   * yet"). The SDK notices an abort at once, or after the backoff it is sleeping (at most 2^(maxAttempts-1) times
-   * its throttling base, plus a Retry-After hint).
-   */
-  sourceCallsBudgetMs: 55_000,
-  /**
-   * Each DescribeStacks call of a poll (at most one on the first tick and one before failing) gets this long.
-   * Sources' budget + a backoff + this + a backoff stays well inside handlerTimeoutSeconds; a test checks the sum
-   * from the SDK's own retry constants.
-   */
-  stackCallBudgetMs: 20_000,
-} as const;
-
-/** Whether `value` is a valid Proton ResourceName (service or service instance name). */
-export function isProtonName(value: string): boolean {
-  return value.length >= Limits.nameMinLength && value.length <= Limits.nameMaxLength && new RegExp(Limits.namePattern).test(value);
-}
-
-/**
- * The longest a gate waits, in seconds: its waitTimeout, capped so that it answers by itself before
- * CloudFormation's one-hour limit (the reserve, and one poll interval since a poll may come that late).
- */
-export function effectiveWaitSeconds(waitTimeoutSeconds: number, pollIntervalSeconds: number): number {
-  return Math.min(waitTimeoutSeconds, Limits.maxWaitTimeoutSeconds - Limits.cloudFormationReserveSeconds - pollIntervalSeconds);
-}
-
-/**
- * CloudFormation's own bound on one request of a gate (the custom resource's ServiceTimeout), in seconds: the
- * effective wait, the poll interval by which the last poll may come after it, and the reserve for that poll (the
- * handler's Lambda timeout) and the framework's answer. Within 1-3,600, the range CloudFormation accepts; so a
- * broken provider fails the request minutes after the gate would have answered, not after CloudFormation's hour.
- */
-export function serviceTimeoutSeconds(waitTimeoutSeconds: number, pollIntervalSeconds: number): number {
-  return Math.min(
-    Limits.maxWaitTimeoutSeconds,
-    effectiveWaitSeconds(waitTimeoutSeconds, pollIntervalSeconds) + pollIntervalSeconds + Limits.cloudFormationReserveSeconds,
-  );
-}
-
-/** What an expected sha may be, as the construct's, the handler's and the CLI's errors say it. */
-export const COMMIT_SHA_RULE = 'expected a Git commit sha of 7-64 hex digits (a full sha, or an abbreviation of at least 7), not a branch or tag name';
-
-const COMMIT_SHA = new RegExp(Limits.commitShaPattern);
-
-/** Whether `value` is an acceptable expected sha (Limits.commitShaPattern). */
-export function isCommitSha(value: unknown): value is string {
-  return typeof value === 'string' && COMMIT_SHA.test(value);
-}
-
-/**
- * Whether `value` is a valid ResourceName of CloudFormation Git sync (a synced stack's name). The CodeStar
- * Connections API models it with the same length and pattern as Proton's names.
- */
-export function isGitSyncResourceName(value: string): boolean {
-  return isProtonName(value);
-}
-
-/** Whether `value` looks like an AWS region name. */
-export function isRegionName(value: string): boolean {
-  return new RegExp(Limits.regionPattern).test(value);
-}
-
-/** The AWS-announced end of support for AWS Proton. */
-export const PROTON_END_OF_SUPPORT = '2026-10-07';

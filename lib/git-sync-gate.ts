@@ -1,7 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { GIT_SYNC_RESOURCE_TYPE, isGitSyncResourceName, Prop } from './contract';
-import { SyncGateBase, SyncGateOptions, SyncGateSource } from './sync-gate-base';
+import { GIT_SYNC_RESOURCE_TYPE, Prop } from './contract';
+import { isResourceName } from './limits';
+import { SyncGateSource } from './sources';
+import { SyncGateBase, SyncGateOptions } from './sync-gate-base';
 import { validateResourceName } from './validation';
 
 /** Properties of a {@link GitSyncGate}. */
@@ -26,7 +28,7 @@ export interface GitSyncGateProps extends SyncGateOptions {
  */
 export class GitSyncGate extends SyncGateBase {
   constructor(scope: Construct, id: string, props: GitSyncGateProps) {
-    validateResourceName('stackName', props.stackName, isGitSyncResourceName);
+    validateResourceName('stackName', props.stackName, isResourceName);
     rejectOwnStack(scope, props);
     super(scope, id, props, {
       source: SyncGateSource.GIT_SYNC,

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
-import { isProtonName, Prop, RESOURCE_TYPE } from './contract';
-import { SyncGateBase, SyncGateOptions, SyncGateSource } from './sync-gate-base';
+import { Prop, PROTON_RESOURCE_TYPE } from './contract';
+import { isResourceName } from './limits';
+import { SyncGateSource } from './sources';
+import { SyncGateBase, SyncGateOptions } from './sync-gate-base';
 import { validateResourceName } from './validation';
 
 /** Properties of a {@link ServiceInstanceSyncGate}. */
@@ -34,11 +36,11 @@ export interface ServiceInstanceSyncGateProps extends SyncGateOptions {
  */
 export class ServiceInstanceSyncGate extends SyncGateBase {
   constructor(scope: Construct, id: string, props: ServiceInstanceSyncGateProps) {
-    validateResourceName('serviceName', props.serviceName, isProtonName);
-    validateResourceName('serviceInstanceName', props.serviceInstanceName, isProtonName);
+    validateResourceName('serviceName', props.serviceName, isResourceName);
+    validateResourceName('serviceInstanceName', props.serviceInstanceName, isResourceName);
     super(scope, id, props, {
       source: SyncGateSource.PROTON,
-      resourceType: RESOURCE_TYPE,
+      resourceType: PROTON_RESOURCE_TYPE,
       properties: {
         [Prop.ServiceName]: props.serviceName,
         [Prop.ServiceInstanceName]: props.serviceInstanceName,

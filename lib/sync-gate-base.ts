@@ -2,7 +2,9 @@ import { randomUUID } from 'crypto';
 import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Attr, COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, Prop, serviceTimeoutSeconds } from './contract';
+import { Attr, Prop } from './contract';
+import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, serviceTimeoutSeconds } from './limits';
+import { SyncGateSource } from './sources';
 import { SyncGateProvider } from './sync-gate-provider';
 import { wholeSeconds } from './validation';
 
@@ -61,14 +63,6 @@ export interface SyncGateOptions {
    * @default true
    */
   readonly recheckOnEveryDeployment?: boolean;
-}
-
-/** The sources a sync gate can read. */
-export enum SyncGateSource {
-  /** AWS Proton: a service instance's GetServiceInstanceSyncStatus (ServiceInstanceSyncGate). */
-  PROTON = 'proton',
-  /** CloudFormation Git sync: a stack's GetResourceSyncStatus in the CodeStar Connections API (GitSyncGate). */
-  GIT_SYNC = 'git-sync',
 }
 
 /** What a concrete gate tells the base: its source, its resource type and the properties that name its subject. */

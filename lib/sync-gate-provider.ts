@@ -6,8 +6,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CallBudget, Limits, SourceActions } from './contract';
+import { CallBudget, Limits } from './limits';
 import { acknowledgeProviderNagFindings, acknowledgeSourceReads } from './nag-suppressions';
+import { SourceActions, SyncGateSource } from './sources';
 
 /** Where the prebuilt handler bundle lives, relative to this file (lib/*.ts and lib/*.js alike). */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
@@ -35,13 +36,17 @@ export function providerTotalTimeout(tickSeconds: number = Limits.waiterTickSeco
  */
 export const PROVIDER_ID = 'SyncGateProvider';
 
+function isSyncGateSource(value: string): value is SyncGateSource {
+  return Object.hasOwn(SOURCE_GRANTS, value);
+}
+
 /** Marks providers across copies of the library (Symbol.for is shared by every module in the process). */
 const PROVIDER_BRAND = Symbol.for('cdk-git-sync-gate.SyncGateProvider');
 
 /** Sources whose read actions a provider can grant, with the statement id that keeps each one apart. */
-const SOURCE_GRANTS: Record<string, { readonly sid: string; readonly actions: readonly string[] }> = {
-  proton: { sid: 'ReadProtonSyncStatusAndBlockers', actions: SourceActions.proton },
-  'git-sync': { sid: 'ReadGitSyncStatusAndBlockers', actions: SourceActions.gitSync },
+const SOURCE_GRANTS: Record<SyncGateSource, { readonly sid: string; readonly actions: readonly string[] }> = {
+  [SyncGateSource.PROTON]: { sid: 'ReadProtonSyncStatusAndBlockers', actions: SourceActions[SyncGateSource.PROTON] },
+  [SyncGateSource.GIT_SYNC]: { sid: 'ReadGitSyncStatusAndBlockers', actions: SourceActions[SyncGateSource.GIT_SYNC] },
 };
 
 /**
@@ -94,7 +99,7 @@ export class SyncGateProvider extends Construct {
   public readonly onEventFunction: lambda.Function;
   private readonly isCompleteRole: iam.Role;
   /** Sources granted so far, in the order of their first gate. */
-  private readonly granted: string[] = [];
+  private readonly granted: SyncGateSource[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -208,8 +213,10 @@ export class SyncGateProvider extends Construct {
    * source. Idempotent.
    */
   public grantSource(source: string): void {
+    if (!isSyncGateSource(source)) {
+      throw new Error(`Unknown sync source ${JSON.stringify(source)}: expected one of ${Object.keys(SOURCE_GRANTS).join(', ')}.`);
+    }
     const grant = SOURCE_GRANTS[source];
-    if (!grant) throw new Error(`Unknown sync source ${JSON.stringify(source)}: expected one of ${Object.keys(SOURCE_GRANTS).join(', ')}.`);
     if (this.granted.includes(source)) return;
     this.granted.push(source);
     this.isCompleteRole.addToPrincipalPolicy(

@@ -1,6 +1,6 @@
 /** Synth-time checks shared by the gates. Internal: not exported from the package. */
 import { Duration, Token } from 'aws-cdk-lib';
-import { Limits } from './contract';
+import { Limits } from './limits';
 
 /**
  * Checks a resource name at synth (skipped for tokens): 1-100 characters matching the APIs' ResourceName

@@ -13,7 +13,7 @@
  * Virtual time throughout: the gates' waits are the waiter's ticks, and the SDK's retry backoff sleeps through
  * timers/promises, which the Lambda emulator runs on the clock (invocation-timers.ts).
  */
-import { GIT_SYNC_RESOURCE_TYPE, Prop, RESOURCE_TYPE } from '../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 import { wireGitSyncAttempt, wireGitSyncOutput } from './fake-codestar-connections';
 import { wireAttempt, wireSyncOutput } from './fake-proton';
 import type { RateLimit, ServiceCall } from './fake-service-types';
@@ -74,12 +74,12 @@ function validate(spec: LoadSpec): void {
 
 /** The stack's template with its gates replaced by `n` gates of `source`, one per subject. */
 export function withGates(stack: SynthesizedStack, source: LoadSource, n: number): { stack: SynthesizedStack; ids: string[]; subjects: string[] } {
-  const type = source === 'proton' ? RESOURCE_TYPE : GIT_SYNC_RESOURCE_TYPE;
+  const type = source === 'proton' ? PROTON_RESOURCE_TYPE : GIT_SYNC_RESOURCE_TYPE;
   const template = JSON.parse(JSON.stringify(stack.template)) as SynthesizedStack['template'];
   const gates = Object.entries(template.Resources).filter(([, r]) => r.Type === type);
   if (gates.length !== 1) throw new Error(`expected one ${type} gate in the app, found ${gates.length}`);
   const [[, gate]] = gates;
-  for (const [id, r] of Object.entries(template.Resources)) if (r.Type === RESOURCE_TYPE || r.Type === GIT_SYNC_RESOURCE_TYPE) delete template.Resources[id];
+  for (const [id, r] of Object.entries(template.Resources)) if (r.Type === PROTON_RESOURCE_TYPE || r.Type === GIT_SYNC_RESOURCE_TYPE) delete template.Resources[id];
   const ids = Array.from({ length: n }, (_, i) => `LoadGate${i}`);
   const subjects = ids.map((_, i) => `load-${source === 'proton' ? 'instance' : 'stack'}-${i}`);
   const prop = source === 'proton' ? Prop.ServiceInstanceName : Prop.StackName;
@@ -117,7 +117,7 @@ function script(world: OfflineWorld, spec: LoadSpec, service: string, subjects: 
 export async function runLoad(base: SynthesizedStack, spec: LoadSpec): Promise<LoadRun> {
   validate(spec);
   const { stack, ids, subjects } = withGates(base, spec.source, spec.n);
-  const service = String(Object.values(base.template.Resources).find((r) => r.Type === RESOURCE_TYPE)?.Properties?.[Prop.ServiceName] ?? 'sample-service');
+  const service = String(Object.values(base.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)?.Properties?.[Prop.ServiceName] ?? 'sample-service');
   const world = await OfflineWorld.start({ responseTimeoutMs: 30 * 60_000 });
   try {
     const installed = world.install(stack);

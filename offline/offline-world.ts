@@ -23,7 +23,7 @@
  *
  * ```ts
  * const world = await OfflineWorld.start();
- * const [stack] = synthExampleApp([{}]);
+ * const [stack] = synthExampleApp([{ serviceName: 'sample-service', serviceInstanceName: 'sample-instance', gitSyncStackName: '' }]);
  * const deployed = world.install(stack);
  * world.proton.script('sample-service', 'sample-instance', [{ respond: ... }]);
  * const outcome = await world.create(deployed);

@@ -75,7 +75,8 @@ export function synthApp(entry: string, variants: readonly ContextOverrides[]): 
     const key = crypto.createHash('sha256').update(inputs).update(path.relative(ROOT, app)).update(JSON.stringify(context)).digest('hex').slice(0, 24);
     return { context, outdir: path.join(CACHE_DIR, key) };
   });
-  const missing = jobs.filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')));
+  // Variants that give the same context (e.g. an override equal to cdk.json's default) share one assembly.
+  const missing = [...new Map(jobs.map((j) => [j.outdir, j])).values()].filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')));
   if (missing.length > 0) withLock(() => synthesize(app, missing.filter((j) => !fs.existsSync(path.join(j.outdir, 'manifest.json')))));
   const now = new Date();
   for (const j of jobs) fs.utimesSync(j.outdir, now, now);

@@ -9,7 +9,7 @@
  * Both are tree-shaken and minified.
  *
  * Skips the work for a bundle that is up to date: a stamp file beside its asset directory records a hash of
- * every input (its sources, the shared contract, the lock file, this script). `--force` rebuilds. A bundle
+ * every input (its sources, the lib/ modules it shares with the construct, the lock file, this script). `--force` rebuilds. A bundle
  * whose entry file is absent is skipped (test/build-handler.test.ts builds a copy that holds the handler only).
  */
 'use strict';
@@ -39,8 +39,16 @@ const BUNDLES = [
     target: 'node20',
     banner: '#!/usr/bin/env node',
     mode: 0o755,
+    /** `--version` prints the package's version, fixed at build time (the lock file, an input, carries it too). */
+    define: { CLI_VERSION: JSON.stringify(require(path.join(__dirname, '..', 'package.json')).version) },
   },
 ];
+
+/**
+ * The modules of lib/ that the handler and the CLI import: the CloudFormation contract, the limits and the sources.
+ * None imports aws-cdk-lib (the lint's layering rule keeps it so).
+ */
+const SHARED_LIB_FILES = ['contract.ts', 'limits.ts', 'sources.ts'];
 
 function inputs(bundle) {
   const files = [];
@@ -52,7 +60,7 @@ function inputs(bundle) {
     }
   };
   for (const dir of bundle.sourceDirs) walk(dir);
-  files.push(path.join(root, 'lib', 'contract.ts'), path.join(root, 'package-lock.json'), __filename);
+  files.push(...SHARED_LIB_FILES.map((f) => path.join(root, 'lib', f)), path.join(root, 'package-lock.json'), __filename);
   return files.sort();
 }
 
@@ -85,6 +93,7 @@ async function build(bundle, { force, quiet }) {
     treeShaking: true,
     legalComments: 'none',
     ...(bundle.banner ? { banner: { js: bundle.banner } } : {}),
+    ...(bundle.define ? { define: bundle.define } : {}),
     // Prefer the SDK's ES module builds, which tree-shake better.
     mainFields: ['module', 'main'],
     metafile: true,

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
-const PAGES = ['README.md', 'offline/README.md', 'test/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const PAGES = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'offline/README.md', 'test/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 function slug(heading: string): string {

@@ -7,7 +7,7 @@ import type { GetServiceInstanceSyncStatusOutput, SyncBlocker as ProtonSyncBlock
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Revision, SyncAttempt, SyncBlocker, SyncEvent, SyncStatus } from '../lambda/core/sync-status';
 import type { ProtonSubject } from '../lambda/sources/proton';
-import { Prop, RESOURCE_TYPE } from '../lib/contract';
+import { Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
 
 export const DESIRED = 'a'.repeat(40);
 export const OLDER = 'b'.repeat(40);
@@ -172,7 +172,7 @@ const BASE = {
   StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/5b8f1f90-0000-11ef-0000-000000000000',
   RequestId: 'b2a5c1d0-1111-2222-3333-444455556666',
   LogicalResourceId: 'SyncGateA9EB8F84',
-  ResourceType: RESOURCE_TYPE,
+  ResourceType: PROTON_RESOURCE_TYPE,
 };
 
 export function createEvent(props: Record<string, string> = GATE_PROPS): CloudFormationCustomResourceEvent {

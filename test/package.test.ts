@@ -6,6 +6,9 @@
  * A second fresh app pinned at exactly the lowest aws-cdk-lib and constructs the peer ranges allow installs it
  * from the registry (npm resolving the peers, no --legacy-peer-deps) and synthesizes a gate there too.
  * The package's command, `cdk-git-sync-gate` (the prebuilt CLI bundle), runs from the app's node_modules/.bin.
+ * Packing prints no end-of-life banner (jsii runs on the pinned Node.js 24), and the packed README links only to
+ * what the tarball holds or to existing pages of the repository at this version's tag, the repository's README
+ * keeping its relative links.
  */
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
 import * as fs from 'fs';
@@ -13,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { runBundle } from './cli/cli-fixtures';
+import { headingAnchors, linkTargets } from './support/markdown';
 
 const ROOT = path.join(__dirname, '..');
 const NPM_CLI = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -20,6 +24,7 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
   name: string;
   version: string;
   peerDependencies: Record<string, string>;
+  repository: { url: string };
 };
 
 /**
@@ -106,13 +111,16 @@ describe('the npm package', () => {
   let work: string;
   let tarball: string;
   let app: string;
+  let packOutput: string;
+  const readmeBefore = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-gate-pack-'));
     const packDir = path.join(work, 'pack');
     fs.mkdirSync(packDir);
-    // The real `npm pack`, prepack included (handler bundle, then jsii compiling lib/ in place).
-    run(NPM_CLI, ['pack', '--pack-destination', packDir, '--loglevel', 'error'], { cwd: ROOT });
+    // The real `npm pack`, prepack included (handler bundle, then jsii compiling lib/ in place, then the README's
+    // links made absolute) and postpack; stderr kept with stdout, where jsii prints its banners.
+    packOutput = run('sh', ['-c', `"${NPM_CLI}" pack --pack-destination "${packDir}" 2>&1`], { cwd: ROOT });
     const tgz = fs.readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
     expect(tgz).toEqual([`${PKG.name}-${PKG.version}.tgz`]);
     tarball = path.join(packDir, tgz[0]);
@@ -130,6 +138,41 @@ describe('the npm package', () => {
       .map((l) => l.replace(/^package\//, ''))
       .sort();
     expect(listed).toEqual(expectedFiles());
+  });
+
+  test('packing prints no end-of-life banner: jsii runs on a supported Node.js', () => {
+    expect(packOutput).toContain(`${PKG.name}-${PKG.version}.tgz`);
+    expect(packOutput).not.toMatch(/end-of-life|not supported anymore/i);
+  });
+
+  test("its README links only to files in the tarball or to existing pages of the repository at this version's tag", () => {
+    const extracted = path.join(work, 'readme');
+    fs.mkdirSync(extracted, { recursive: true });
+    run('tar', ['-xzf', tarball, '-C', extracted, 'package/README.md'], {});
+    const packed = fs.readFileSync(path.join(extracted, 'package', 'README.md'), 'utf8');
+    const inTarball = new Set(run('tar', ['-tzf', tarball], {}).split('\n').map((l) => l.replace(/^package\//, '')));
+    const tag = `https://github.com/${/github\.com\/(.+?)(\.git)?$/.exec(PKG.repository.url)![1]}/blob/v${PKG.version}/`;
+
+    const targets = linkTargets(packed);
+    const repositoryLinks = targets.filter((t) => t.startsWith(tag));
+    expect(repositoryLinks.length).toBeGreaterThanOrEqual(10); // the documentation table, at least
+    const broken = targets.filter((target) => {
+      if (target.startsWith('#')) return !headingAnchors(packed).has(target.slice(1));
+      if (target.startsWith(tag)) {
+        // A page of the repository: it exists here (this commit becomes the tag), and so does its anchor.
+        const [file, anchor] = target.slice(tag.length).split('#');
+        const local = path.join(ROOT, file);
+        if (!fs.existsSync(local)) return true;
+        return anchor !== undefined && !headingAnchors(fs.readFileSync(local, 'utf8')).has(anchor);
+      }
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return false; // any other absolute URL
+      return !inTarball.has(target.split('#')[0]); // relative: must be in the tarball
+    });
+    expect(broken).toEqual([]);
+    // The same links as the repository's README, only made absolute; and that README got its relative links back.
+    expect(targets).toHaveLength(linkTargets(readmeBefore).length);
+    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toBe(readmeBefore);
+    expect(fs.existsSync(path.join(ROOT, '.tmp', 'pack-readme', 'README.md'))).toBe(false);
   });
 
   test('its jsii assembly exposes the two gates, their props and their shared base only', () => {

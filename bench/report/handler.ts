@@ -65,7 +65,7 @@ export function handlerTable(r: BenchResults): string[] {
       'built from the synthesized template against the fake Proton; times are measured inside the process from its first line. ' +
       "AwsCustomResource's response PUT to the ResponseURL is captured in-process instead of sent. One discarded run each first (page cache), then interleaved. " +
       "The Git sync gate's runs (when measured) load the same bundle and answer the GitSyncGate's isComplete event from the example app " +
-      "(`-c gitSyncStackName=app-stack`) against the fake CodeStar Connections; AwsCustomResource's Proton cold start is the reference for both.",
+      "with both gates (`-c gitSyncStackName=app-stack -c serviceName=sample-service -c serviceInstanceName=sample-instance`) against the fake CodeStar Connections; AwsCustomResource's Proton cold start is the reference for both.",
     "Warm decisions: both handlers loaded in the benchmark's process, console.log silenced for both; ours = one `isComplete` call " +
       '(parse, one GetServiceInstanceSyncStatus, decide), theirs = one `handler` invocation (parse, new client, one call, response).',
     ...detectionDetails(r),

@@ -45,7 +45,7 @@ export function sourcesSection(r: BenchResults): string[] {
   return [
     '## Both sync sources: in-sync calls and sync blockers',
     '',
-    'In the offline lifecycle world, on the example app with both gates (`bin/app.ts -c gitSyncStackName=app-stack`): the ' +
+    'In the offline lifecycle world, on the example app with both gates (`bin/app.ts -c gitSyncStackName=app-stack -c serviceName=sample-service -c serviceInstanceName=sample-instance`): the ' +
       'synthesized Provider framework and the handler bundle, against the fake Proton and the fake CodeStar Connections.',
     '',
     ...table(['in-sync deployment', 'Proton calls', 'Git sync calls', 'DescribeStacks'], ['l', 'r', 'r', 'r'], callRows),

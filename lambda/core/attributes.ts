@@ -3,7 +3,7 @@
  * bounded so that the whole response body stays within CloudFormation's 4,096 bytes whatever the API returns.
  */
 import { Attr, AttrName, STATUS_NONE } from '../../lib/contract';
-import { newestFirst, sameSha, SyncAttempt, SyncStatus } from './sync-status';
+import { isStatus, newestFirst, sameSha, SyncAttempt, SyncStatus } from './sync-status';
 import { iso, jsonBytes, truncateChars, truncateToJsonBytes } from './text';
 
 /**
@@ -34,7 +34,7 @@ export function toAttributes(status: SyncStatus): Attributes {
   const desired = status.desiredRevision;
   const latest = status.latestAttempt;
   const good = status.latestSuccessfulAttempt;
-  const inSync = !!desired && !!latest && latest.status === 'SUCCEEDED' && sameSha(latest.targetRevision.sha, desired.sha);
+  const inSync = !!desired && !!latest && isStatus(latest.status, 'SUCCEEDED') && sameSha(latest.targetRevision.sha, desired.sha);
   return {
     [Attr.Sha]: desired?.sha ?? '',
     [Attr.Status]: latest ? truncateChars(latest.status, MAX_ENUM_VALUE_CHARS) : STATUS_NONE,

@@ -1,8 +1,8 @@
 /**
  * The heart of the gate: given a sync status, pass, wait or fail, and why. Pure: no I/O, no clock.
  */
-import { isCommitSha } from '../../lib/contract';
-import { activeBlockers, sameSha, SyncBlocker, SyncStatus } from './sync-status';
+import { isCommitSha } from '../../lib/limits';
+import { activeBlockers, isStatus, RUNNING_SYNC_STATUSES, sameSha, SyncBlocker, SyncStatus } from './sync-status';
 
 export type Verdict = 'PASS' | 'WAIT' | 'FAIL';
 
@@ -71,8 +71,6 @@ export interface Decision {
   readonly blockers?: readonly SyncBlocker[];
 }
 
-const RUNNING = new Set(['INITIATED', 'IN_PROGRESS']);
-
 /**
  * Whether `desired` is the commit `expected` names: whole, or by its abbreviation (as `git rev-parse` does). An
  * `expected` that is no commit sha (isCommitSha) names no commit.
@@ -129,13 +127,13 @@ export function decide(status: SyncStatus, criteria: GateCriteria): Decision {
   if (!sameSha(latestSha, desired.sha)) {
     return wait('NEW_SYNC_DUE', `the latest sync (${latest.status}) was for sha ${latestSha}, not the desired sha ${desired.sha}: a new sync is due.`);
   }
-  if (latest.status === 'SUCCEEDED') {
+  if (isStatus(latest.status, 'SUCCEEDED')) {
     return { verdict: 'PASS', situation: 'IN_SYNC', why: `the latest sync SUCCEEDED at the desired sha ${desired.sha}.` };
   }
-  if (latest.status === 'FAILED') {
+  if (isStatus(latest.status, 'FAILED')) {
     return { verdict: 'FAIL', situation: 'SYNC_FAILED', why: `the latest sync of the desired sha ${desired.sha} FAILED.` };
   }
-  if (RUNNING.has(latest.status)) {
+  if (RUNNING_SYNC_STATUSES.has(latest.status)) {
     return wait('SYNC_RUNNING', `the sync of the desired sha ${desired.sha} is ${latest.status}.`);
   }
   return wait('UNKNOWN_STATUS', `the sync of the desired sha ${desired.sha} reports status ${JSON.stringify(latest.status)}, which this gate does not know; it is not treated as success.`);

@@ -20,11 +20,21 @@ export interface SyncEvent {
   readonly type: string;
   readonly time: Date;
   readonly text: string;
-  readonly externalId?: string;
 }
 
 /** Sync statuses the sources document. Any other value is kept as-is and never counts as success. */
 export const KNOWN_SYNC_STATUSES = ['INITIATED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED'] as const;
+
+/** One of the sync statuses the sources document. */
+export type KnownSyncStatus = (typeof KNOWN_SYNC_STATUSES)[number];
+
+/** The statuses of a sync that has not finished. */
+export const RUNNING_SYNC_STATUSES: ReadonlySet<string> = new Set<KnownSyncStatus>(['INITIATED', 'IN_PROGRESS']);
+
+/** Whether `status` is `expected`, one of the documented statuses (a typo in `expected` does not compile). */
+export function isStatus(status: string, expected: KnownSyncStatus): boolean {
+  return status === expected;
+}
 
 /** One sync attempt. */
 export interface SyncAttempt {

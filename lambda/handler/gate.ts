@@ -5,16 +5,16 @@
  * isComplete again every waiter tick: nothing here sleeps.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { CallBudget, effectiveWaitSeconds, Limits } from '../../lib/contract';
+import { CallBudget, Limits } from '../../lib/limits';
 import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
-import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, duringRollback, formatDuration, isExpectedSha, needsBlockerCheck } from '../core/decide';
+import { duringRollback, formatDuration } from '../core/decide';
 import { SyncGateError } from '../core/errors';
-import { blockerReadNotes, failureReason } from '../core/reasons';
 import { activeBlockers, BlockerReading, SyncStatus } from '../core/sync-status';
-import { Subject, SyncSource } from '../sources/source';
+import { effectiveTimeoutMs, failureOf, poll } from '../poll/poll';
+import { parseSettings } from '../poll/settings';
+import { SourceReader, Subject, SyncSource } from '../sources/source';
 import { isFirstTick, isReadDue } from './pacing';
-import { PollHistory, PollRecord } from './poll-history';
-import { GateSettings, parseSettings } from './properties';
+import { GateRecord, PollHistory } from './poll-history';
 import { continueRollbackCommand, StackState } from './stack-state';
 
 /** Top-level key onEvent adds to the event; the framework hands it to every isComplete call. */
@@ -68,11 +68,6 @@ function redacted(event: object): object {
   return { ...event, ResponseURL: '(redacted)' };
 }
 
-/** The wait the gate honours: its own timeout, capped so it answers before CloudFormation's one hour. */
-export function effectiveTimeoutMs(settings: GateSettings): number {
-  return effectiveWaitSeconds(settings.waitTimeoutMs / 1000, settings.pollIntervalMs / 1000) * 1000;
-}
-
 const TICK_MS = Limits.waiterTickSeconds * 1000;
 
 export async function onEvent(event: CloudFormationCustomResourceEvent, deps: GateDeps): Promise<OnEventResponse> {
@@ -87,7 +82,7 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Ga
   return { PhysicalResourceId: settings.source.physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
 }
 
-async function describeStack(event: IsCompleteEvent, deps: GateDeps, record: PollRecord): Promise<StackState | undefined> {
+async function describeStack(event: IsCompleteEvent, deps: GateDeps, record: GateRecord): Promise<StackState | undefined> {
   record.stackCalls = (record.stackCalls ?? 0) + 1;
   try {
     const state = await deps.describeStack(event.StackId, deps.abortAfter(CallBudget.stackCallBudgetMs));
@@ -97,18 +92,6 @@ async function describeStack(event: IsCompleteEvent, deps: GateDeps, record: Pol
     deps.log({ message: 'could not tell whether the stack is rolling back; judging as usual', error: String(e) });
     return undefined;
   }
-}
-
-/** An error of a call that the poll's budget aborted is "not yet", whatever the source made of the abort. */
-function asGateError(e: unknown, signal: AbortSignal, source: SyncSource, subject: Subject): SyncGateError | undefined {
-  if (signal.aborted) {
-    return new SyncGateError(
-      `The ${source.reasonSubject(subject).source} API did not answer within the poll's ${CallBudget.sourceCallsBudgetMs / 1000}-second budget ` +
-        `(attempts and backoff included); the next poll asks again.`,
-      { cause: e, transient: true },
-    );
-  }
-  return e instanceof SyncGateError ? e : undefined;
 }
 
 export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promise<IsCompleteResponse> {
@@ -134,34 +117,18 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   if (!isReadDue({ elapsedMs, pollIntervalMs: settings.pollIntervalMs, tickMs: TICK_MS, timeoutMs, lastReadElapsedMs: remembered?.lastReadElapsedMs })) {
     return { IsComplete: false };
   }
-  const record = deps.history.poll(event.RequestId);
+  const record = deps.history.recordOf(event.RequestId);
   record.lastReadElapsedMs = elapsedMs;
   const isUpdate = event.RequestType === 'Update';
   const sourceBudget = deps.abortAfter(CallBudget.sourceCallsBudgetMs);
 
-  let status: SyncStatus | undefined;
-  let decision: Decision;
-  let blockerReading: BlockerReading | undefined;
-  let readError: SyncGateError | undefined;
-  try {
-    status = await deps.readStatus(source, subject, sourceBudget);
-    record.lastStatus = status;
-    if (settings.expectedSha !== undefined && status.desiredRevision && isExpectedSha(status.desiredRevision.sha, settings.expectedSha)) {
-      record.expectedWasDesired = true;
-    }
-    const judged = decide(status, { ...settings, expectedWasDesired: record.expectedWasDesired });
-    // At most one blocker read per poll, and only when a blocker may be why the gate would not pass: an ACTIVE
-    // blocker fails it now instead of at the timeout. A failed read leaves the verdict to the sync status.
-    blockerReading = needsBlockerCheck(judged) && !sourceBudget.aborted ? await readBlockersSafely(source, subject, deps, sourceBudget) : undefined;
-    decision = applyDeadline(applyBlockers(judged, blockerReading?.blockers ?? []), elapsedMs, timeoutMs);
-  } catch (e) {
-    readError = asGateError(e, sourceBudget, source, subject);
-    if (!readError) throw e;
-    record.failedPolls += 1;
-    record.lastError = readError.message;
-    decision = applyDeadline(decideUnreadable(readError), elapsedMs, timeoutMs);
-    status = record.lastStatus;
-  }
+  const reader: SourceReader = {
+    readStatus: (subj, signal) => deps.readStatus(source, subj, signal),
+    readBlockers: (subj, signal) => deps.readBlockers(source, subj, signal),
+  };
+  const result = await poll(settings, reader, record, elapsedMs, sourceBudget);
+  let decision = result.decision;
+  const { status, blockerReading, error: readError } = result;
 
   // During an update rollback the gate never judges: whatever the sync says, the rollback must be able to finish.
   // An Update that would not pass asks whether the stack is rolling back on its first tick (the stack's status does
@@ -224,34 +191,6 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     case 'WAIT':
       return { IsComplete: false };
     case 'FAIL':
-      throw new SyncGateError(
-        failureReason(source.reasonSubject(subject), decision, status, deps.logGroupName, [
-          ...readFailureNotes(record),
-          ...blockerReadNotes(blockerReading?.errors),
-        ]),
-      );
+      throw new SyncGateError(failureOf(settings, { ...result, decision }, record, deps.logGroupName));
   }
-}
-
-/** Blocker readers report their failures in `errors`; anything thrown anyway is kept the same way. */
-export async function readBlockersSafely(
-  source: SyncSource,
-  subject: Subject,
-  deps: Pick<GateDeps, 'readBlockers'>,
-  signal?: AbortSignal,
-): Promise<BlockerReading> {
-  try {
-    return await deps.readBlockers(source, subject, signal);
-  } catch (e) {
-    return { blockers: [], errors: [`Reading the sync blockers failed (${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}).`] };
-  }
-}
-
-/** What a failure reason says about polls that could not read the status, if any did. */
-export function readFailureNotes(record: PollRecord): string[] {
-  if (record.failedPolls === 0) return [];
-  return [
-    `${record.failedPolls} of the ${record.polls} polls could not read the sync status (as counted by the handler); ` +
-      `the last such error: ${record.lastError}`,
-  ];
 }

@@ -7,31 +7,28 @@
  * environment warm across polls seconds apart; when it does not, the counts restart, so reasons present them as
  * counted by the handler ("at least"). Bounded: the oldest requests are forgotten first.
  */
-import { SyncStatus } from '../core/sync-status';
+import { PollRecord } from '../poll/poll';
 import type { StackState } from './stack-state';
 
-export interface PollRecord {
-  /** Polls that read (or tried to read) the source; ticks that only waited are not counted. */
-  polls: number;
-  failedPolls: number;
-  lastError?: string;
-  lastStatus?: SyncStatus;
+/** What a gate's handler remembers of one request: what its polls saw, and what is CloudFormation's alone. */
+export interface GateRecord extends PollRecord {
   /** When the last poll read, in ms since the gate started (pacing.ts). */
   lastReadElapsedMs?: number;
   /** DescribeStacks calls made for this request, and the last answer. */
   stackCalls?: number;
   stack?: StackState;
-  /** An earlier poll saw the expected sha desired (see GateCriteria.expectedWasDesired). */
-  expectedWasDesired?: boolean;
 }
 
 export class PollHistory {
-  private readonly requests = new Map<string, PollRecord>();
+  private readonly requests = new Map<string, GateRecord>();
 
   constructor(private readonly maxRequests = 200) {}
 
-  /** Counts one poll of `requestId` and returns its record (to update with the poll's outcome). */
-  public poll(requestId: string): PollRecord {
+  /**
+   * The record of `requestId`, made on its first poll, for the poll to update (lambda/poll/poll.ts counts the polls),
+   * and now the most recently used.
+   */
+  public recordOf(requestId: string): GateRecord {
     let record = this.requests.get(requestId);
     if (record) {
       // Re-insert so that the map's order stays oldest-first.
@@ -39,7 +36,6 @@ export class PollHistory {
     } else {
       record = { polls: 0, failedPolls: 0, stackCalls: 0 };
     }
-    record.polls += 1;
     this.requests.set(requestId, record);
     while (this.requests.size > this.maxRequests) {
       const oldest = this.requests.keys().next().value as string;
@@ -49,7 +45,7 @@ export class PollHistory {
   }
 
   /** The record of `requestId`, if this environment has one, without counting a poll. */
-  public peek(requestId: string): Readonly<PollRecord> | undefined {
+  public peek(requestId: string): Readonly<GateRecord> | undefined {
     return this.requests.get(requestId);
   }
 

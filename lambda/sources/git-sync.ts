@@ -13,13 +13,18 @@ import {
   Revision as GitSyncRevision,
   SyncBlocker as GitSyncBlocker,
 } from '@aws-sdk/client-codestar-connections';
-import { CallBudget, GIT_SYNC_TYPE, isGitSyncResourceName, Limits, Prop, SourceActions } from '../../lib/contract';
+import { Prop } from '../../lib/contract';
+import { CallBudget, isResourceName, Limits } from '../../lib/limits';
+import { SourceActions, SyncGateSource } from '../../lib/sources';
 import { boundedClientConfig, ClientBudget } from '../client-config';
 import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
+
+/** The SyncType of CloudFormation Git sync in the CodeStar Connections API. */
+export const GIT_SYNC_TYPE = 'CFN_STACK_SYNC';
 
 /** A stack synced by CloudFormation Git sync. */
 export interface GitSyncSubject extends Subject {
@@ -80,7 +85,6 @@ function attempt(a: ResourceSyncAttempt): SyncAttempt {
       type: e.Type ?? '',
       time: e.Time ?? new Date(Number.NaN),
       text: e.Event ?? '',
-      externalId: e.ExternalId,
     })),
   };
 }
@@ -129,7 +133,7 @@ export async function readGitSyncBlockers(client: CodeStarConnectionsClient, sub
     return { blockers: (out?.SyncBlockerSummary?.LatestBlockers ?? []).map((b) => fromGitSyncBlocker(b, subject)), errors: [] };
   } catch (e) {
     const call = `Git sync's GetSyncBlockerSummary for ${describeSubject(subject)}`;
-    return { blockers: [], errors: [describeBlockerReadFailure(e, call, SourceActions.gitSync[1])] };
+    return { blockers: [], errors: [describeBlockerReadFailure(e, call, SourceActions[SyncGateSource.GIT_SYNC][1])] };
   }
 }
 
@@ -150,7 +154,7 @@ export function explainGitSyncError(error: unknown, subject: GitSyncSubject): Sy
     case 'AccessDeniedException':
       return new SyncGateError(
         `Access denied reading the Git sync status of ${who} (AccessDeniedException: ${message}). ` +
-          `The handler role needs ${SourceActions.gitSync.join(' and ')} on Resource "*" (they have no resource-level ` +
+          `The handler role needs ${SourceActions[SyncGateSource.GIT_SYNC].join(' and ')} on Resource "*" (they have no resource-level ` +
           'permissions); check that no SCP or permissions boundary denies them.',
         { cause: error, transient },
       );
@@ -194,7 +198,7 @@ export function explainGitSyncError(error: unknown, subject: GitSyncSubject): Sy
 
 function stackName(props: ResourceProperties): string {
   const v = props?.[Prop.StackName];
-  if (typeof v !== 'string' || !isGitSyncResourceName(v)) {
+  if (typeof v !== 'string' || !isResourceName(v)) {
     throw invalidProperty(Prop.StackName, v, `expected ${Limits.nameMinLength}-${Limits.nameMaxLength} characters matching ${Limits.namePattern}`);
   }
   return v;
@@ -202,7 +206,7 @@ function stackName(props: ResourceProperties): string {
 
 /** CloudFormation Git sync, for GitSyncGate. */
 export const gitSyncSource: SyncSource<GitSyncSubject> = {
-  kind: 'git-sync',
+  kind: SyncGateSource.GIT_SYNC,
   identifyingProp: Prop.StackName,
   parseSubject: (props, region) => ({ source: 'git-sync', stackName: stackName(props), region }),
   physicalResourceId: (s) => `git-sync:${s.region}:${s.stackName}`,

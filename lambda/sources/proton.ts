@@ -12,13 +12,18 @@ import {
   Revision as ProtonRevision,
   SyncBlocker as ProtonSyncBlocker,
 } from '@aws-sdk/client-proton';
-import { CallBudget, isProtonName, Limits, Prop, PROTON_END_OF_SUPPORT, SourceActions } from '../../lib/contract';
+import { Prop } from '../../lib/contract';
+import { CallBudget, isResourceName, Limits } from '../../lib/limits';
+import { SourceActions, SyncGateSource } from '../../lib/sources';
 import { boundedClientConfig, ClientBudget } from '../client-config';
 import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
+
+/** The AWS-announced end of support for AWS Proton. */
+export const PROTON_END_OF_SUPPORT = '2026-10-07';
 
 /** A Proton service instance. */
 export interface ProtonSubject extends Subject {
@@ -37,7 +42,7 @@ export function statusCommand(s: ProtonSubject): string {
 
 function resourceName(props: ResourceProperties, prop: string): string {
   const v = props?.[prop];
-  if (typeof v !== 'string' || !isProtonName(v)) {
+  if (typeof v !== 'string' || !isResourceName(v)) {
     throw invalidProperty(prop, v, `expected ${Limits.nameMinLength}-${Limits.nameMaxLength} characters matching ${Limits.namePattern}`);
   }
   return v;
@@ -69,7 +74,6 @@ function attempt(a: ResourceSyncAttempt): SyncAttempt {
       type: e.type ?? '',
       time: e.time ?? new Date(Number.NaN),
       text: e.event ?? '',
-      externalId: e.externalId,
     })),
   };
 }
@@ -119,7 +123,7 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
     case 'AccessDeniedException':
       return new SyncGateError(
         `Access denied reading the sync status of ${who} (AccessDeniedException: ${message}). ` +
-          `The handler role needs ${SourceActions.proton[0]} on Resource "*" (the action has no resource-level ` +
+          `The handler role needs ${SourceActions[SyncGateSource.PROTON][0]} on Resource "*" (the action has no resource-level ` +
           'permissions); check that no SCP or permissions boundary denies it.',
         { cause: error },
       );
@@ -203,7 +207,7 @@ export async function readProtonBlockers(client: ProtonClient, subject: ProtonSu
     if (r.status === 'fulfilled') {
       for (const b of r.value?.serviceSyncBlockerSummary?.latestBlockers ?? []) blockers.push(fromProtonBlocker(b, level, subject.region));
     } else {
-      errors.push(describeBlockerReadFailure(r.reason, `Proton's GetServiceSyncBlockerSummary for ${level} in ${subject.region}`, SourceActions.proton[1]));
+      errors.push(describeBlockerReadFailure(r.reason, `Proton's GetServiceSyncBlockerSummary for ${level} in ${subject.region}`, SourceActions[SyncGateSource.PROTON][1]));
     }
   });
   return { blockers, errors };
@@ -211,7 +215,7 @@ export async function readProtonBlockers(client: ProtonClient, subject: ProtonSu
 
 /** AWS Proton, for ServiceInstanceSyncGate. */
 export const protonSource: SyncSource<ProtonSubject> = {
-  kind: 'proton',
+  kind: SyncGateSource.PROTON,
   identifyingProp: Prop.ServiceName,
   parseSubject: (props, region) => ({
     source: 'proton',

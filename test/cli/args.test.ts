@@ -51,7 +51,7 @@ describe('help', () => {
     expect(invocation.kind).toBe('help');
     const text = (invocation as { text: string }).text;
     expect(text).toMatch(usage);
-    expect(text).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 /m);
+    expect(text).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n.*\n {2}2 {2}bad arguments.*\n {2}3 {2}no decision/m);
   });
 
   it('lists every source and the options of a check, with their defaults', () => {

@@ -58,17 +58,17 @@ describe('the built cdk-git-sync-gate command', () => {
     expect(result.stdout).toContain('[FAILED] Deployment failed: template validation error');
   });
 
-  it('exits 2 at once when Proton knows no such instance', async () => {
+  it('exits 3 (no decision) at once when Proton knows no such instance', async () => {
     const result = await run('--instance', 'missing', '--wait', '10m');
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(3);
     expect(result.stdout).toContain('Proton found no service instance "missing" of service "api" in eu-west-1 (ResourceNotFoundException');
     expect(proton.callsFor('api', 'missing')).toHaveLength(1);
   });
 
-  it('exits 2 when access is denied', async () => {
+  it('exits 3 (no decision) when access is denied', async () => {
     proton.script('api', 'prod', [{ error: 'AccessDeniedException', message: 'not authorized' }]);
     const result = await run('--instance', 'prod');
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(3);
     expect(result.stdout).toContain('Access denied reading the sync status of service instance "prod"');
   });
 
@@ -146,9 +146,9 @@ describe('the built command for CloudFormation Git sync', () => {
     gitSync.assertHonest();
   });
 
-  it('exits 2 when Git sync has no sync configuration for the stack', async () => {
+  it('exits 3 (no decision) when Git sync has no sync configuration for the stack', async () => {
     const result = await checkStack('unknown-stack');
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/^NO DECISION: /);
   });
 });

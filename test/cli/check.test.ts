@@ -98,9 +98,9 @@ describe('the check loop', () => {
     expect(reports[0]).toMatchObject({ decision: { verdict: 'WAIT', situation: 'SOURCE_UNAVAILABLE' }, error: 'Proton kept answering ThrottlingException' });
   });
 
-  it('gives no decision (exit 2) when transient errors last until the deadline, naming the polls that failed and the last error', async () => {
+  it('gives no decision (exit 3) when transient errors last until the deadline, naming the polls that failed and the last error', async () => {
     const { outcome } = await check([RUNNING, transient('Proton answered HTTP 503')], 30, 15);
-    expect(outcome).toMatchObject({ exitCode: 2, polls: 3, failedPolls: 2 });
+    expect(outcome).toMatchObject({ exitCode: 3, polls: 3, failedPolls: 2 });
     expect(outcome.decision).toMatchObject({ situation: 'TIMED_OUT', waitingOn: 'SOURCE_UNAVAILABLE' });
     // The last status read is still reported, as the gate's reason does.
     expect(outcome.attributes.Status).toBe('IN_PROGRESS');
@@ -108,11 +108,11 @@ describe('the check loop', () => {
     expect(outcome.reason).toContain('the last such error: Proton answered HTTP 503');
   });
 
-  it('gives no decision (exit 2) at once on an error that waiting does not fix, with the error as the reason', async () => {
+  it('gives no decision (exit 3) at once on an error that waiting does not fix, with the error as the reason', async () => {
     const error = permanent();
     const { outcome, time } = await check([error, SUCCEEDED], 600);
     expect(time.sleeps).toEqual([]);
-    expect(outcome).toMatchObject({ exitCode: 2, polls: 1, failedPolls: 1, reason: error.message, status: undefined });
+    expect(outcome).toMatchObject({ exitCode: 3, polls: 1, failedPolls: 1, reason: error.message, status: undefined });
     expect(outcome.decision).toEqual({ verdict: 'FAIL', situation: 'SOURCE_ERROR', why: error.message });
     expect(outcome.attributes).toMatchObject({ Sha: '', Status: 'NONE' });
   });
@@ -187,8 +187,8 @@ describe('exit codes', () => {
     ['FAIL sync failed', 1, { verdict: 'FAIL', situation: 'SYNC_FAILED', why: '' }],
     ['FAIL timed out on a running sync', 1, { verdict: 'FAIL', situation: 'TIMED_OUT', waitingOn: 'SYNC_RUNNING', why: '' }],
     ['FAIL timed out on an expected sha', 1, { verdict: 'FAIL', situation: 'TIMED_OUT', waitingOn: 'EXPECTED_SHA_NOT_DESIRED', why: '' }],
-    ['FAIL timed out on unreadable status', 2, { verdict: 'FAIL', situation: 'TIMED_OUT', waitingOn: 'SOURCE_UNAVAILABLE', why: '' }],
-    ['FAIL source error', 2, { verdict: 'FAIL', situation: 'SOURCE_ERROR', why: '' }],
+    ['FAIL timed out on unreadable status', 3, { verdict: 'FAIL', situation: 'TIMED_OUT', waitingOn: 'SOURCE_UNAVAILABLE', why: '' }],
+    ['FAIL source error', 3, { verdict: 'FAIL', situation: 'SOURCE_ERROR', why: '' }],
   ];
   it.each(cases)('%s exits %d', (_name, code, decision) => {
     expect(exitCodeOf(decision)).toBe(code);

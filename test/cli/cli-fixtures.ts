@@ -7,7 +7,7 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import { SyncGateError } from '../../lambda/core/errors';
 import { BlockerReading, SyncStatus } from '../../lambda/core/sync-status';
-import { GateSettings, parseSettings } from '../../lambda/handler/properties';
+import { GateSettings, parseSettings } from '../../lambda/poll/settings';
 import { SOURCES } from '../../lambda/sources';
 import { SourceReader, Subject } from '../../lambda/sources/source';
 import { Prop } from '../../lib/contract';

@@ -32,6 +32,7 @@ async function cli(argv: readonly string[], steps: readonly ReadStep[] = [SUCCEE
     },
     now: time.now,
     sleep: time.sleep,
+    version: '9.9.9-test',
   };
   const code = await runCli(argv, deps);
   return { code, stdout: stdout.text, stderr: stderr.text, reader, time, connected };
@@ -87,9 +88,9 @@ describe('the command', () => {
     expect(run.stdout).toContain('\n  - 2026-11-26T10:02:00.000Z [FAILED] Template validation error\n');
   });
 
-  it('exits 2 at once when the status cannot be read, and says the error once', async () => {
+  it('exits 3 at once when the status cannot be read, and says the error once', async () => {
     const run = await cli([...CHECK, '--wait', '10m'], [permanent('Proton found no service instance "prod".')]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.time.sleeps).toEqual([]);
     expect(run.stdout).toBe(
       [
@@ -107,9 +108,10 @@ describe('the command', () => {
     const run = await cli([...CHECK, '--json', '--wait', '1m'], [RUNNING, transient(), FAILED]);
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(result).sort()).toEqual(['attributes', 'elapsedSeconds', 'polls', 'reason', 'situation', 'source', 'subject', 'verdict', 'why']);
+    expect(Object.keys(result).sort()).toEqual(['attributes', 'elapsedSeconds', 'exitCode', 'polls', 'reason', 'situation', 'source', 'subject', 'verdict', 'why']);
     expect(result).toMatchObject({
       verdict: 'FAIL',
+      exitCode: 1,
       situation: 'SYNC_FAILED',
       why: `the latest sync of the desired sha ${DESIRED} FAILED.`,
       source: 'proton',
@@ -120,6 +122,31 @@ describe('the command', () => {
     expect(Object.keys(result.attributes as object).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
     expect(result.reason).toMatch(/^Proton sync FAILED for /);
     expect(result.reason).toContain('1 of the 3 polls could not read the sync status');
+  });
+
+  it('says NO_DECISION in the JSON, with the exit code, when the status could not be read', async () => {
+    const run = await cli([...CHECK, '--json'], [permanent('Access denied reading the sync status')]);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'NO_DECISION', exitCode: 3, situation: 'SOURCE_ERROR', reason: 'Access denied reading the sync status' });
+  });
+
+  it('answers bad arguments with exit 2, and with --json one object a pipeline can parse', async () => {
+    const plain = await cli([...CHECK, '--poll', '1s']);
+    expect(plain.code).toBe(2);
+    expect(plain.stdout).toBe('');
+    const json = await cli([...CHECK, '--poll', '1s', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({
+      verdict: 'NO_DECISION',
+      exitCode: 2,
+      error: 'Invalid --poll "1s" (PollIntervalSeconds "1"): expected a whole number of seconds from 5 to 300.',
+    });
+  });
+
+  it('prints its version with --version, and only alone', async () => {
+    const run = await cli(['--version']);
+    expect([run.code, run.stdout]).toEqual([0, '9.9.9-test\n']);
+    expect((await cli(['--version', '--json'])).code).toBe(2);
   });
 
   it('leaves reason out of the JSON when the gate would pass', async () => {
@@ -171,7 +198,7 @@ describe('the command', () => {
     ]);
   });
 
-  it('exits 2 and says so when the check stops on an unexpected error', async () => {
+  it('exits 3 and says so when the check stops on an unexpected error', async () => {
     const time = new VirtualTime();
     const stderr = new MemoryStream();
     const code = await runCli(CHECK, {
@@ -182,8 +209,9 @@ describe('the command', () => {
       connect: () => ({ readStatus: () => Promise.reject(new TypeError('boom')), readBlockers: () => Promise.resolve({ blockers: [], errors: [] }) }),
       now: time.now,
       sleep: time.sleep,
+      version: '9.9.9-test',
     });
-    expect(code).toBe(2);
+    expect(code).toBe(3);
     expect(stderr.text).toMatch(/^cdk-git-sync-gate: the check stopped on an unexpected error: TypeError: boom/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { runCheck, waitCap } from '../../cli/check';
 import { CliDeps, runCli } from '../../cli/run';
-import { effectiveTimeoutMs } from '../../lambda/handler/gate';
+import { effectiveTimeoutMs } from '../../lambda/poll/poll';
 import { SOURCES } from '../../lambda/sources';
 import { attempt, DESIRED, syncStatus } from '../fixtures';
 import { MemoryStream, protonSettings, ScriptedReader, VirtualTime } from './cli-fixtures';
@@ -59,7 +59,7 @@ describe('the command with a capped --wait', () => {
     const time = new VirtualTime();
     const stdout = new MemoryStream();
     const stderr = new MemoryStream();
-    const deps: CliDeps = { env: {}, stdout, stderr, sources: SOURCES, connect: () => new ScriptedReader([RUNNING, SUCCEEDED], time), now: time.now, sleep: time.sleep };
+    const deps: CliDeps = { env: {}, stdout, stderr, sources: SOURCES, connect: () => new ScriptedReader([RUNNING, SUCCEEDED], time), now: time.now, sleep: time.sleep, version: '9.9.9-test' };
     const code = await runCli(argv, deps);
     return { code, stdout: stdout.text, stderr: stderr.text };
   }

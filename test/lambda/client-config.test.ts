@@ -6,7 +6,7 @@ import { createCloudFormationClient } from '../../lambda/handler/stack-state';
 import { PoliteRetryStrategy } from '../../lambda/polite/polite-retry';
 import { createGitSyncClient } from '../../lambda/sources/git-sync';
 import { createProtonClient } from '../../lambda/sources/proton';
-import { CallBudget } from '../../lib/contract';
+import { CallBudget } from '../../lib/limits';
 
 describe('the clients the handler builds', () => {
   const saved = process.env.AWS_RETRY_MODE;

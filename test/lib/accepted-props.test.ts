@@ -8,7 +8,8 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GitSyncGate, ServiceInstanceSyncGate } from '../../lib';
-import { CallBudget, effectiveWaitSeconds, Limits, Prop, RESOURCE_TYPE, serviceTimeoutSeconds } from '../../lib/contract';
+import { Prop, PROTON_RESOURCE_TYPE } from '../../lib/contract';
+import { CallBudget, effectiveWaitSeconds, Limits, serviceTimeoutSeconds } from '../../lib/limits';
 import { providerTotalTimeout } from '../../lib/sync-gate-provider';
 
 /** aws-cdk-lib's own check (not exported by the package): the one that threw for 264 of the 296 intervals. */
@@ -93,7 +94,7 @@ describe('a spread of accepted values, synthesized', () => {
         new ServiceInstanceSyncGate(stack, `W${wait}P${poll}`, { serviceName: 'api', serviceInstanceName: `i${wait}p${poll}`, waitTimeout: Duration.seconds(wait), pollInterval: Duration.seconds(poll) });
       }
     }
-    const gates = Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE));
+    const gates = Object.values(Template.fromStack(stack).findResources(PROTON_RESOURCE_TYPE));
     expect(gates).toHaveLength(SAMPLE_WAITS.length * 2);
     for (const gate of gates) {
       const p = gate.Properties as Record<string, string>;

@@ -2,9 +2,8 @@ import { App, CfnOutput, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { ExampleStack } from '../../bin/example-stack';
 import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateBase } from '../../lib';
-import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 
 const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };
@@ -54,7 +53,7 @@ function resourceCount(stack: Stack): number {
 describe('ServiceInstanceSyncGate', () => {
   it('writes a Custom::ProtonServiceInstanceSync resource with PascalCase properties and the defaults', () => {
     const template = Template.fromStack(stackWith({}));
-    template.hasResourceProperties(RESOURCE_TYPE, {
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, {
       ServiceToken: Match.anyValue(),
       ServiceName: 'api',
       ServiceInstanceName: 'prod',
@@ -70,7 +69,7 @@ describe('ServiceInstanceSyncGate', () => {
   it('passes every prop through', () => {
     Template.fromStack(
       stackWith({ requireSuccess: true, waitTimeout: Duration.minutes(30), pollInterval: Duration.seconds(30), expectedSha: 'abc1234', region: 'eu-west-1' }),
-    ).hasResourceProperties(RESOURCE_TYPE, {
+    ).hasResourceProperties(PROTON_RESOURCE_TYPE, {
       WaitTimeoutSeconds: '1800',
       PollIntervalSeconds: '30',
       ExpectedSha: 'abc1234',
@@ -84,7 +83,7 @@ describe('ServiceInstanceSyncGate', () => {
     expect(JSON.stringify(a)).not.toEqual(JSON.stringify(b));
     const off = () => Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).toJSON();
     expect(JSON.stringify(off())).toEqual(JSON.stringify(off()));
-    Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).hasResourceProperties(RESOURCE_TYPE, { DeploymentNonce: Match.absent() });
+    Template.fromStack(stackWith({ recheckOnEveryDeployment: false })).hasResourceProperties(PROTON_RESOURCE_TYPE, { DeploymentNonce: Match.absent() });
   });
 
   it('exposes every attribute as a typed getter that reads Fn::GetAtt', () => {
@@ -175,7 +174,7 @@ describe('the shared provider', () => {
     const definition = JSON.stringify(machine.Properties.DefinitionString);
     expect(definition).toContain('\\"IntervalSeconds\\":5');
     expect(definition).toContain(`\\"MaxAttempts\\":${3600 / 5}`);
-    template.hasResourceProperties(RESOURCE_TYPE, { PollIntervalSeconds: '20' });
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, { PollIntervalSeconds: '20' });
   });
 
   it('is shared by all gates of a stack: each extra gate adds exactly one resource', () => {
@@ -184,13 +183,13 @@ describe('the shared provider', () => {
     expect(fifty - one).toBe(49);
     const t = Template.fromStack(stackWith(...Array.from({ length: 50 }, () => ({}))));
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    t.resourceCountIs(RESOURCE_TYPE, 50);
+    t.resourceCountIs(PROTON_RESOURCE_TYPE, 50);
   });
 
   it('is shared by gates of different poll intervals: a pollInterval change keeps the ServiceToken', () => {
     const t = Template.fromStack(stackWith({}, { pollInterval: Duration.seconds(60) }, { pollInterval: Duration.seconds(7) }));
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    const tokens = Object.values(t.findResources(RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken));
+    const tokens = Object.values(t.findResources(PROTON_RESOURCE_TYPE)).map((r) => JSON.stringify(r.Properties.ServiceToken));
     expect(new Set(tokens).size).toBe(1);
   });
 });
@@ -222,26 +221,9 @@ describe('synth-time validation', () => {
   it('accepts tokens, which are checked by the handler at deploy time', () => {
     const token = Lazy.string({ produce: () => 'from-a-parameter' });
     const template = Template.fromStack(stackWith({ serviceName: token, serviceInstanceName: token, expectedSha: token, region: token }));
-    template.hasResourceProperties(RESOURCE_TYPE, { ServiceName: 'from-a-parameter', ExpectedSha: 'from-a-parameter' });
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, { ServiceName: 'from-a-parameter', ExpectedSha: 'from-a-parameter' });
   });
 });
-
-describe('the example app', () => {
-  it('has the gate, its provider and a parameter that is written only after the gate passes, recording its sha', () => {
-    const stack = new ExampleStack(new App(), 'Example', { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' });
-    const template = Template.fromStack(stack);
-    const gateId = stack.getLogicalId(stack.gate.resource.node.defaultChild as never);
-    template.resourceCountIs(RESOURCE_TYPE, 1);
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.hasResource('AWS::SSM::Parameter', {
-      Properties: { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } },
-      DependsOn: Match.arrayWith([gateId]),
-    });
-    template.hasOutput('Sha', { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } });
-    template.hasOutput('Status', { Value: { 'Fn::GetAtt': [gateId, 'Status'] } });
-  });
-});
-
 
 /** A stack with `proton` ServiceInstanceSyncGates and `gitSync` GitSyncGates, the given props on each. */
 function mixedStack(proton: Partial<ServiceInstanceSyncGateProps>[], gitSync: Partial<GitSyncGateProps>[]): Stack {
@@ -272,7 +254,7 @@ describe('GitSyncGate', () => {
     const expected = { WaitTimeoutSeconds: '1800', PollIntervalSeconds: '30', ExpectedSha: 'abc1234', Region: 'eu-west-1', RequireSuccess: 'true' };
     const template = Template.fromStack(mixedStack([props], [props]));
     template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, expected);
-    template.hasResourceProperties(RESOURCE_TYPE, expected);
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, expected);
     Template.fromStack(mixedStack([], [{ requireSuccess: false, recheckOnEveryDeployment: false }])).hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, {
       RequireSuccess: 'false',
       DeploymentNonce: Match.absent(),
@@ -338,7 +320,7 @@ describe('read permissions per source', () => {
     expect(resourceCount(more) - base).toBe(48);
     const t = Template.fromStack(more);
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    t.resourceCountIs(RESOURCE_TYPE, 20);
+    t.resourceCountIs(PROTON_RESOURCE_TYPE, 20);
     t.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 30);
     // The first gate of the second source adds its statement to the provider's policy, not a resource.
     expect(resourceCount(mixedStack([{}], [{}]))).toBe(resourceCount(mixedStack([{}], [])) + 1);
@@ -357,32 +339,6 @@ describe('read permissions per source', () => {
     Object.setPrototypeOf(provider, Object.create(Object.getPrototypeOf(provider)));
     expect(() => new GitSyncGate(other, 'Second', { stackName: 'network' })).not.toThrow();
     Template.fromStack(other).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-  });
-});
-
-describe('the example app with a Git-synced stack', () => {
-  it('adds a Git sync gate, a parameter that waits for it and its outputs, on the same provider', () => {
-    const stack = new ExampleStack(new App(), 'Example', { serviceName: 'sample-service', serviceInstanceName: 'sample-instance', gitSyncStackName: 'network' });
-    const template = Template.fromStack(stack);
-    const gateId = stack.getLogicalId(stack.gitSyncGate!.resource.node.defaultChild as never);
-    template.resourceCountIs(RESOURCE_TYPE, 1);
-    template.resourceCountIs(GIT_SYNC_RESOURCE_TYPE, 1);
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { StackName: 'network' });
-    template.hasResource('AWS::SSM::Parameter', {
-      Properties: { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } },
-      DependsOn: Match.arrayWith([gateId]),
-    });
-    template.hasOutput('GitSyncSha', { Value: { 'Fn::GetAtt': [gateId, 'Sha'] } });
-    template.hasOutput('GitSyncStatus', { Value: { 'Fn::GetAtt': [gateId, 'Status'] } });
-  });
-
-  it('is the same template as before without the key', () => {
-    const props = { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' };
-    const without = Template.fromStack(new ExampleStack(new App(), 'Example', props)).toJSON();
-    expect(Object.keys(without.Resources).filter((id) => /GitSync/.test(id))).toEqual([]);
-    expect(Object.keys(without.Outputs).sort()).toEqual(['PollLogGroup', 'Sha', 'Status']);
-    expect(Object.values(without.Resources).filter((r) => (r as { Type: string }).Type === GIT_SYNC_RESOURCE_TYPE)).toEqual([]);
   });
 });
 
@@ -417,7 +373,7 @@ describe('a stack whose gates change across deployments', () => {
   it('lets a reader bound its wait on an unreadable source with waitTimeout, from 0 to the hour', () => {
     for (const seconds of [0, 1, 3600]) {
       const t = Template.fromStack(stackWith({ requireSuccess: false, waitTimeout: Duration.seconds(seconds) }));
-      t.hasResourceProperties(RESOURCE_TYPE, { RequireSuccess: 'false', WaitTimeoutSeconds: String(seconds) });
+      t.hasResourceProperties(PROTON_RESOURCE_TYPE, { RequireSuccess: 'false', WaitTimeoutSeconds: String(seconds) });
     }
   });
 });

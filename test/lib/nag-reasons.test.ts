@@ -5,7 +5,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { GitSyncGate, ServiceInstanceSyncGate } from '../../lib';
-import { SourceActions } from '../../lib/contract';
+import { SourceActions, SyncGateSource } from '../../lib/sources';
 
 function reasons(): Map<string, string> {
   const app = new App();
@@ -50,7 +50,7 @@ test.each([
   ],
   [
     'AwsSolutions-IAM5[Resource::*] @ IsCompleteRole/DefaultPolicy/Resource',
-    `${[...SourceActions.proton, ...SourceActions.gitSync].join(', ')} support no resource-level permissions and no ` +
+    `${[...SourceActions[SyncGateSource.PROTON], ...SourceActions[SyncGateSource.GIT_SYNC]].join(', ')} support no resource-level permissions and no ` +
       "condition keys (AWS Service Authorization Reference), so IAM accepts only Resource '*' for them. These " +
       'read-only actions (sync status and sync blockers of the sources this stack has gates for) are allowed on the ' +
       'role of the isComplete handler alone.',

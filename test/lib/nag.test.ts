@@ -19,6 +19,13 @@ type ExampleLib = typeof exampleLib;
 
 const GATES = 50;
 
+/** The example app as cdk.json alone makes it: the Git sync gate. */
+function exampleDefaultStack(cdk: CdkLib = cdkLib, bin: ExampleLib = exampleLib): Stack {
+  const app = new cdk.App();
+  return new bin.ExampleStack(app, 'ExampleDefault', { gitSyncStackName: 'network' });
+}
+
+/** The example app with a Proton service instance alone (-c gitSyncStackName= -c serviceName -c serviceInstanceName). */
 function exampleStack(cdk: CdkLib = cdkLib, bin: ExampleLib = exampleLib): Stack {
   const app = new cdk.App();
   return new bin.ExampleStack(app, 'Example', { serviceName: 'api', serviceInstanceName: 'prod' });
@@ -62,7 +69,7 @@ function mixedStack(cdk: CdkLib = cdkLib, gates: GateLib = gateLib): Stack {
   return stack;
 }
 
-/** The example app with -c gitSyncStackName: both kinds of gate on the example's provider. */
+/** The example app with both sources: both kinds of gate on the example's provider. */
 function exampleWithGitSync(cdk: CdkLib = cdkLib, bin: ExampleLib = exampleLib): Stack {
   const app = new cdk.App();
   return new bin.ExampleStack(app, 'ExampleGitSync', { serviceName: 'api', serviceInstanceName: 'prod', gitSyncStackName: 'network' });
@@ -91,11 +98,12 @@ function acknowledgements(scope: IConstruct): Ack[] {
 }
 
 describe.each([
-  ['the example stack', exampleStack],
+  ['the example stack as cdk.json makes it (Git sync)', exampleDefaultStack],
+  ['the example stack with a Proton service instance', exampleStack],
   [`a stack with ${GATES + 1} gates and two poll intervals`, manyGatesStack],
   ['a stack of Git sync gates', gitSyncStack],
   ['a stack with both kinds of gate', mixedStack],
-  ['the example stack with a Git-synced stack', exampleWithGitSync],
+  ['the example stack with both sources', exampleWithGitSync],
 ])('cdk-nag AwsSolutions on %s', (_name, build) => {
   const stack = build();
 
@@ -156,6 +164,7 @@ test('acknowledgements match the findings exactly: none is missing and none is s
     const gates = jest.requireActual<GateLib>('../../lib');
     const bin = jest.requireActual<ExampleLib>('../../bin/example-stack');
     raw = {
+      exampleDefault: findings(exampleDefaultStack(cdk, bin), nag),
       example: findings(exampleStack(cdk, bin), nag),
       many: findings(manyGatesStack(cdk, gates), nag),
       gitSync: findings(gitSyncStack(cdk, gates), nag),
@@ -169,6 +178,7 @@ test('acknowledgements match the findings exactly: none is missing and none is s
     acknowledgements(stack).map((a) => `${a.id} @ ${a.node.node.path}`).sort();
   // The pack does find things without the acknowledgements, so the zero-findings tests above are meaningful.
   expect(raw?.example.length).toBeGreaterThan(5);
+  expect(raw?.exampleDefault).toEqual(acked(exampleDefaultStack()));
   expect(raw?.example).toEqual(acked(exampleStack()));
   expect(raw?.many).toEqual(acked(manyGatesStack()));
   expect(raw?.gitSync).toEqual(acked(gitSyncStack()));

@@ -11,10 +11,11 @@ import { parseArgs, UsageError } from '../../cli/args';
 import { sourceCommands } from '../../cli/commands';
 import { checkSettings } from '../../cli/settings';
 import { SyncGateError } from '../../lambda/core/errors';
-import { parseSettings } from '../../lambda/handler/properties';
+import { parseSettings } from '../../lambda/poll/settings';
 import { SOURCES } from '../../lambda/sources';
 import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../../lib';
-import { isRegionName, Prop } from '../../lib/contract';
+import { Prop } from '../../lib/contract';
+import { isRegionName } from '../../lib/limits';
 import { GATE_PROPS, GIT_SYNC_PROPS } from '../fixtures';
 
 interface Partition {

@@ -1,11 +1,11 @@
 /**
- * End-to-end, sync blockers of both sources: the example app synthesized with `gitSyncStackName` (a Proton gate
- * and a GitSyncGate on one provider), deployed into the offline world through the real Provider framework
+ * End-to-end, sync blockers of both sources: the example app synthesized with both sources' context keys (a Proton
+ * gate and a GitSyncGate on one provider), deployed into the offline world through the real Provider framework
  * runtime and the built handler bundle. An ACTIVE blocker, read when a sync is due, never ran, has nothing
  * desired or FAILED, fails the gate in ONE poll with everything needed to resolve it; a RESOLVED blocker, or a
  * blocker read that fails, leaves the verdict to the sync status.
  */
-import { GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { wireGitSyncBlocker, wireGitSyncBlockerSummary } from '../../offline/fake-codestar-connections';
 import { wireBlocker, wireBlockerSummary } from '../../offline/fake-proton';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
@@ -14,6 +14,7 @@ import { ScenarioReport } from '../support/scenario-report';
 import {
   answer,
   blockerCalls,
+  BOTH_GATES_CONTEXT,
   gateId,
   gitSyncBlockerCalls,
   gitSyncStatus,
@@ -39,10 +40,10 @@ let gitGate: string;
 const report = new ScenarioReport();
 
 beforeAll(async () => {
-  const [synthesized] = synthExampleApp([{ gitSyncStackName: GIT_SYNC_STACK }]);
+  const [synthesized] = synthExampleApp([BOTH_GATES_CONTEXT]);
   world = await OfflineWorld.start();
   stack = world.install(synthesized);
-  protonGate = gateId(stack, RESOURCE_TYPE);
+  protonGate = gateId(stack, PROTON_RESOURCE_TYPE);
   gitGate = gateId(stack, GIT_SYNC_RESOURCE_TYPE);
 }, 180_000);
 

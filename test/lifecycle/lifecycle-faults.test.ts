@@ -5,11 +5,12 @@
  * A separate file so that jest runs it beside the other lifecycle file: the slow-endpoint scenario waits out
  * the SDK's real request timeout.
  */
-import { CallBudget, PROTON_END_OF_SUPPORT } from '../../lib/contract';
+import { PROTON_END_OF_SUPPORT } from '../../lambda/sources/proton';
+import { CallBudget } from '../../lib/limits';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
-import { answer, gateProps, INSTANCE, pollsUntilTimeout, SERVICE, sha, status, ticksForPolls, waiterRetry } from '../support/scenarios';
+import { answer, gateProps, INSTANCE, pollsUntilTimeout, PROTON_ONLY_CONTEXT, SERVICE, sha, status, ticksForPolls, waiterRetry } from '../support/scenarios';
 
 let world: OfflineWorld;
 let synthesized: SynthesizedStack;
@@ -17,7 +18,7 @@ let base: InstalledStack;
 const report = new ScenarioReport();
 
 beforeAll(async () => {
-  [synthesized] = synthExampleApp([{}]);
+  [synthesized] = synthExampleApp([PROTON_ONLY_CONTEXT]);
   world = await OfflineWorld.start();
   base = world.install(synthesized);
 }, 180_000);

@@ -1,17 +1,19 @@
 /**
- * End-to-end for the GitSyncGate: the example app synthesized with the context key `gitSyncStackName` (so the
+ * End-to-end for the GitSyncGate: the example app synthesized with `gitSyncStackName` and the Proton keys (so the
  * stack has two gates on one provider, the Proton gate and a GitSyncGate), deployed into the offline world.
  * Each request addresses the GitSyncGate by its logical id; the Provider framework runtime and the handler
  * bundle run from the cloud assembly, with the real AWS SDK, against the model-checked FakeCodeStarConnections.
  * Blockers of both sources are in lifecycle-blockers.test.ts.
  */
-import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE, SourceActions } from '../../lib/contract';
+import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
+import { SourceActions, SyncGateSource } from '../../lib/sources';
 import { wireGitSyncEvent } from '../../offline/fake-codestar-connections';
 import { InstalledStack, LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
 import {
   answer,
+  BOTH_GATES_CONTEXT,
   functionName,
   gateProps,
   gitSyncBlockerCalls,
@@ -22,6 +24,7 @@ import {
   INSTANCE,
   logGroupOf,
   pollsUntilTimeout,
+  PROTON_ONLY_CONTEXT,
   SERVICE,
   sha,
   status,
@@ -42,7 +45,7 @@ let gitGate: string;
 const report = new ScenarioReport();
 
 beforeAll(async () => {
-  [plain, synthesized] = synthExampleApp([{}, { gitSyncStackName: GIT_SYNC_STACK }]);
+  [plain, synthesized] = synthExampleApp([PROTON_ONLY_CONTEXT, BOTH_GATES_CONTEXT]);
   world = await OfflineWorld.start();
   stack = world.install(synthesized);
   gitGate = gitSyncGateId(stack);
@@ -87,7 +90,7 @@ function sourceStatements(s: SynthesizedStack): { Sid?: string; Action: string |
 describe('the example app with gitSyncStackName synthesizes what the world runs', () => {
   test('two gates, one of each source, on one provider (one waiter state machine)', () => {
     const resources = synthesized.template.Resources;
-    expect(stack.customResources(RESOURCE_TYPE)).toHaveLength(1);
+    expect(stack.customResources(PROTON_RESOURCE_TYPE)).toHaveLength(1);
     expect(stack.customResources(GIT_SYNC_RESOURCE_TYPE)).toEqual([gitGate]);
     expect(Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
     const tokens = stack.customResources().map((id) => JSON.stringify(resources[id].Properties!.ServiceToken));
@@ -98,14 +101,15 @@ describe('the example app with gitSyncStackName synthesizes what the world runs'
     expect(Number(gateProps(stack, GIT_SYNC_RESOURCE_TYPE).PollIntervalSeconds) % waiterRetry(stack).IntervalSeconds).toBe(0);
   });
 
-  test('IAM: without the key no codestar-connections action; with it, each source\'s actions in one statement on Resource *', () => {
+  test('IAM: without gitSyncStackName no codestar-connections action; with it, each source\'s actions in one statement on Resource *', () => {
     expect(JSON.stringify(plain.template)).not.toContain('codestar-connections:');
     expect(sourceStatements(plain)).toEqual([
-      { Sid: 'ReadProtonSyncStatusAndBlockers', Action: [...SourceActions.proton], Effect: 'Allow', Resource: '*' },
+      { Sid: 'ReadProtonSyncStatusAndBlockers', Action: [...SourceActions[SyncGateSource.PROTON]], Effect: 'Allow', Resource: '*' },
     ]);
-    expect(sourceStatements(synthesized)).toEqual([
-      { Sid: 'ReadProtonSyncStatusAndBlockers', Action: [...SourceActions.proton], Effect: 'Allow', Resource: '*' },
-      { Sid: 'ReadGitSyncStatusAndBlockers', Action: [...SourceActions.gitSync], Effect: 'Allow', Resource: '*' },
+    // One statement per source, in the order the app adds the gates (which does not matter): compared by Sid.
+    expect(sourceStatements(synthesized).sort((a, b) => String(a.Sid).localeCompare(String(b.Sid)))).toEqual([
+      { Sid: 'ReadGitSyncStatusAndBlockers', Action: [...SourceActions[SyncGateSource.GIT_SYNC]], Effect: 'Allow', Resource: '*' },
+      { Sid: 'ReadProtonSyncStatusAndBlockers', Action: [...SourceActions[SyncGateSource.PROTON]], Effect: 'Allow', Resource: '*' },
     ]);
     // Only the isComplete role reads a sync source: no other policy of the stack names either service.
     const others = Object.values(synthesized.template.Resources).filter(
@@ -281,7 +285,7 @@ describe('two gates on one provider', () => {
     const g = sha('git side');
     world.proton.script(SERVICE, INSTANCE, [answer(status('SUCCEEDED', p, { lastGood: p }))]);
     world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('IN_PROGRESS', g)), answer(gitSyncStatus('SUCCEEDED', g, { lastGood: g }))]);
-    const [protonGate] = stack.customResources(RESOURCE_TYPE);
+    const [protonGate] = stack.customResources(PROTON_RESOURCE_TYPE);
     const [po, go] = await Promise.all([world.create(stack, { logicalResourceId: protonGate }), world.create(stack, { logicalResourceId: gitGate })]);
     report.add('both gates at once: Proton', po);
     report.add('both gates at once: Git sync', go);

@@ -14,7 +14,7 @@
  */
 import { LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
-import { answer, GATE_TYPE, SERVICE, sha, status } from '../support/scenarios';
+import { answer, GATE_TYPE, PROTON_ONLY_CONTEXT, SERVICE, sha, status } from '../support/scenarios';
 
 const GATES = 30;
 const RATE = { perSecond: 1, burst: 3 };
@@ -28,7 +28,7 @@ const ids = Array.from({ length: GATES }, (_, i) => `LoadGate${String(i).padStar
 const instanceOf = (i: number): string => `load-instance-${i}`;
 
 beforeAll(async () => {
-  const [synthesized] = synthExampleApp([{}]);
+  const [synthesized] = synthExampleApp([PROTON_ONLY_CONTEXT]);
   world = await OfflineWorld.start({ responseTimeoutMs: 240_000 });
   const stack = world.install(withGates(synthesized));
   world.proton.setRateLimit(RATE);

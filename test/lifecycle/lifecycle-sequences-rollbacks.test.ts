@@ -9,7 +9,8 @@
  *   source throttles for one whole poll: the rollback must still complete;
  * - a nested stack's rollback: the gate in a NestedStack rolls back with its root, seeing its own stack rolling back.
  */
-import { CallBudget, GIT_SYNC_RESOURCE_TYPE, Prop, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../../lib/contract';
+import { CallBudget } from '../../lib/limits';
 import { eventsOf, firstFailure, requestsOf, statusesOf } from '../../offline/deployment-outcome';
 import { OfflineWorld } from '../../offline/offline-world';
 import { StackDeployment } from '../../offline/stack-deployment';
@@ -59,7 +60,7 @@ test('the same-id migration from ServiceInstanceSyncGate to GitSyncGate deploys;
   world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('SUCCEEDED', GIT_SYNCED, { lastGood: GIT_SYNCED }))]);
   const deployment = new StackDeployment(world);
   expect((await deployment.deploy(base)).status).toBe('CREATE_COMPLETE');
-  const [protonGate] = idsOfType(base.template, RESOURCE_TYPE);
+  const [protonGate] = idsOfType(base.template, PROTON_RESOURCE_TYPE);
 
   // After Proton's end of support its endpoint does not answer: the migration must not need it.
   world.setProtonEndpoint('http://127.0.0.1:9');

@@ -1,5 +1,6 @@
 /**
- * End-to-end: the example app as synthesized (bin/app.ts, cdk.json context), deployed into the offline world.
+ * End-to-end: the example app as synthesized with its Proton gate alone (bin/app.ts, cdk.json context with the
+ * Proton keys and no Git-synced stack: PROTON_ONLY_CONTEXT), deployed into the offline world.
  * CloudFormation requests go to the template's ServiceToken; aws-cdk-lib's Provider framework runtime and the
  * gate's handler bundle run from the cloud assembly, with the real AWS SDK, against a model-checked fake Proton.
  * See test/README.md for what the world emulates and what it does not.
@@ -11,7 +12,7 @@ import { wireEvent } from '../../offline/fake-proton';
 import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../../offline/offline-world';
 import { synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
-import { answer, blockerCalls, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, SERVICE, sha, status, statusCalls, SYNC_STARTED, ticksForPolls, waiterRetry } from '../support/scenarios';
+import { answer, blockerCalls, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, PROTON_ONLY_CONTEXT, SERVICE, sha, status, statusCalls, SYNC_STARTED, ticksForPolls, waiterRetry } from '../support/scenarios';
 
 const EXPECTED = sha('expected commit');
 /** What a pipeline often has: Git's 7-digit abbreviation, here in upper case. */
@@ -28,7 +29,12 @@ let renamed: InstalledStack;
 const report = new ScenarioReport();
 
 beforeAll(async () => {
-  const [b, e, r, a] = synthExampleApp([{}, { expectedSha: EXPECTED }, { serviceInstanceName: RENAMED }, { expectedSha: ABBREVIATED }]);
+  const [b, e, r, a] = synthExampleApp([
+    PROTON_ONLY_CONTEXT,
+    { ...PROTON_ONLY_CONTEXT, expectedSha: EXPECTED },
+    { ...PROTON_ONLY_CONTEXT, serviceInstanceName: RENAMED },
+    { ...PROTON_ONLY_CONTEXT, expectedSha: ABBREVIATED },
+  ]);
   world = await OfflineWorld.start();
   // Each install stands for the deployment that put that template's functions in place.
   withAbbreviatedSha = world.install(a);

@@ -3,19 +3,26 @@
  * lookups into an installed stack (the handler's function and log group names, the gate's template values).
  */
 import { createHash } from 'crypto';
-import { GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import { GIT_SYNC_BLOCKERS, GIT_SYNC_STATUS, wireGitSyncAttempt, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
 import { ProtonCall, RespondStep, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
 import type { ServiceCall } from '../../offline/fake-service-types';
 import { LifecycleOutcome } from '../../offline/lifecycle-outcome';
 import { InstalledStack } from '../../offline/offline-world';
 
-/** Context values from cdk.json that the example app uses. */
+/** The Proton service instance the example app's Proton gate watches in these tests. */
 export const SERVICE = 'sample-service';
 export const INSTANCE = 'sample-instance';
-export const GATE_TYPE = RESOURCE_TYPE;
-/** The stack the Git sync variant of the example app gates on (context key `gitSyncStackName`). */
+export const GATE_TYPE = PROTON_RESOURCE_TYPE;
+/** The stack the example app's Git sync gate watches in these tests (context key `gitSyncStackName`). */
 export const GIT_SYNC_STACK = 'network';
+
+/** The context keys of the example app's Proton gate (cdk.json sets none: the app's default is the Git sync gate). */
+export const PROTON_CONTEXT = { serviceName: SERVICE, serviceInstanceName: INSTANCE };
+/** The example app with the Proton gate alone: `-c gitSyncStackName=` leaves out cdk.json's default Git sync gate. */
+export const PROTON_ONLY_CONTEXT = { ...PROTON_CONTEXT, gitSyncStackName: '' };
+/** The example app with both gates on one provider. */
+export const BOTH_GATES_CONTEXT = { ...PROTON_CONTEXT, gitSyncStackName: GIT_SYNC_STACK };
 
 /** A 40-hex-digit Git sha derived from a label (stable across runs). */
 export function sha(label: string): string {

@@ -6,7 +6,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { GIT_SYNC_RESOURCE_TYPE, RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
 import type { SynthesizedStack, Template } from '../../offline/synth';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -24,7 +24,7 @@ export function idsOfType(template: Template, type: string): string[] {
 /** The logical id of the template's only gate, of either class. */
 export function gateLogicalId(stack: SynthesizedStack | Template): string {
   const template = 'template' in stack ? stack.template : stack;
-  const ids = [...idsOfType(template, RESOURCE_TYPE), ...idsOfType(template, GIT_SYNC_RESOURCE_TYPE)];
+  const ids = [...idsOfType(template, PROTON_RESOURCE_TYPE), ...idsOfType(template, GIT_SYNC_RESOURCE_TYPE)];
   if (ids.length !== 1) throw new Error(`expected one gate, found ${ids.length}`);
   return ids[0];
 }

@@ -5,7 +5,7 @@ import { failureReason, MAX_REASON_EVENTS } from '../../../lambda/core/reasons';
 import { KNOWN_SYNC_STATUSES, Revision, SyncAttempt, SyncStatus } from '../../../lambda/core/sync-status';
 import { jsonBytes, truncateToJsonBytes } from '../../../lambda/core/text';
 import { protonSource } from '../../../lambda/sources/proton';
-import { ATTRIBUTE_NAMES, Attr, STATUS_NONE } from '../../../lib/contract';
+import { Attr, ATTRIBUTE_NAMES, STATUS_NONE } from '../../../lib/contract';
 import { attempt, DESIRED, event, OLDER, revision, syncStatus } from '../../fixtures';
 
 const SUBJECT = { source: 'proton' as const, serviceName: 'a'.repeat(100), serviceInstanceName: 'b'.repeat(100), region: 'ap-southeast-4' };

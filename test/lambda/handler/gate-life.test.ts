@@ -8,7 +8,8 @@ import { GetServiceInstanceSyncStatusCommand, GetServiceSyncBlockerSummaryComman
 import 'aws-sdk-client-mock-jest';
 import { SyncGateError } from '../../../lambda/core/errors';
 import * as gate from '../../../lambda/handler/gate';
-import { CallBudget, Limits, Prop } from '../../../lib/contract';
+import { Prop } from '../../../lib/contract';
+import { CallBudget, Limits } from '../../../lib/limits';
 import { createEvent, DESIRED, GATE_PROPS, GIT_SYNC_PROPS, gitSyncOutput, OLDER, protonOutput, updateEvent } from '../../fixtures';
 import { GateWorld } from './gate-world';
 
@@ -150,7 +151,7 @@ describe('the poll budget', () => {
     const poll = lines.find((l) => l.message === 'poll')!;
     expect(poll).toMatchObject({ verdict: 'WAIT', situation: 'SOURCE_UNAVAILABLE', failedPolls: 1 });
     expect(String(poll.error)).toBe(
-      `The Proton API did not answer within the poll's ${CallBudget.sourceCallsBudgetMs / 1000}-second budget (attempts and backoff included); the next poll asks again.`,
+      "The Proton API did not answer within the poll's time budget (attempts and backoff included); the next poll asks again.",
     );
   });
 

@@ -19,7 +19,8 @@ import { MAX_REASON_JSON_BYTES } from '../../../lambda/core/reasons';
 import { jsonBytes } from '../../../lambda/core/text';
 import * as gate from '../../../lambda/handler/gate';
 import { explainProtonError } from '../../../lambda/sources/proton';
-import { ATTRIBUTE_NAMES, Limits, Prop } from '../../../lib/contract';
+import { ATTRIBUTE_NAMES, Prop } from '../../../lib/contract';
+import { Limits } from '../../../lib/limits';
 import {
   createEvent,
   deleteEvent,
@@ -325,19 +326,6 @@ describe('Proton errors', () => {
   it('keeps the stack to one line, so the framework does not repeat the reason in CloudFormation', () => {
     const e = explainProtonError(new ThrottlingException({ message: 'x', $metadata: {} }), PROTON_SUBJECT);
     expect(e.stack).toBe(`SyncGateError: ${e.message.split('\n')[0]}`);
-  });
-});
-
-describe('readFailureNotes', () => {
-  it.each([
-    ['every poll read the status', { polls: 3, failedPolls: 0 }, []],
-    [
-      'some polls could not',
-      { polls: 5, failedPolls: 4, lastError: 'Rate exceeded.' },
-      ['4 of the 5 polls could not read the sync status (as counted by the handler); the last such error: Rate exceeded.'],
-    ],
-  ])('says nothing when %s, and otherwise how many of the polls failed and the last error', (_name, record, notes) => {
-    expect(gate.readFailureNotes(record)).toEqual(notes);
   });
 });
 

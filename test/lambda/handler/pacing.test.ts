@@ -1,5 +1,5 @@
 import { isFirstTick, isReadDue } from '../../../lambda/handler/pacing';
-import { Limits } from '../../../lib/contract';
+import { Limits } from '../../../lib/limits';
 
 const TICK = Limits.waiterTickSeconds * 1000;
 const TIMEOUT = 600_000;

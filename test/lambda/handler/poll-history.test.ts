@@ -1,24 +1,33 @@
 import { PollHistory } from '../../../lambda/handler/poll-history';
 
+/** What the gate's poll does to a record: count itself (lambda/poll/poll.ts). */
+function polled(history: PollHistory, id: string) {
+  const record = history.recordOf(id);
+  record.polls += 1;
+  return record;
+}
+
 describe('PollHistory', () => {
-  it('counts the polls of each request apart and forgets a request once it ended', () => {
+  it('keeps the record of each request apart and forgets a request once it ended', () => {
     const history = new PollHistory();
-    history.poll('a').failedPolls += 1;
-    history.poll('a');
-    history.poll('b');
-    expect(history.poll('a')).toMatchObject({ polls: 3, failedPolls: 1 });
+    polled(history, 'a').failedPolls += 1;
+    polled(history, 'a');
+    polled(history, 'b');
+    expect(polled(history, 'a')).toMatchObject({ polls: 3, failedPolls: 1 });
+    expect(history.peek('a')).toBe(history.recordOf('a'));
     history.end('a');
-    expect(history.poll('a')).toMatchObject({ polls: 1, failedPolls: 0 });
-    expect(history.poll('b')).toMatchObject({ polls: 2 });
+    expect(history.peek('a')).toBeUndefined();
+    expect(polled(history, 'a')).toMatchObject({ polls: 1, failedPolls: 0, stackCalls: 0 });
+    expect(polled(history, 'b')).toMatchObject({ polls: 2 });
   });
 
-  it('forgets the request polled least recently when it holds too many', () => {
+  it('forgets the request used least recently when it holds too many', () => {
     const history = new PollHistory(2);
-    history.poll('a');
-    history.poll('b');
-    history.poll('a'); // a is now the most recent
-    history.poll('c'); // evicts b
-    expect(history.poll('a').polls).toBe(3);
-    expect(history.poll('b').polls).toBe(1);
+    polled(history, 'a');
+    polled(history, 'b');
+    polled(history, 'a'); // a is now the most recent
+    polled(history, 'c'); // evicts b
+    expect(polled(history, 'a').polls).toBe(3);
+    expect(polled(history, 'b').polls).toBe(1);
   });
 });

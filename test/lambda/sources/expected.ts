@@ -29,8 +29,8 @@ export function fixtureStatus(status: string, target: string, rev: Revision) {
       initialRevision: rev(OLDER),
       targetRevision: rev(DESIRED),
       events: [
-        { type: 'STARTED', time: new Date('2026-11-26T10:00:00Z'), text: 'Sync started', externalId: undefined },
-        { type: 'FAILED', time: new Date('2026-11-26T10:03:00Z'), text: 'Sync failed', externalId: 'ext-1' },
+        { type: 'STARTED', time: new Date('2026-11-26T10:00:00Z'), text: 'Sync started' },
+        { type: 'FAILED', time: new Date('2026-11-26T10:03:00Z'), text: 'Sync failed' },
       ],
     },
     latestSuccessfulAttempt: expect.objectContaining({ status: 'SUCCEEDED', targetRevision: rev(OLDER) }),
@@ -44,7 +44,7 @@ export const EMPTY_ATTEMPT = {
   target: '',
   initialRevision: EMPTY_REVISION,
   targetRevision: EMPTY_REVISION,
-  events: [{ type: '', time: INVALID_DATE, text: '', externalId: undefined }],
+  events: [{ type: '', time: INVALID_DATE, text: '' }],
 };
 
 /** A blocker whose every member the wire left out, at `level`, with the command the source gives to resolve it. */

@@ -17,7 +17,8 @@ import 'aws-sdk-client-mock-jest';
 import { MAX_REASON_JSON_BYTES } from '../../../lambda/core/reasons';
 import { jsonBytes } from '../../../lambda/core/text';
 import { createGitSyncClient, gitSyncSource, GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
-import { CallBudget, Prop } from '../../../lib/contract';
+import { Prop } from '../../../lib/contract';
+import { CallBudget } from '../../../lib/limits';
 import { DESIRED, gitSyncBlocker, gitSyncOutput } from '../../fixtures';
 import { EMPTY_ATTEMPT, emptyBlocker, expectExplained, fixtureStatus } from './expected';
 

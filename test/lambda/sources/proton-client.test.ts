@@ -9,7 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createProtonClient, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { ServiceInstanceSyncGate } from '../../../lib';
-import { CallBudget } from '../../../lib/contract';
+import { CallBudget } from '../../../lib/limits';
 import { listenOnLoopback } from '../../../offline/loopback';
 import { PROTON_SUBJECT } from '../../fixtures';
 

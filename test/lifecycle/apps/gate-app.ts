@@ -6,7 +6,7 @@
  * Context keys (all strings, as `cdk synth -c key=value` gives them; absent or '' = the construct's default):
  * - `gate`: `proton` (ServiceInstanceSyncGate, default) or `git-sync` (GitSyncGate). Both get the construct id
  *   `Gate`, so swapping them is the migration docs/migration.md tells users to make.
- * - `serviceName`, `serviceInstanceName` (Proton; defaults from cdk.json) or `stackName` (Git sync, default `network`).
+ * - `serviceName`, `serviceInstanceName` (Proton; default `sample-service`, `sample-instance`) or `stackName` (Git sync, default `network`).
  * - `pollInterval`, `waitTimeout`: whole seconds. `expectedSha`, `region`.
  * - `requireSuccess`, `recheckOnEveryDeployment`: `true` or `false`.
  * - `fail`: `true` adds an SSM parameter with an empty value that is deployed after the gate (and its `sha`

@@ -2,9 +2,10 @@
  * The handler validates hand-written templates (and tokens resolved at deploy time) as strictly as the construct
  * validates at synth: the same defaults when a property is left out, whole seconds as strings, sha bounds.
  */
-import { parseSettings } from '../../../lambda/handler/properties';
+import { parseSettings } from '../../../lambda/poll/settings';
 import { SOURCES } from '../../../lambda/sources';
-import { Limits, Prop } from '../../../lib/contract';
+import { Prop } from '../../../lib/contract';
+import { Limits } from '../../../lib/limits';
 import { GATE_PROPS } from '../../fixtures';
 
 const parse = (props: Record<string, unknown>) => parseSettings(props, 'us-east-1', SOURCES);

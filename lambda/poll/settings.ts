@@ -3,7 +3,8 @@
  * construct validates at synth, and this runs again for tokens resolved at deploy time and for hand-written
  * templates. Errors name the property, show the value and say what is allowed.
  */
-import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, Prop } from '../../lib/contract';
+import { Prop } from '../../lib/contract';
+import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits } from '../../lib/limits';
 import { GateCriteria } from '../core/decide';
 import { invalidProperty } from '../core/errors';
 import { ResourceProperties, Subject, SyncSource } from '../sources/source';

@@ -1,0 +1,75 @@
+/**
+ * The one poll the gate and the check command share: what it records between polls, how an aborted read counts,
+ * and what a failure reason adds about unreadable polls.
+ */
+import { SyncGateError } from '../../../lambda/core/errors';
+import { SyncStatus } from '../../../lambda/core/sync-status';
+import { poll, PollRecord, readFailureNotes } from '../../../lambda/poll/poll';
+import { parseSettings } from '../../../lambda/poll/settings';
+import { SOURCES } from '../../../lambda/sources';
+import { SourceReader } from '../../../lambda/sources/source';
+import { Prop } from '../../../lib/contract';
+import { attempt, DESIRED, GATE_PROPS, OLDER, syncStatus } from '../../fixtures';
+
+const A = 'c'.repeat(40);
+const settings = parseSettings({ ...GATE_PROPS, [Prop.ExpectedSha]: A }, 'us-east-1', SOURCES);
+
+/** A reader that answers the given statuses in turn, and no blockers. */
+function readerOf(...answers: (SyncStatus | Error)[]): SourceReader {
+  return {
+    readStatus: async () => {
+      const next = answers.shift()!;
+      if (next instanceof Error) throw next;
+      return next;
+    },
+    readBlockers: async () => ({ blockers: [], errors: [] }),
+  };
+}
+
+describe('poll', () => {
+  it('remembers across polls that the expected sha was desired, so a later poll sees it superseded', async () => {
+    const record: PollRecord = { polls: 0, failedPolls: 0 };
+    const reader = readerOf(syncStatus(A, attempt('IN_PROGRESS', OLDER)), syncStatus(DESIRED, attempt('IN_PROGRESS', OLDER)));
+    expect((await poll(settings, reader, record, 0)).decision.situation).toBe('NEW_SYNC_DUE');
+    expect(record.expectedWasDesired).toBe(true);
+    const second = await poll(settings, reader, record, 15_000);
+    expect(second.decision).toMatchObject({ verdict: 'FAIL', situation: 'SUPERSEDED' });
+    expect(record.polls).toBe(2);
+  });
+
+  it('counts a read aborted by its budget as "not yet", whatever error the source made of the abort, and keeps the last status', async () => {
+    const record: PollRecord = { polls: 0, failedPolls: 0 };
+    const first = syncStatus(A, attempt('IN_PROGRESS', A));
+    await poll(settings, readerOf(first), record, 0);
+    const controller = new AbortController();
+    controller.abort();
+    const aborted = await poll(settings, readerOf(new SyncGateError('Could not reach the source (AbortError)')), record, 15_000, controller.signal);
+    expect(aborted.decision).toMatchObject({ verdict: 'WAIT', situation: 'SOURCE_UNAVAILABLE' });
+    expect(aborted.error?.transient).toBe(true);
+    expect(aborted.error?.message).toBe(
+      "The Proton API did not answer within the poll's time budget (attempts and backoff included); the next poll asks again.",
+    );
+    expect(aborted.status).toBe(first);
+    expect(record).toMatchObject({ polls: 2, failedPolls: 1 });
+  });
+
+  it('fails at once on an error waiting does not fix, and rethrows what is no SyncGateError', async () => {
+    const record: PollRecord = { polls: 0, failedPolls: 0 };
+    const denied = await poll(settings, readerOf(new SyncGateError('Access denied')), record, 0);
+    expect(denied.decision).toMatchObject({ verdict: 'FAIL', situation: 'SOURCE_ERROR' });
+    await expect(poll(settings, readerOf(new TypeError('a bug')), record, 0)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('readFailureNotes', () => {
+  it.each([
+    ['every poll read the status', { polls: 3, failedPolls: 0 }, []],
+    [
+      'some polls could not',
+      { polls: 5, failedPolls: 4, lastError: 'Rate exceeded.' },
+      ['4 of the 5 polls could not read the sync status (as counted by the handler); the last such error: Rate exceeded.'],
+    ],
+  ])('says nothing when %s, and otherwise how many of the polls failed and the last error', (_name, record, notes) => {
+    expect(readFailureNotes(record)).toEqual(notes);
+  });
+});
