@@ -1,34 +1,39 @@
 /**
  * Lambda entry points: wire the real clients and hand over to the logic in handler/gate.ts.
- * One reader (SDK client) per source and region, created on first use and kept for the life of the execution
- * environment.
+ * One reader (SDK client) and one pace per source and region, created on first use and kept for the life of the
+ * execution environment, which serves many gates in turn: the pace learns from every gate's calls.
  */
+import { setTimeout as sleep } from 'timers/promises';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as gate from './handler/gate';
 import { PollHistory } from './handler/poll-history';
 import { createCloudFormationClient, describeOwnStack, stackRegion } from './handler/stack-state';
+import { ApiPace } from './polite/api-pace';
 import { SOURCES } from './sources';
 import { SourceReader, SyncSource } from './sources/source';
 
-const readers = new Map<string, SourceReader>();
+const readers = new Map<string, { reader: SourceReader; pace: ApiPace }>();
 
-function readerFor(source: SyncSource, region: string): SourceReader {
+function connection(source: SyncSource, region: string): { reader: SourceReader; pace: ApiPace } {
   const key = `${source.kind}:${region}`;
-  let reader = readers.get(key);
-  if (!reader) {
-    reader = source.connect(region);
-    readers.set(key, reader);
+  let found = readers.get(key);
+  if (!found) {
+    const pace = new ApiPace(() => Date.now());
+    found = { reader: source.connect(region, pace), pace };
+    readers.set(key, found);
   }
-  return reader;
+  return found;
 }
 
 let cloudFormation: CloudFormationClient | undefined;
 
 const deps: gate.GateDeps = {
   sources: SOURCES,
-  readStatus: (source, subject, signal) => readerFor(source, subject.region).readStatus(subject, signal),
-  readBlockers: (source, subject, signal) => readerFor(source, subject.region).readBlockers(subject, signal),
+  readStatus: (source, subject, signal) => connection(source, subject.region).reader.readStatus(subject, signal),
+  readBlockers: (source, subject, signal) => connection(source, subject.region).reader.readBlockers(subject, signal),
+  pace: (source, region) => connection(source, region).pace,
+  sleep: (ms) => sleep(ms),
   describeStack: (stackId, signal) => {
     cloudFormation ??= createCloudFormationClient(stackRegion(stackId) ?? deps.defaultRegion);
     return describeOwnStack(cloudFormation, stackId, signal);

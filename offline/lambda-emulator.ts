@@ -66,6 +66,8 @@ export interface InvocationRecord {
   readonly startedAt: number;
   readonly virtualStartedAt: number;
   readonly coldStart: boolean;
+  /** The execution environment that ran it: 1, 2, ... per function, in the order they were made. */
+  environment?: number;
   /** The lifecycle request (CloudFormation RequestId) the invocation served, when known. */
   readonly requestTag?: string;
   durationMs?: number;
@@ -76,6 +78,7 @@ interface Environment {
   readonly handler: (event: unknown, context: unknown) => unknown;
   /** The {@link FakeLambda.coldStart} generation it was made in; older ones are dropped when they fall idle. */
   readonly generation: number;
+  readonly id: number;
 }
 
 /** One log line, with the invocation that wrote it. */
@@ -88,8 +91,8 @@ export interface LogEntry {
 
 /** The Lambda emulator. Start with {@link FakeLambda.start}; always {@link FakeLambda.close} it. */
 export class FakeLambda {
-  public static async start(options: { clock: VirtualClock; region: string }): Promise<FakeLambda> {
-    const fake = new FakeLambda(options.clock, options.region);
+  public static async start(options: { clock: VirtualClock; region: string; invocationMs?: number }): Promise<FakeLambda> {
+    const fake = new FakeLambda(options.clock, options.region, options.invocationMs ?? 0);
     await listenOnLoopback(fake.server);
     fake.attribution.start();
     return fake;
@@ -107,8 +110,12 @@ export class FakeLambda {
   public echoLogs = process.env.OFFLINE_WORLD_ECHO_LOGS === '1';
 
   private readonly functions = new Map<string, FunctionSpec>();
+  /** How many execution environments each function has had. */
+  private readonly environmentsMade = new Map<string, number>();
   /** Idle execution environments per function name. */
   private readonly environments = new Map<string, Environment[]>();
+  /** When each environment is free again, on the virtual clock (see invocationMs). */
+  private readonly busyUntil = new Map<Environment, number>();
   private generation = 0;
   private readonly server: http.Server;
   /** The clock hold of each running invocation, by its id (its sleeps release it: invocation-timers.ts). */
@@ -119,6 +126,12 @@ export class FakeLambda {
   private constructor(
     private readonly clock: VirtualClock,
     private readonly region: string,
+    /**
+     * Virtual time an invocation keeps its execution environment busy, at least. With a clock that stands still
+     * while the world is busy (VirtualClockOptions), invocations take no virtual time; this is what each takes
+     * instead, so that invocations close together still need more than one environment, as in Lambda.
+     */
+    private readonly invocationMs = 0,
   ) {
     this.server = http.createServer((req, res) => void this.handleHttp(req, res));
   }
@@ -194,6 +207,16 @@ export class FakeLambda {
     return this.functions.get(bare) ?? this.functions.get(bare.split(':').pop()!);
   }
 
+  /** The most recently used idle environment of a function that is free on the virtual clock, taken from the pool. */
+  private takeIdle(name: string): Environment | undefined {
+    const idle = this.environments.get(name) ?? [];
+    const now = this.clock.now();
+    for (let i = idle.length - 1; i >= 0; i--) {
+      if ((this.busyUntil.get(idle[i]) ?? -Infinity) <= now) return idle.splice(i, 1)[0];
+    }
+    return undefined;
+  }
+
   /** Runs one invocation: holds the clock, takes an idle environment or makes one, in the request's context. */
   private run(spec: FunctionSpec, event: unknown, requestTag?: string): Promise<InvokeResult> {
     const requestId = randomUUID();
@@ -212,7 +235,7 @@ export class FakeLambda {
   }
 
   private async execute(spec: FunctionSpec, event: unknown, requestId: string, tag: string | undefined): Promise<InvokeResult> {
-    let env = this.environments.get(spec.name)?.pop();
+    let env = this.takeIdle(spec.name);
     const record: InvocationRecord = {
       functionName: spec.name,
       requestId,
@@ -225,6 +248,7 @@ export class FakeLambda {
     let reusable = true;
     try {
       if (!env) env = this.load(spec);
+      record.environment = env.id;
       const deadline = Date.now() + spec.timeoutSeconds * 1000;
       const context = {
         functionName: spec.name,
@@ -266,6 +290,7 @@ export class FakeLambda {
         const idle = this.environments.get(spec.name) ?? [];
         idle.push(env);
         this.environments.set(spec.name, idle);
+        this.busyUntil.set(env, record.virtualStartedAt + this.invocationMs);
       }
     }
   }
@@ -314,7 +339,9 @@ export class FakeLambda {
     if (typeof handler !== 'function') {
       throw Object.assign(new Error(`${spec.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
     }
-    return { handler: handler as Environment['handler'], generation: this.generation };
+    const id = (this.environmentsMade.get(spec.name) ?? 0) + 1;
+    this.environmentsMade.set(spec.name, id);
+    return { handler: handler as Environment['handler'], generation: this.generation, id };
   }
 
   private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

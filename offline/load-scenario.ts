@@ -22,6 +22,12 @@ import { OfflineWorld } from './offline-world';
 import { SynthesizedStack } from './synth';
 
 export type LoadSource = 'proton' | 'gitSync';
+
+/**
+ * What a waiter tick's invocation of the gate's handler takes in Lambda, about: a warm Node.js invocation that
+ * reads the sync status once (an AWS API call in the same region, tens of milliseconds).
+ */
+export const LOAD_INVOCATION_MS = 50;
 export type LoadScenario = 'reads' | 'newSyncDue';
 
 export interface LoadSpec {
@@ -29,6 +35,8 @@ export interface LoadSpec {
   readonly n: number;
   readonly rate: RateLimit;
   readonly scenario: LoadScenario;
+  /** Virtual time each Lambda invocation keeps its environment busy (OfflineWorldOptions.invocationMs). */
+  readonly invocationMs?: number;
   /** For `reads`: IN_PROGRESS answers before SUCCEEDED. Default 2. */
   readonly inProgressReads?: number;
 }
@@ -118,7 +126,7 @@ export async function runLoad(base: SynthesizedStack, spec: LoadSpec): Promise<L
   validate(spec);
   const { stack, ids, subjects } = withGates(base, spec.source, spec.n);
   const service = String(Object.values(base.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)?.Properties?.[Prop.ServiceName] ?? 'sample-service');
-  const world = await OfflineWorld.start({ responseTimeoutMs: 30 * 60_000 });
+  const world = await OfflineWorld.start({ responseTimeoutMs: 30 * 60_000, invocationMs: spec.invocationMs ?? LOAD_INVOCATION_MS });
   try {
     const installed = world.install(stack);
     const fake = spec.source === 'proton' ? world.proton : world.gitSync;

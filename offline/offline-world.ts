@@ -68,6 +68,12 @@ export interface OfflineWorldOptions {
   readonly accountId?: string;
   /** Give up on a request when no answer arrived after this much real time (default 45 s, under jest's 60 s test timeout). */
   readonly responseTimeoutMs?: number;
+  /**
+   * For load runs: virtual time moves only by jumps (VirtualClockOptions.standsStillWhileBusy), and each Lambda
+   * invocation keeps its execution environment busy this long on the virtual clock. Unset: the clock moves with
+   * real time while the world is busy, as in every other world.
+   */
+  readonly invocationMs?: number;
   /** Use this fake Proton instead of starting one (it is not closed with the world). */
   readonly proton?: FakeProton;
   /** Use this fake CodeStar Connections instead of starting one (it is not closed with the world). */
@@ -77,11 +83,11 @@ export interface OfflineWorldOptions {
 /** The offline world. Start with {@link OfflineWorld.start}; always {@link OfflineWorld.close} it. */
 export class OfflineWorld {
   public static async start(options: OfflineWorldOptions = {}): Promise<OfflineWorld> {
-    const clock = new VirtualClock(options.timeScale ?? 1000);
+    const clock = new VirtualClock(options.timeScale ?? 1000, { standsStillWhileBusy: options.invocationMs !== undefined });
     const region = options.region ?? 'us-east-1';
     const proton = options.proton ?? (await FakeProton.start());
     const gitSync = options.gitSync ?? (await FakeCodeStarConnections.start());
-    const lambda = await FakeLambda.start({ clock, region });
+    const lambda = await FakeLambda.start({ clock, region, invocationMs: options.invocationMs });
     const sfn = await FakeStepFunctions.start({ lambda, clock });
     const cfn = await CfnResponseServer.start();
     const cloudFormation = await FakeCloudFormationApi.start();

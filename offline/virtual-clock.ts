@@ -18,6 +18,17 @@ import * as vm from 'vm';
 /** The main realm's Date: code loaded by the Lambda emulator runs in the main realm (see lambda-emulator.ts). */
 const MainDate: DateConstructor = vm.runInThisContext('Date');
 
+export interface VirtualClockOptions {
+  /**
+   * Virtual time moves only by jumps: the code that runs takes no virtual time, whatever this machine's speed or
+   * load, and sleepers wake only when the world is quiet (a discrete-event simulation). For load runs, where
+   * hundreds of concurrent waits on a loaded two-core machine would otherwise take the host's time: a delay that
+   * falls on many executions at once pulls their next steps onto the same instant. What runs for real (SDK request
+   * timeouts, AbortSignal.timeout) then no longer moves the clock. Default false.
+   */
+  readonly standsStillWhileBusy?: boolean;
+}
+
 interface Sleeper {
   readonly deadline: number;
   readonly seq: number;
@@ -37,13 +48,20 @@ export class VirtualClock {
    * @param timeScale no longer used: waits cost no real time when the world is quiet. Accepted so that callers
    *   written for the compressed clock (`new VirtualClock(1000)`, `OfflineWorld.start({ timeScale })`) still compile.
    */
-  constructor(public readonly timeScale = 1000) {
+  /** In a clock that stands still while the world is busy: virtual now. */
+  private stoppedAt: number | undefined;
+
+  constructor(
+    public readonly timeScale = 1000,
+    options: VirtualClockOptions = {},
+  ) {
     if (!(timeScale >= 1)) throw new Error(`timeScale must be >= 1, got ${timeScale}`);
+    if (options.standsStillWhileBusy) this.stoppedAt = MainDate.now();
   }
 
-  /** Virtual now, in ms since the epoch: real time plus every jump. */
+  /** Virtual now, in ms since the epoch: real time plus every jump (or only the jumps, see VirtualClockOptions). */
   public now(): number {
-    return MainDate.now() + this.offsetMs;
+    return this.stoppedAt !== undefined ? this.stoppedAt + this.offsetMs : MainDate.now() + this.offsetMs;
   }
 
   /** How far virtual time is ahead of real time. */
@@ -91,8 +109,10 @@ export class VirtualClock {
       while (i > 0 && this.sleepers[i - 1].deadline > deadline) i--;
       this.sleepers.splice(i, 0, sleeper);
       // Real time passes on the virtual clock: a sleeper is due at its deadline even if the world never gets quiet.
-      sleeper.timer = setTimeout(() => this.wakeDue(), Math.min(2 ** 31 - 1, Math.max(0, deadline - this.now())));
-      sleeper.timer.unref();
+      if (this.stoppedAt === undefined) {
+        sleeper.timer = setTimeout(() => this.wakeDue(), Math.min(2 ** 31 - 1, Math.max(0, deadline - this.now())));
+        sleeper.timer.unref();
+      }
       this.scheduleCheck();
     });
   }

@@ -1,8 +1,9 @@
 /**
  * The gate's two Provider-framework handlers as plain functions that take their dependencies, so tests call
- * them directly. onEvent only validates and names the resource; isComplete reads the sync status when the gate's
- * pollInterval says so (pacing.ts) and decides. The Step Functions waiter of aws-cdk-lib's Provider framework calls
- * isComplete again every waiter tick: nothing here sleeps.
+ * them directly. onEvent validates and names the resource; isComplete reads the sync status when the gate's
+ * pollInterval says so (pacing.ts) and the environment's pace lets it (lambda/polite/api-pace.ts), and decides. The
+ * Step Functions waiter of aws-cdk-lib's Provider framework calls isComplete again every waiter tick: isComplete
+ * never sleeps. onEvent sleeps once, less than a tick (see tickShareMs).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CallBudget, Limits } from '../../lib/limits';
@@ -10,10 +11,11 @@ import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
 import { duringRollback, formatDuration } from '../core/decide';
 import { SyncGateError } from '../core/errors';
 import { activeBlockers, BlockerReading, SyncStatus } from '../core/sync-status';
+import type { ApiPace } from '../polite/api-pace';
 import { effectiveTimeoutMs, failureOf, poll } from '../poll/poll';
 import { parseSettings } from '../poll/settings';
 import { SourceReader, Subject, SyncSource } from '../sources/source';
-import { isFirstTick, isReadDue } from './pacing';
+import { isDeadlineRead, isFirstTick, isReadDue, PacingInput } from './pacing';
 import { GateRecord, PollHistory } from './poll-history';
 import { continueRollbackCommand, StackState } from './stack-state';
 
@@ -47,6 +49,13 @@ export interface GateDeps {
   readonly logGroupName?: string;
   /** What the polls of each request saw so far (failed reads, the last status). */
   readonly history: PollHistory;
+  /**
+   * The pace of calls to `source` in `region` from this execution environment, learnt from the API's answers to
+   * the same reader that readStatus uses: asked before each read.
+   */
+  readonly pace: (source: SyncSource, region: string) => ApiPace;
+  /** Sleeps `ms` (timers/promises in Lambda): only onEvent sleeps, once. */
+  readonly sleep: (ms: number) => Promise<unknown>;
 }
 
 export interface OnEventResponse {
@@ -70,6 +79,22 @@ function redacted(event: object): object {
 
 const TICK_MS = Limits.waiterTickSeconds * 1000;
 
+/**
+ * A share of the waiter's tick, the same for every call with `requestId` and spread evenly over the requests
+ * (FNV-1a of the id). CloudFormation creates a stack's independent resources at the same moment, so without it
+ * every gate of a stack would read at the same instants, every tick: more at once than an API's burst serves, and
+ * as many execution environments as gates, each learning the API's rate alone. onEvent sleeps this long before it
+ * answers, which moves the gate's waiter ticks by as much.
+ */
+export function tickShareMs(requestId: string, tickMs: number = TICK_MS): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < requestId.length; i++) {
+    hash ^= requestId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return Math.floor((hash / 2 ** 32) * tickMs);
+}
+
 export async function onEvent(event: CloudFormationCustomResourceEvent, deps: GateDeps): Promise<OnEventResponse> {
   deps.log({ message: 'event', event: redacted(event) });
   if (event.RequestType === 'Delete') {
@@ -79,6 +104,7 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Ga
   const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources);
   const ownStack = settings.source.ownStackProblem?.(settings.subject, event.StackId);
   if (ownStack) throw new SyncGateError(ownStack);
+  await deps.sleep(tickShareMs(event.RequestId));
   return { PhysicalResourceId: settings.source.physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
 }
 
@@ -114,10 +140,36 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   const timeoutMs = effectiveTimeoutMs(settings);
   // The provider asks every tick; this gate reads only at its own pollInterval (see pacing.ts).
   const remembered = deps.history.peek(event.RequestId);
-  if (!isReadDue({ elapsedMs, pollIntervalMs: settings.pollIntervalMs, tickMs: TICK_MS, timeoutMs, lastReadElapsedMs: remembered?.lastReadElapsedMs })) {
+  const pace = deps.pace(source, subject.region);
+  const pacing: PacingInput = {
+    elapsedMs,
+    pollIntervalMs: settings.pollIntervalMs,
+    tickMs: TICK_MS,
+    timeoutMs,
+    lastReadElapsedMs: remembered?.lastReadElapsedMs,
+    // While the API throttles, a gate this environment has not seen may owe a read that another held back.
+    heldBack: remembered ? remembered.readHeldBack : pace.rate !== undefined,
+  };
+  if (!isReadDue(pacing)) {
     return { IsComplete: false };
   }
   const record = deps.history.recordOf(event.RequestId);
+  // The API is throttling and this environment's pace has no room for the read yet: no call, the read stays owed.
+  // The read at the deadline always goes.
+  if (!isDeadlineRead(pacing) && !pace.mayRead()) {
+    if (!record.readHeldBack) {
+      deps.log({
+        message: 'read held back: the API is throttling, and this execution environment spaces its reads',
+        ...source.logFields(subject),
+        callsPerSecond: pace.rate,
+        nextReadInSeconds: Math.max(0, Math.round((pace.nextReadAt - now) / 1000)),
+      });
+    }
+    record.readHeldBack = true;
+    record.heldBackTicks += 1;
+    return { IsComplete: false };
+  }
+  record.readHeldBack = false;
   record.lastReadElapsedMs = elapsedMs;
   const isUpdate = event.RequestType === 'Update';
   const sourceBudget = deps.abortAfter(CallBudget.sourceCallsBudgetMs);
@@ -179,6 +231,7 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
       blockerReadErrors: blockerReading.errors.length,
       ...(blockerReading.errors.length > 0 && { blockerReadError: blockerReading.errors.join(' ') }),
     }),
+    ...(pace.rate !== undefined && { callsPerSecond: Number(pace.rate.toPrecision(3))}),
     elapsedSeconds: Math.round(elapsedMs / 1000),
     remainingSeconds: Math.max(0, Math.round((timeoutMs - elapsedMs) / 1000)),
     elapsed: formatDuration(elapsedMs),

@@ -10,6 +10,9 @@
  * Without that memory (a cold or another execution environment), the tick assumes the previous tick came one tick
  * ago: windows of one tick never overlap, so it never reads twice for one multiple, and reads late by one interval
  * only when a multiple falls in the few milliseconds between two ticks' windows.
+ *
+ * A read that is due but that the execution environment's pace holds back (the API is throttling; see
+ * lambda/polite/api-pace.ts) stays owed: the gate asks on every tick until it reads.
  */
 
 export interface PacingInput {
@@ -22,15 +25,29 @@ export interface PacingInput {
   readonly timeoutMs: number;
   /** When this request last read, if this execution environment remembers. */
   readonly lastReadElapsedMs?: number;
+  /** A read was due on an earlier tick and the environment's pace held it back (lambda/polite/api-pace.ts). */
+  readonly heldBack?: boolean;
 }
 
 /** Whether this tick reads the source. */
 export function isReadDue(p: PacingInput): boolean {
-  const previous = p.lastReadElapsedMs ?? p.elapsedMs - p.tickMs;
-  if (previous < 0) return true; // the first tick
+  const previous = previousTick(p);
+  if (previous < 0 || p.heldBack) return true; // the first tick, or a read still owed
   const crossedMultiple = Math.floor(p.elapsedMs / p.pollIntervalMs) > Math.floor(previous / p.pollIntervalMs);
-  const reachedDeadline = p.elapsedMs >= p.timeoutMs && previous < p.timeoutMs;
-  return crossedMultiple || reachedDeadline;
+  return crossedMultiple || isDeadlineRead(p);
+}
+
+/**
+ * Whether this tick is the one read at or past the deadline, which decides TIMED_OUT: it reads whatever the
+ * environment's pace says, so that a gate held back by a busy API still has its last look before it fails.
+ */
+export function isDeadlineRead(p: PacingInput): boolean {
+  const previous = previousTick(p);
+  return p.elapsedMs >= p.timeoutMs && previous < p.timeoutMs;
+}
+
+function previousTick(p: PacingInput): number {
+  return p.lastReadElapsedMs ?? p.elapsedMs - p.tickMs;
 }
 
 /** Whether this is the request's first tick (nothing before it), whatever the environment remembers. */

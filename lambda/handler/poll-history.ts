@@ -14,6 +14,9 @@ import type { StackState } from './stack-state';
 export interface GateRecord extends PollRecord {
   /** When the last poll read, in ms since the gate started (pacing.ts). */
   lastReadElapsedMs?: number;
+  /** A read is owed: it was due and the environment's pace held it back (pacing.ts). */
+  readHeldBack?: boolean;
+  heldBackTicks: number;
   /** DescribeStacks calls made for this request, and the last answer. */
   stackCalls?: number;
   stack?: StackState;
@@ -34,7 +37,7 @@ export class PollHistory {
       // Re-insert so that the map's order stays oldest-first.
       this.requests.delete(requestId);
     } else {
-      record = { polls: 0, failedPolls: 0, stackCalls: 0 };
+      record = { polls: 0, failedPolls: 0, stackCalls: 0, heldBackTicks: 0 };
     }
     this.requests.set(requestId, record);
     while (this.requests.size > this.maxRequests) {

@@ -1,49 +1,47 @@
 /**
- * What one execution environment has learnt about how fast it may call one API: a client-side token bucket whose
- * rate goes down when the API throttles and up while it serves, and which holds a call back (no call is made)
- * when it has no token. One per SDK client, and the handler keeps one client per source and region for the life of
- * the execution environment, which serves many gates in turn: so every gate polled from that environment shares
- * what the others learnt.
+ * What one execution environment has learnt about how fast the gates may call one API, and whether a gate's read
+ * may go out now. One per source and region, kept for the life of the environment, which serves many gates in
+ * turn: every gate polled from it shares what the others learnt.
  *
- * The rule is the one of the SDK's adaptive retry mode (DefaultRateLimiter: a token bucket, multiplicative
- * decrease on throttling, growth while served), with two differences a polling gate needs: a call without a token
- * is held back instead of sleeping for one (a gate never sleeps in Lambda; "not yet" costs it one waiter tick), and
- * the decrease is steeper, because many execution environments learn at once and each throttled call they make is
- * one the API could not serve. Pure: time comes from `now` (ms).
+ * The rule, for an API whose rate limit is a token bucket shared by the whole account, and so by every execution
+ * environment of the provider, which cannot see each other:
+ * - Until the API throttles a call, nothing is held back: most stacks have a few gates and never meet the limit.
+ * - From the first throttled call on, the environment keeps an estimate of the calls per second the API serves in
+ *   all (`rate`): `startPerSecond` at first; each throttled call multiplies it by `decrease`, each call served
+ *   while reads were being held back adds `increasePerServed` (additive increase, multiplicative decrease, as TCP
+ *   senders share a link).
+ * - Time is cut into slots of 1 / rate seconds, counted from the epoch, and a read goes out only in a slot this
+ *   environment has not used: one call per slot (a poll that also reads blockers uses the next slot as well).
+ *   Lambda hands the waiter's ticks to one warm environment after another; because the slots are the clock's and
+ *   not the environment's, an environment that takes over continues the same grid instead of adding its own
+ *   burst, so that the environments together call about `rate` times a second.
+ *
+ * A gate whose read is held back makes no call: it answers "not yet" and asks again on its next tick. Pure: time
+ * comes from `now` (ms).
  */
 
 export interface PaceSettings {
-  /** Calls per second a fresh environment starts with. */
-  readonly initialPerSecond: number;
-  /** Never slower than this (so an environment can always learn that the API serves again). */
+  /** The estimate of what the API serves, in calls per second, when it first throttles a call. */
+  readonly startPerSecond: number;
+  /** Each throttled call multiplies the estimate by this. */
+  readonly decrease: number;
+  /** Each call served while reads were being held back adds this many calls per second to the estimate. */
+  readonly increasePerServed: number;
+  /** Never slower than this, so that an environment can always learn that the API serves again. */
   readonly minPerSecond: number;
   /** Never faster than this. */
   readonly maxPerSecond: number;
-  /**
-   * On a throttled call the rate becomes this × the rate this environment really sent at (its measured rate, as
-   * the SDK's CUBIC takes it), or × the rate allowed, when lower.
-   */
-  readonly decrease: number;
-  /** Time constant of the measured send rate (an exponentially weighted average of the calls let through). */
-  readonly measureSeconds: number;
-  /** Without a throttled call, the rate doubles every this many seconds. */
-  readonly doublingSeconds: number;
-  /** Tokens the bucket holds at most (calls that may go out back to back). */
-  readonly capacity: number;
 }
 
 export const DEFAULT_PACE: PaceSettings = {
-  initialPerSecond: 1,
-  minPerSecond: 1 / 120,
-  maxPerSecond: 20,
-  decrease: 0.5,
-  measureSeconds: 60,
-  doublingSeconds: 60,
-  // One poll's calls: a status read and up to two blocker reads (Proton's instance and service levels).
-  capacity: 3,
+  startPerSecond: 1,
+  decrease: 0.85,
+  increasePerServed: 0.02,
+  minPerSecond: 1 / 60,
+  maxPerSecond: 100,
 };
 
-/** Counts, for tests and the bench: calls let through, held back, and the API's answers. */
+/** Counts, for tests and the bench: reads let through and held back, and the API's answers. */
 export interface PaceCounts {
   allowed: number;
   heldBack: number;
@@ -52,13 +50,12 @@ export interface PaceCounts {
 }
 
 export class ApiPace {
-  private ratePerSecond: number;
-  private tokens: number;
-  private last: number;
-  private measured = 0;
-  private measuredAt: number;
-  /** Like the SDK's DefaultRateLimiter: no call is held back until the API has throttled one. */
-  private enabled = false;
+  /** Calls per second the API serves in all, once it has throttled a call. */
+  private ratePerSecond: number | undefined;
+  /** When this environment last called in a slot of its own, and how many more calls that poll made. */
+  private lastCallAt = -Infinity;
+  private extraCalls = 0;
+  private heldBackSinceServed = false;
   public readonly counts: PaceCounts = { allowed: 0, heldBack: 0, served: 0, throttled: 0 };
 
   constructor(
@@ -66,68 +63,66 @@ export class ApiPace {
     private readonly settings: PaceSettings = DEFAULT_PACE,
   ) {
     validate(settings);
-    this.ratePerSecond = settings.initialPerSecond;
-    this.tokens = settings.capacity;
-    this.last = now();
-    this.measuredAt = this.last;
   }
 
-  /** The rate learnt so far, in calls per second. */
-  public get rate(): number {
+  /** What the API serves in all, as learnt so far in calls per second; undefined until it throttles a call. */
+  public get rate(): number | undefined {
     return this.ratePerSecond;
   }
 
-  /** Takes a token and returns true, or returns false: the call must be held back. */
-  public tryAcquire(): boolean {
-    this.refill();
-    if (this.enabled && this.tokens < 1) {
+  /** Whether a read may go out now; counts the answer. A read held back makes no call. */
+  public mayRead(): boolean {
+    if (this.ratePerSecond !== undefined && this.slot(this.now()) <= this.slot(this.lastCallAt) + this.extraCalls) {
       this.counts.heldBack += 1;
+      this.heldBackSinceServed = true;
       return false;
     }
-    if (this.enabled) this.tokens -= 1;
     this.counts.allowed += 1;
-    this.measure(1);
     return true;
   }
 
-  /** The rate this environment sent at lately, in calls per second. */
-  public get measuredRate(): number {
-    this.measure(0);
-    return this.measured;
-  }
-
-  private measure(calls: number): void {
+  /** When the pace lets the next read go out, in ms on the clock of `now` (now, when it does). */
+  public get nextReadAt(): number {
     const now = this.now();
-    const tau = this.settings.measureSeconds;
-    this.measured = this.measured * Math.exp(-Math.max(0, now - this.measuredAt) / 1000 / tau) + calls / tau;
-    this.measuredAt = Math.max(this.measuredAt, now);
+    if (this.ratePerSecond === undefined) return now;
+    const free = this.slot(this.lastCallAt) + this.extraCalls + 1;
+    return Math.max(now, (free * 1000) / this.ratePerSecond);
   }
 
   /** The API served a call. */
   public served(): void {
     this.counts.served += 1;
+    if (this.ratePerSecond !== undefined && this.heldBackSinceServed) {
+      this.ratePerSecond = this.bounded(this.ratePerSecond + this.settings.increasePerServed);
+    }
+    this.heldBackSinceServed = false;
+    this.called();
   }
 
-  /** The API throttled a call: slow down, and wait a whole (new) interval before the next call. */
+  /** The API throttled a call. */
   public throttled(): void {
     this.counts.throttled += 1;
-    this.refill();
-    this.enabled = true;
-    const sent = this.ratePerSecond;
-    this.ratePerSecond = Math.min(this.settings.maxPerSecond, Math.max(this.settings.minPerSecond, sent * this.settings.decrease));
-    this.tokens = Math.min(this.tokens, 0);
+    this.ratePerSecond = this.bounded(this.ratePerSecond === undefined ? this.settings.startPerSecond : this.ratePerSecond * this.settings.decrease);
+    this.called();
   }
 
-  private refill(): void {
+  /** A call was answered: it used the current slot, or the next free one when the current one is used. */
+  private called(): void {
     const now = this.now();
-    // A clock that steps back adds nothing.
-    const elapsedMs = Math.max(0, now - this.last);
-    if (this.enabled) {
-      // Growth with time since the last change, as the SDK's CUBIC grows with time since the last throttle.
-      this.ratePerSecond = Math.min(this.settings.maxPerSecond, this.ratePerSecond * 2 ** (elapsedMs / 1000 / this.settings.doublingSeconds));
+    if (this.ratePerSecond !== undefined && this.slot(now) <= this.slot(this.lastCallAt) + this.extraCalls) {
+      this.extraCalls += 1;
+    } else {
+      this.lastCallAt = now;
+      this.extraCalls = 0;
     }
-    this.tokens = Math.min(this.settings.capacity, this.tokens + (elapsedMs * this.ratePerSecond) / 1000);
-    this.last = Math.max(this.last, now);
+  }
+
+  private slot(at: number): number {
+    return Math.floor((at * (this.ratePerSecond ?? 1)) / 1000);
+  }
+
+  private bounded(perSecond: number): number {
+    return Math.min(this.settings.maxPerSecond, Math.max(this.settings.minPerSecond, perSecond));
   }
 }
 
@@ -135,10 +130,9 @@ function validate(s: PaceSettings): void {
   const positive = (name: keyof PaceSettings): void => {
     if (!(s[name] > 0) || !Number.isFinite(s[name])) throw new Error(`ApiPace: ${name} must be a positive number, got ${s[name]}`);
   };
-  (['initialPerSecond', 'minPerSecond', 'maxPerSecond', 'capacity', 'doublingSeconds', 'measureSeconds'] as const).forEach(positive);
-  if (!(s.minPerSecond <= s.initialPerSecond && s.initialPerSecond <= s.maxPerSecond)) {
-    throw new Error(`ApiPace: expected minPerSecond <= initialPerSecond <= maxPerSecond, got ${s.minPerSecond}, ${s.initialPerSecond}, ${s.maxPerSecond}`);
-  }
+  (['startPerSecond', 'increasePerServed', 'minPerSecond', 'maxPerSecond'] as const).forEach(positive);
   if (!(s.decrease > 0 && s.decrease < 1)) throw new Error(`ApiPace: decrease must be between 0 and 1 (exclusive), got ${s.decrease}`);
-  if (!(s.capacity >= 1)) throw new Error(`ApiPace: capacity must be >= 1, got ${s.capacity}`);
+  if (!(s.minPerSecond <= s.startPerSecond && s.startPerSecond <= s.maxPerSecond)) {
+    throw new Error(`ApiPace: expected minPerSecond <= startPerSecond <= maxPerSecond, got ${s.minPerSecond}, ${s.startPerSecond}, ${s.maxPerSecond}`);
+  }
 }

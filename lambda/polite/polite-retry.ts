@@ -5,8 +5,8 @@
  *
  * - A throttled call is not retried: the poll gives up and is "not yet", as any poll the API throttles is. Retrying
  *   inside the poll would only add calls the API cannot serve.
- * - Each call first asks the environment's {@link ApiPace} for a token; without one it is held back: it fails at
- *   once, without a request, with a ThrottlingException that says so. The pace learns from every answer.
+ * - Every answer, served or throttled, is told to the environment's {@link ApiPace}, which the handler asks before
+ *   a gate reads (lambda/handler/gate.ts).
  * - The backoff before a retry (5xx, timeouts, resets) is slept through `sleep` (Node's timers/promises), not
  *   inside the SDK, so that the offline world can run it on its virtual clock.
  */
@@ -15,23 +15,6 @@ import { MAXIMUM_RETRY_DELAY, Retry, StandardRetryStrategy } from '@smithy/util-
 import { ApiPace } from './api-pace';
 
 export type Sleep = (ms: number) => Promise<unknown>;
-
-/** The error of a call held back by the pace: no request was sent. */
-export class HeldBackError extends Error {
-  public readonly $metadata = { attempts: 0 };
-  constructor(pace: ApiPace) {
-    super(
-      `no request sent: this execution environment holds calls back after the API throttled, ` +
-        `and lets about ${formatRate(pace.rate)} through now (client-side rate limit)`,
-    );
-    // A throttling error by name, so that every reader treats it as a throttled call: "not yet".
-    this.name = 'ThrottlingException';
-  }
-}
-
-function formatRate(perSecond: number): string {
-  return perSecond >= 1 ? `${perSecond.toFixed(1)} calls per second` : `one call every ${Math.round(1 / perSecond)} seconds`;
-}
 
 /**
  * The SDK's full-jitter exponential backoff (@smithy/core's DefaultRetryBackoffStrategy: a random share of
@@ -52,12 +35,6 @@ class DeferredBackoff implements StandardRetryBackoffStrategy {
 
 export interface PoliteRetryOptions {
   readonly maxAttempts: number;
-  /**
-   * After a throttled call, the call's end is delayed by a random share of this (ms) before the poll gives up: the
-   * waiter's next tick comes that much later, so gates that started together (and so call at the same instants,
-   * which the API's burst cannot absorb) drift apart. The waiter's tick, in the handler.
-   */
-  readonly spreadMs: number;
   readonly pace: ApiPace;
   readonly sleep: Sleep;
   /** For tests; Math.random otherwise. */
@@ -84,14 +61,12 @@ export class PoliteRetryStrategy implements RetryStrategyV2 {
   }
 
   public async acquireInitialRetryToken(scope: string): Promise<StandardRetryToken> {
-    if (!this.options.pace.tryAcquire()) throw new HeldBackError(this.options.pace);
     return this.standard.acquireInitialRetryToken(scope);
   }
 
   public async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
     if (errorInfo.errorType === 'THROTTLING') {
       this.options.pace.throttled();
-      await this.options.sleep(Math.floor(this.random() * this.options.spreadMs));
       // No retry: the SDK throws the throttling error it got, and the poll is "not yet".
       throw new Error('throttled: no retry inside the poll');
     }
@@ -101,7 +76,6 @@ export class PoliteRetryStrategy implements RetryStrategyV2 {
     const delay = this.backoff.pendingMs;
     this.backoff.pendingMs = 0;
     if (delay > 0) await this.options.sleep(delay);
-    if (!this.options.pace.tryAcquire()) throw new HeldBackError(this.options.pace);
     return next;
   }
 

@@ -21,6 +21,8 @@ export interface PollRecord {
   lastStatus?: SyncStatus;
   /** An earlier poll saw the expected sha desired (see GateCriteria.expectedWasDesired). */
   expectedWasDesired?: boolean;
+  /** Ticks on which a due read was held back, without a call, because the API was throttling (the gate's handler). */
+  heldBackTicks?: number;
 }
 
 /** What one poll found. */
@@ -91,11 +93,21 @@ export async function readBlockersSafely(reader: Pick<SourceReader, 'readBlocker
 
 /** What a failure reason says about polls that could not read the status, if any did. */
 export function readFailureNotes(record: PollRecord): string[] {
-  if (record.failedPolls === 0) return [];
-  return [
-    `${record.failedPolls} of the ${record.polls} polls could not read the sync status (as counted by the handler); ` +
-      `the last such error: ${record.lastError}`,
-  ];
+  const notes: string[] = [];
+  if (record.failedPolls > 0) {
+    notes.push(
+      `${record.failedPolls} of the ${record.polls} polls could not read the sync status (as counted by the handler); ` +
+        `the last such error: ${record.lastError}`,
+    );
+  }
+  if ((record.heldBackTicks ?? 0) > 0) {
+    notes.push(
+      `On ${record.heldBackTicks} waiter ticks a due read was held back without a call, because the API was throttling ` +
+        'the account and the handler spaces the reads of all gates it serves (as counted by the handler). Fewer gates ' +
+        'polling the same API at once, a longer pollInterval, or a longer waitTimeout leave each gate more reads.',
+    );
+  }
+  return notes;
 }
 
 /**

@@ -20,6 +20,7 @@ import { boundedClientConfig, ClientBudget } from '../client-config';
 import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
+import type { ApiPace } from '../polite/api-pace';
 import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
@@ -57,8 +58,8 @@ export function resolveBlockerCommand(s: GitSyncSubject, id: string): string {
 }
 
 /** A CodeStar Connections client with bounded calls (see boundedClientConfig). */
-export function createGitSyncClient(region: string, budget: ClientBudget = CallBudget): CodeStarConnectionsClient {
-  return new CodeStarConnectionsClient(boundedClientConfig(region, budget));
+export function createGitSyncClient(region: string, budget: ClientBudget = CallBudget, pace?: ApiPace): CodeStarConnectionsClient {
+  return new CodeStarConnectionsClient(boundedClientConfig(region, budget, pace));
 }
 
 /** Git sync names owner and repository apart; the RepositoryName attribute is `owner/name` for every source. */
@@ -227,8 +228,8 @@ export const gitSyncSource: SyncSource<GitSyncSubject> = {
       'stack depends on, or move the gate into a stack that deploys after it, and deploy again.'
     );
   },
-  connect: (region) => {
-    const client = createGitSyncClient(region);
+  connect: (region, pace) => {
+    const client = createGitSyncClient(region, CallBudget, pace);
     return {
       readStatus: (subject, signal) => readGitSyncStatus(client, subject, signal),
       readBlockers: (subject, signal) => readGitSyncBlockers(client, subject, signal),

@@ -19,6 +19,7 @@ import { boundedClientConfig, ClientBudget } from '../client-config';
 import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
+import type { ApiPace } from '../polite/api-pace';
 import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
@@ -49,8 +50,8 @@ function resourceName(props: ResourceProperties, prop: string): string {
 }
 
 /** A Proton client with bounded calls (see boundedClientConfig). */
-export function createProtonClient(region: string, budget: ClientBudget = CallBudget): ProtonClient {
-  return new ProtonClient(boundedClientConfig(region, budget));
+export function createProtonClient(region: string, budget: ClientBudget = CallBudget, pace?: ApiPace): ProtonClient {
+  return new ProtonClient(boundedClientConfig(region, budget, pace));
 }
 
 function revision(r: ProtonRevision): Revision {
@@ -231,8 +232,8 @@ export const protonSource: SyncSource<ProtonSubject> = {
     blockersCommand: blockersCommand(s),
   }),
   logFields: (s) => ({ service: s.serviceName, instance: s.serviceInstanceName, region: s.region }),
-  connect: (region) => {
-    const client = createProtonClient(region);
+  connect: (region, pace) => {
+    const client = createProtonClient(region, CallBudget, pace);
     return {
       readStatus: (subject, signal) => readProtonSyncStatus(client, subject, signal),
       readBlockers: (subject, signal) => readProtonBlockers(client, subject, signal),

@@ -5,6 +5,7 @@
  */
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, SyncStatus } from '../core/sync-status';
+import type { ApiPace } from '../polite/api-pace';
 
 /** What one gate watches, as its resource properties name it. Each source extends it with its own names. */
 export interface Subject {
@@ -49,6 +50,6 @@ export interface SyncSource<S extends Subject = Subject> {
    * its own deployment), or undefined. Asked by onEvent, so such a gate fails at once.
    */
   ownStackProblem?(subject: S, stackId: string): string | undefined;
-  /** A reader with a real client for `region`. */
-  connect(region: string): SourceReader<S>;
+  /** A reader with a real client for `region`, which tells `pace` every answer the API gives (lambda/polite). */
+  connect(region: string, pace?: ApiPace): SourceReader<S>;
 }

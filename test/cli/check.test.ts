@@ -9,6 +9,7 @@ import { failureReason } from '../../lambda/core/reasons';
 import { BlockerReading } from '../../lambda/core/sync-status';
 import * as gate from '../../lambda/handler/gate';
 import { PollHistory } from '../../lambda/handler/poll-history';
+import { ApiPace } from '../../lambda/polite/api-pace';
 import { SOURCES } from '../../lambda/sources';
 import { attempt, blocker, createEvent, DESIRED, GATE_PROPS, OLDER, syncStatus } from '../fixtures';
 import { permanent, protonSettings, ReadStep, ScriptedReader, transient, VirtualTime } from './cli-fixtures';
@@ -141,6 +142,8 @@ describe('the check loop', () => {
       log: () => undefined,
       defaultRegion: 'eu-west-1',
       history: new PollHistory(),
+      pace: () => new ApiPace(() => 0),
+      sleep: async () => undefined,
     };
     const event = { ...createEvent({ ...GATE_PROPS, Region: 'eu-west-1' }), [gate.GATE_STARTED_AT]: 0 };
     const gateReason = await gate.isComplete(event, deps).then(

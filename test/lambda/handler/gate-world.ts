@@ -8,6 +8,7 @@ import { ProtonClient } from '@aws-sdk/client-proton';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as gate from '../../../lambda/handler/gate';
 import { PollHistory } from '../../../lambda/handler/poll-history';
+import { ApiPace } from '../../../lambda/polite/api-pace';
 import { SOURCES } from '../../../lambda/sources';
 import { GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
 import { ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
@@ -32,12 +33,15 @@ export class GateWorld {
   /** Every record the gate logged. */
   readonly lines: Record<string, unknown>[] = [];
   private history = new PollHistory();
+  /** What the gate slept (onEvent's share of a tick); the clock does not move. */
+  readonly sleeps: number[] = [];
   readonly deps: gate.GateDeps;
 
   constructor() {
     const protonClient = new ProtonClient({ region: 'us-east-1' });
     const gitSyncClient = new CodeStarConnectionsClient({ region: 'us-east-1' });
     const currentHistory = () => this.history;
+    const pace = new ApiPace(() => this.clock);
     this.deps = {
       sources: SOURCES,
       readStatus: (_source, subject) =>
@@ -65,6 +69,11 @@ export class GateWorld {
       get history() {
         return currentHistory();
       },
+      // One pace per world, on its clock; the mocked clients never tell it an answer, so it never holds a read back.
+      pace: () => pace,
+      sleep: async (ms) => {
+        this.sleeps.push(ms);
+      },
     };
   }
 
@@ -78,6 +87,7 @@ export class GateWorld {
     this.rollingBack = false;
     this.nested = undefined;
     this.rollbackQueries.length = 0;
+    this.sleeps.length = 0;
     this.budgets.length = 0;
   }
 

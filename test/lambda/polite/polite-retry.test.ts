@@ -1,7 +1,7 @@
 /**
  * The polite retry strategy inside a real Proton client (the SDK's own retry middleware), against a loopback
- * server: throttling is not retried, the pace holds the next call back with no request, other errors are retried
- * with the SDK's backoff slept through the injected sleep.
+ * server: throttling is not retried, every answer reaches the environment's pace, other errors are retried with
+ * the SDK's backoff slept through the injected sleep.
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -34,9 +34,8 @@ beforeEach(async () => {
   await listenOnLoopback(server);
   strategy = new PoliteRetryStrategy({
     maxAttempts: 5,
-    pace: new ApiPace(() => now, { ...DEFAULT_PACE, initialPerSecond: 1, decrease: 0.5 }),
+    pace: new ApiPace(() => now, DEFAULT_PACE),
     sleep: async (ms) => void slept.push(ms),
-    spreadMs: 5_000,
     random: () => 0.5,
   });
   client = new ProtonClient({
@@ -55,26 +54,22 @@ afterEach(() => {
 
 const read = (): Promise<unknown> => client.send(new GetServiceInstanceSyncStatusCommand({ serviceName: 'api', serviceInstanceName: 'prod' })).catch((e: unknown) => e);
 
-it('gives up on a throttled call after one attempt, after a spread of a random share of spreadMs', async () => {
+it('gives up on a throttled call after one attempt, without sleeping, and tells the pace', async () => {
   answers = [429];
   const e = await read();
   expect(e).toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 429, attempts: 1 } });
   expect(requests).toBe(1);
-  expect(slept).toEqual([2_500]);
+  expect(slept).toEqual([]);
   expect(strategy.pace.counts).toMatchObject({ throttled: 1, served: 0 });
+  expect(strategy.pace.rate).toBe(DEFAULT_PACE.startPerSecond);
 });
 
-it('holds the next call back without a request until the pace has a token again, then serves it', async () => {
-  answers = [429];
-  await read();
-  const held = await read();
-  expect(held).toMatchObject({ name: 'ThrottlingException' });
-  expect(String((held as Error).message)).toContain('no request sent');
-  expect(requests).toBe(1);
-  now += 2_000; // one token at the halved rate of 0.5/s
-  expect(await read()).toMatchObject({ $metadata: { httpStatusCode: 200, attempts: 1 } });
+it('a throttled retry of a 5xx is not retried either, and a served call after it is told to the pace', async () => {
+  answers = [500, 429];
+  expect(await read()).toMatchObject({ name: 'ThrottlingException', $metadata: { attempts: 2 } });
   expect(requests).toBe(2);
-  expect(strategy.pace.counts).toMatchObject({ throttled: 1, served: 1, heldBack: 1 });
+  expect(await read()).toMatchObject({ $metadata: { httpStatusCode: 200, attempts: 1 } });
+  expect(strategy.pace.counts).toMatchObject({ throttled: 1, served: 1 });
 });
 
 it("retries a 5xx with the SDK's backoff (full jitter of its base delay x 2^retry), slept through the injected sleep", async () => {
@@ -94,7 +89,7 @@ it('gives up on a 5xx that never clears after maxAttempts', async () => {
 });
 
 it('rejects a maxAttempts that is not a whole number >= 1', () => {
-  expect(() => new PoliteRetryStrategy({ maxAttempts: 0, pace: new ApiPace(() => 0), sleep: async () => undefined, spreadMs: 0 })).toThrow(
+  expect(() => new PoliteRetryStrategy({ maxAttempts: 0, pace: new ApiPace(() => 0), sleep: async () => undefined })).toThrow(
     'maxAttempts must be a whole number >= 1, got 0',
   );
 });
