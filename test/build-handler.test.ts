@@ -24,8 +24,8 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'build-handler-'));
   for (const dir of ['lambda', 'scripts']) fs.cpSync(path.join(ROOT, dir), path.join(work, dir), { recursive: true });
   fs.mkdirSync(path.join(work, 'lib'));
-  fs.copyFileSync(path.join(ROOT, 'lib', 'contract.ts'), path.join(work, 'lib', 'contract.ts'));
-  fs.copyFileSync(path.join(ROOT, 'package-lock.json'), path.join(work, 'package-lock.json'));
+  for (const file of ['contract.ts', 'limits.ts', 'sources.ts']) fs.copyFileSync(path.join(ROOT, 'lib', file), path.join(work, 'lib', file));
+  for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(ROOT, file), path.join(work, file));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
 });
 
