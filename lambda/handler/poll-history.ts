@@ -15,7 +15,7 @@ export interface GateRecord extends PollRecord {
   /** When the last poll read, in ms since the gate started (pacing.ts). */
   lastReadElapsedMs?: number;
   /** DescribeStacks calls made for this request, and the last answer. */
-  stackCalls?: number;
+  stackCalls: number;
   stack?: StackState;
 }
 
