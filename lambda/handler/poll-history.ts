@@ -18,7 +18,7 @@ export interface GateRecord extends PollRecord {
   readHeldBack?: boolean;
   heldBackTicks: number;
   /** DescribeStacks calls made for this request, and the last answer. */
-  stackCalls?: number;
+  stackCalls: number;
   stack?: StackState;
 }
 
