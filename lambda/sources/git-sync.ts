@@ -21,7 +21,7 @@ import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import type { ApiPace } from '../polite/api-pace';
-import { describeBlockerReadFailure, explainReadFailure } from './sdk-errors';
+import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
 /** The SyncType of CloudFormation Git sync in the CodeStar Connections API. */
@@ -157,7 +157,10 @@ export function explainGitSyncError(error: unknown, subject: GitSyncSubject): Sy
       `${JSON.stringify({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE })}. Check the stackName prop ` +
       `(1-${Limits.nameMaxLength} characters matching ${Limits.namePattern}).`,
     busy: ({ name, message, afterAttempts }) =>
-      `Git sync kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). ` +
+      (isThrottling(name)
+        ? `Git sync throttled the read of ${who} (${name}: ${message}): the account's rate limit for the API is in use, and a ` +
+          'throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. '
+        : `Git sync kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). `) +
       `Deploy again later; check AWS Health for CodeStar Connections in ${subject.region}, and try ` +
       `\`${statusCommand(subject)}\`.`,
     otherAnswer: ({ httpStatus, name, message, afterAttempts }) =>

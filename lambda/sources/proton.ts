@@ -20,7 +20,7 @@ import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import type { ApiPace } from '../polite/api-pace';
-import { describeBlockerReadFailure, explainReadFailure } from './sdk-errors';
+import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
 /** The AWS-announced end of support for AWS Proton. */
@@ -125,7 +125,10 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
       `Proton rejected the request for ${who} (ValidationException: ${message}). Input sent: ` +
       `${JSON.stringify({ serviceName: subject.serviceName, serviceInstanceName: subject.serviceInstanceName })}.`,
     busy: ({ name, message, afterAttempts }) =>
-      `Proton kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). ` +
+      (isThrottling(name)
+        ? `Proton throttled the read of ${who} (${name}: ${message}): the account's rate limit for the API is in use, and a ` +
+          'throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. '
+        : `Proton kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). `) +
       `Deploy again later; check AWS Health for Proton in ${subject.region}. ${END_OF_SUPPORT_NOTE}`,
     otherAnswer: ({ httpStatus, name, message, afterAttempts }) =>
       `Proton answered HTTP ${httpStatus} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,

@@ -74,7 +74,7 @@ export function readSdkFailure(error: unknown): SdkFailure {
     afterAttempts: attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
     unreachable,
     transient:
-      /Throttl|TooManyRequests/.test(name) ||
+      isThrottling(name) ||
       REQUEST_TIMEOUT_NAMES.has(name) ||
       httpStatus === 429 ||
       (httpStatus !== undefined && httpStatus >= 500) ||
@@ -145,4 +145,12 @@ function wordFailure(failure: SdkFailure, words: ReadFailureWords): string {
   const { httpStatus } = failure;
   if (httpStatus) return words.otherAnswer({ ...failure, httpStatus });
   return failure.unreachable ? words.unreachable(failure) : words.beforeAnswer(failure);
+}
+
+/**
+ * Whether an error name is the API's rate limit. A throttled call is not retried inside a poll
+ * (lambda/polite/polite-retry.ts), so reasons say "throttled", not "kept answering ... with backoff".
+ */
+export function isThrottling(name: string): boolean {
+  return /Throttl|TooManyRequests/.test(name);
 }

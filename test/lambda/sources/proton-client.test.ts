@@ -68,7 +68,7 @@ describe('the Proton client', () => {
         const first = await readProtonSyncStatus(c, PROTON_SUBJECT).catch((e: unknown) => e);
         expect(first).toMatchObject({ transient: true });
         expect(String((first as Error).message)).toContain('ThrottlingException');
-        expect(String((first as Error).message)).toContain('after 1 attempt ');
+        expect(String((first as Error).message)).toContain('Proton throttled the read of');
         expect(calls).toBe(1);
         c.destroy();
       },
