@@ -41,7 +41,12 @@ const LAYERS = [
     except: ['./contract.ts', './limits.ts', './sources.ts'],
     message: 'The handler and the CLI take from lib/ only contract.ts, limits.ts and sources.ts (no aws-cdk-lib in the bundles).',
   },
-  { target: './lambda/core', from: ['./lambda/sources', './lambda/poll', './lambda/handler', './lambda/index.ts', './cli'], message: 'lambda/core knows no source, no poll and no handler: it is the pure decision.' },
+  {
+    target: ['./lambda/polite', './lambda/client-config.ts'],
+    from: ['./lambda/core', './lambda/sources', './lambda/poll', './lambda/handler', './lambda/index.ts', './cli'],
+    message: "The clients' retry strategy and pace sit under every client: they know no decision, source, poll or handler.",
+  },
+  { target: './lambda/core', from: ['./lambda/polite', './lambda/client-config.ts', './lambda/sources', './lambda/poll', './lambda/handler', './lambda/index.ts', './cli'], message: 'lambda/core knows no source, no poll and no handler: it is the pure decision.' },
   { target: './lambda/sources', from: ['./lambda/poll', './lambda/handler', './lambda/index.ts', './cli'], message: 'A source knows the core only.' },
   { target: './lambda/poll', from: ['./lambda/handler', './lambda/index.ts', './cli'], message: 'The poll knows the core and the sources, not the handler that runs it.' },
   { target: './lambda/handler', from: ['./lambda/index.ts', './cli'], message: 'The handler logic takes its clients as parameters; only lambda/index.ts wires real ones.' },
