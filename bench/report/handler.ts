@@ -8,7 +8,7 @@ import { Variant } from '../variants';
 import { detectionVerdict } from './analysis';
 import { Cell, fmtExcess, fmtInt, fmtMs, fmtRatio, fmtVirtualS, table } from './format';
 import type { BenchResults } from './results';
-import type { TargetRow } from './targets';
+import type { TargetRow } from './target-row';
 
 const coldMedian = (r: BenchResults, v: Variant, f: (c: ColdRun) => number): number => median(r.cold[v].map(f));
 

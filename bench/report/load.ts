@@ -6,7 +6,7 @@ import { LOAD_TARGETS, LoadResult, LoadRunSummary, MAX_MADE_PER_SERVED } from '.
 import { largestPassingN } from './analysis';
 import { Cell, fmtInt, fmtS, fmtVirtualS, table } from './format';
 import type { BenchResults } from './results';
-import type { TargetRow } from './targets';
+import type { TargetRow } from './target-row';
 
 const SOURCE_NAME = { proton: 'Proton', gitSync: 'Git sync' } as const;
 

@@ -7,7 +7,7 @@ import { SOURCES, SourceName } from '../sync-sources';
 import { blockerVerdict } from './analysis';
 import { Cell, fmtVirtualS, table } from './format';
 import type { BenchResults } from './results';
-import type { TargetRow } from './targets';
+import type { TargetRow } from './target-row';
 
 const GATE: Readonly<Record<SourceName, string>> = { proton: 'ServiceInstanceSyncGate (Proton)', gitSync: 'GitSyncGate (Git sync)' };
 /** The service each source's gate must call, and the other one, which it must not. */
