@@ -16,7 +16,7 @@ import { synthTime } from './synth-time';
 import { targets } from './targets';
 import { growthTable, templateTable } from './template';
 
-export type { BenchResults, BenchSettings, RunInfo } from './results';
+export type { BenchResults, BenchSettings, ColdSet, ColdUnderNode, RunInfo } from './results';
 export type { TargetRow } from './target-row';
 
 /** The sections, in the order the document shows them. */

@@ -2,7 +2,7 @@
  * The benchmark's report (bench/report/): verdicts against targets, ratios, limits and tables, on made-up results.
  * Each test states the numbers it depends on; the rest come from a fixture shaped like a default run.
  */
-import { coldStartNode } from '../../bench/cold-start';
+import { coldStartNodes } from '../../bench/cold-start';
 import { estimateRealMs, loadCeiling, nextN } from '../../bench/load';
 import { blockerVerdict, breakingN, largestDeployableN, largestPassingN, linear } from '../../bench/report/analysis';
 import { fmtPaired, table } from '../../bench/report/format';
@@ -267,12 +267,63 @@ describe('bench report', () => {
     expect(doc).toContain('- Cold starts ran under Node v24.22.3 (BENCH_NODE), the bench itself under Node v20.0.0');
     const r = results();
     r.run = { ...r.run, coldStartNodeVersion: 'v20.0.0' };
-    expect(renderReport(r)).toContain("- Cold starts ran under Node v20.0.0 (the bench's own; BENCH_NODE=");
+    expect(renderReport(r)).toContain("- Cold starts ran under Node v20.0.0 (the bench's own: no Node 24 in tools/node24 for this platform; BENCH_NODE=");
+  });
+
+  describe('cold starts under Node 24 and the bench\'s own Node', () => {
+    const both = (): Mutable<BenchResults> => {
+      const r = results();
+      r.run = { ...r.run, coldStartNodeFrom: 'tools/node24' };
+      r.coldOtherNodes = [
+        {
+          nodeVersion: 'v20.0.0',
+          from: 'bench',
+          cold: {
+            ours: [{ loadMs: 50, firstCallMs: 50, totalMs: 100, processMs: 210 }],
+            awscr: [{ loadMs: 10, firstCallMs: 190, totalMs: 200, processMs: 300 }],
+            gitSync: [{ loadMs: 50, firstCallMs: 70, totalMs: 120, processMs: 220 }],
+          },
+        },
+      ];
+      return r;
+    };
+
+    it('says the Handler table uses the pinned Node 24 and that the cold starts ran again under the bench\'s own', () => {
+      expect(renderReport(both())).toContain(
+        "- Cold starts ran under Node v24.22.3 (tools/node24, the Node 24 the lock file pins: Lambda's nodejs24.x runs the handler on Node 24); " +
+          "the Handler table and its targets use these runs; they ran again under Node v20.0.0 (the bench's own), shown beside them (Cold starts by Node.js). " +
+          'The bench itself ran under Node v20.0.0.',
+      );
+    });
+
+    it('shows one row per Node, the first the one the targets use, and decides the targets on the first only', () => {
+      const r = both();
+      const doc = renderReport(r);
+      expect(rowOf(doc, 'Handler', 'v24.22.3')).toEqual(['v24.22.3 (tools/node24)', '80.0 ms', '96.0 ms', '160 ms', '0.50', '0.60', '190 ms / 280 ms']);
+      expect(rowOf(doc, 'Handler', 'v20.0.0')).toEqual(["v20.0.0 (the bench's own)", '100 ms', '120 ms', '200 ms', '0.50', '0.60', '210 ms / 300 ms']);
+      // The bench's own Node slower than AwsCustomResource does not change the verdict, which is Node 24's.
+      r.coldOtherNodes = [{ ...r.coldOtherNodes![0], cold: { ...r.coldOtherNodes![0].cold, ours: [{ loadMs: 200, firstCallMs: 200, totalMs: 400, processMs: 500 }] } }];
+      expect(target(renderReport(r), 'cold start no slower').slice(1, 3)).toEqual(['ratio 0.50', 'met']);
+      expect(rowOf(renderReport(r), 'Handler', 'v20.0.0')[4]).toBe('2.00');
+    });
+
+    it('leaves the table out when the cold starts ran under one Node', () => {
+      expect(renderReport(results())).not.toContain('Cold starts by Node.js');
+    });
+
+    it('runs them under tools/node24 first, then the bench\'s own; under BENCH_NODE alone; under the bench\'s own without a Node 24', () => {
+      expect(coldStartNodes({}, () => '/pinned/node24/bin/node')).toEqual([
+        { path: '/pinned/node24/bin/node', from: 'tools/node24' },
+        { path: process.execPath, from: 'bench' },
+      ]);
+      expect(coldStartNodes({}, () => undefined)).toEqual([{ path: process.execPath, from: 'bench' }]);
+      expect(coldStartNodes({}, () => process.execPath)).toEqual([{ path: process.execPath, from: 'bench' }]);
+      expect(coldStartNodes({ BENCH_NODE: process.execPath }, () => '/pinned/node24/bin/node')).toEqual([{ path: process.execPath, from: 'BENCH_NODE' }]);
+    });
   });
 
   it('refuses a BENCH_NODE that is not a file, naming it', () => {
-    expect(() => coldStartNode({ BENCH_NODE: '/no/such/node' })).toThrow('BENCH_NODE must be the path of a node executable, got /no/such/node (no such file)');
-    expect(coldStartNode({})).toBe(process.execPath);
+    expect(() => coldStartNodes({ BENCH_NODE: '/no/such/node' })).toThrow('BENCH_NODE must be the path of a node executable, got /no/such/node (no such file)');
   });
 
   describe('load', () => {
