@@ -246,6 +246,9 @@ describe('bench report', () => {
     it("finds the refusal line of aws-cdk-lib's built-in validation in the CLI's output, and nothing in other failures", () => {
       const out = 'some\n  ❌ Template has 803 resources, maximum is 500 (CloudFormation Validate)\nmore';
       expect(validationRefusal(out)).toBe('Template has 803 resources, maximum is 500 (CloudFormation Validate)');
+      // As aws-cdk 2.1148 prints it with -q.
+      const cli = 'bench/app.ts:16:10\nERROR Template has 803 resources, maximum is 500 (CloudFormation Validate)\n   SyncGateBench aws-cdk-lib.Stack\n';
+      expect(validationRefusal(cli)).toBe('Template has 803 resources, maximum is 500 (CloudFormation Validate)');
       expect(validationRefusal('Error: Cannot find module ts-node')).toBeUndefined();
     });
 
