@@ -302,8 +302,8 @@ describe('bench report', () => {
     it('shows one row per Node, the first the one the targets use, and decides the targets on the first only', () => {
       const r = both();
       const doc = renderReport(r);
-      expect(rowOf(doc, 'Handler', 'v24.22.3')).toEqual(['v24.22.3 (tools/node24)', '80.0 ms', '96.0 ms', '160 ms', '0.50', '0.60', '190 ms / 280 ms']);
-      expect(rowOf(doc, 'Handler', 'v20.0.0')).toEqual(["v20.0.0 (the bench's own)", '100 ms', '120 ms', '200 ms', '0.50', '0.60', '210 ms / 300 ms']);
+      expect(rowOf(doc, 'Handler', 'v24.22.3')).toEqual(['v24.22.3 (tools/node24)', '80.0 ms', '96.0 ms', '160 ms', '0.50', '0.60', '40.0 ms + 40.0 ms', '10.0 ms + 150 ms', '190 ms / 280 ms']);
+      expect(rowOf(doc, 'Handler', 'v20.0.0')).toEqual(["v20.0.0 (the bench's own)", '100 ms', '120 ms', '200 ms', '0.50', '0.60', '50.0 ms + 50.0 ms', '10.0 ms + 190 ms', '210 ms / 300 ms']);
       // The bench's own Node slower than AwsCustomResource does not change the verdict, which is Node 24's.
       r.coldOtherNodes = [{ ...r.coldOtherNodes![0], cold: { ...r.coldOtherNodes![0].cold, ours: [{ loadMs: 200, firstCallMs: 200, totalMs: 400, processMs: 500 }] } }];
       expect(target(renderReport(r), 'cold start no slower').slice(1, 3)).toEqual(['ratio 0.50', 'met']);
