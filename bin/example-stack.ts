@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../lib';
+import { GitSyncGate, ServiceInstanceSyncGate } from '../lib';
 
 export interface ExampleStackProps extends StackProps {
   /** A stack that CloudFormation Git sync deploys: when set, the stack gets a GitSyncGate for it. */
@@ -65,7 +65,7 @@ export class ExampleStack extends Stack {
   }
 
   /** A parameter created or updated only after `gate` passes, recording the sha that was synced. */
-  private recordSha(gate: SyncGateBase, id: string, parameterName: string, what: string): void {
+  private recordSha(gate: GitSyncGate | ServiceInstanceSyncGate, id: string, parameterName: string, what: string): void {
     const parameter = new ssm.StringParameter(this, id, {
       parameterName,
       stringValue: gate.sha,

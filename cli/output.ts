@@ -10,6 +10,7 @@ import { Subject } from '../lambda/sources/source';
 import { Attr, AttrName } from '../lib/contract';
 import { Limits } from '../lib/limits';
 import { CheckOutcome, ExitCode, PollReport, WaitCap } from './check';
+import { inCheckWords } from './words';
 
 /** What the result is about. */
 export interface ResultContext {
@@ -30,7 +31,10 @@ export interface JsonResult {
   readonly situation: Situation;
   readonly why: string;
   readonly attributes: Attributes;
+  /** In the check's words (cli/words.ts). */
   readonly reason?: string;
+  /** The reason word for word as the gate would give it to CloudFormation. */
+  readonly gateReason?: string;
   readonly source: string;
   readonly subject: Subject;
   readonly polls: number;
@@ -42,9 +46,9 @@ export function jsonResult(outcome: CheckOutcome, context: ResultContext): JsonR
     verdict: outcome.exitCode === ExitCode.Undecided ? 'NO_DECISION' : outcome.decision.verdict,
     exitCode: outcome.exitCode,
     situation: outcome.decision.situation,
-    why: outcome.decision.why,
+    why: inCheckWords(outcome.decision.why),
     attributes: outcome.attributes,
-    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    ...(outcome.reason === undefined ? {} : { reason: inCheckWords(outcome.reason), gateReason: outcome.reason }),
     source: context.source,
     subject: context.subject,
     polls: outcome.polls,
@@ -99,14 +103,14 @@ export function summary(outcome: CheckOutcome, context: ResultContext): string {
   const width = Math.max(...SUMMARY_ATTRIBUTES.map((a) => a.length)) + 2;
   const lines = [headline(outcome), `  ${context.reasonSubject.source}: ${context.reasonSubject.description}`];
   // For an error that waiting does not fix, why and reason are the error's own message: say it once.
-  if (outcome.decision.why !== outcome.reason) lines.push(`  Why: ${outcome.decision.why}`);
+  if (outcome.decision.why !== outcome.reason) lines.push(`  Why: ${inCheckWords(outcome.decision.why)}`);
   if (outcome.status) {
     for (const name of SUMMARY_ATTRIBUTES) lines.push(`  ${name.padEnd(width)}${outcome.attributes[name] || '-'}`);
   }
   const polls = `${outcome.polls} poll${outcome.polls === 1 ? '' : 's'}`;
   lines.push(`  ${polls} in ${formatDuration(outcome.elapsedMs)}`);
   if (outcome.waitCap) lines.push(`  ${waitCapNote(outcome.waitCap)}`);
-  if (outcome.reason !== undefined) lines.push('Reason:', indent(outcome.reason));
+  if (outcome.reason !== undefined) lines.push('Reason:', indent(inCheckWords(outcome.reason)));
   return lines.join('\n') + '\n';
 }
 
@@ -131,7 +135,7 @@ function seen(report: PollReport): string {
 
 /** One line per poll, for a log (stderr that is not a terminal). */
 export function progressLine(report: PollReport): string {
-  const error = report.error === undefined ? '' : `; could not read the status: ${firstLine(report.error, 300)}`;
+  const error = report.error === undefined ? '' : `; could not read the status: ${firstLine(inCheckWords(report.error), 300)}`;
   return `poll ${report.poll} (${timing(report)}): ${seen(report)}${error}`;
 }
 

@@ -1,8 +1,15 @@
 /**
  * What a gate's props may be and how long a gate may take, shared by the construct's synth-time validation, the
- * handler's runtime validation and the CLI: limits, validators and the timing arithmetic. No imports, so the handler
- * bundle stays small.
+ * handler's runtime validation and the CLI: limits, validators, the timing arithmetic and the Node.js the handler
+ * runs on. No imports, so the handler bundle stays small.
  */
+
+/**
+ * The Node.js major version the handler runs on: the construct's Lambda runtime is `nodejs<major>.x` (24: the newest
+ * aws-cdk-lib offers), and scripts/build-handler.js builds the handler bundle for `node<major>`, so the bundle always
+ * targets the runtime that runs it.
+ */
+export const HANDLER_NODE_MAJOR = 24;
 
 /** Limits shared by the construct's synth-time validation and the handler's runtime validation. */
 export const Limits = {

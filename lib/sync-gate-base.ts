@@ -65,7 +65,12 @@ export interface SyncGateOptions {
   readonly recheckOnEveryDeployment?: boolean;
 }
 
-/** What a concrete gate tells the base: its source, its resource type and the properties that name its subject. */
+/**
+ * What a concrete gate tells the base: its source, its resource type and the properties that name its subject.
+ * Internal: only this library's gates have a handler that serves them.
+ *
+ * @internal
+ */
 export interface SyncGateSubject {
   /** The source the gate reads; the provider is granted that source's read actions. */
   readonly source: SyncGateSource;
@@ -91,6 +96,11 @@ const RESOURCE_IDS: Record<SyncGateSource, string> = {
  * What every sync gate shares: synth-time validation of the common props, the custom resource on the stack's
  * shared provider (one per stack, for gates of every source and poll interval) and the attributes. Each gate adds only
  * its own props and the subject it watches.
+ *
+ * Internal, and not exported from the package: a subclass outside this library would name a source and a resource
+ * type that no handler serves. jsii erases this base, so each gate's API carries its members (and docs) as its own.
+ *
+ * @internal
  */
 export abstract class SyncGateBase extends Construct {
   /** The gate's custom resource. */

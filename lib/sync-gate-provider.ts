@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CallBudget, Limits } from './limits';
+import { CallBudget, HANDLER_NODE_MAJOR, Limits } from './limits';
 import { acknowledgeProviderNagFindings, acknowledgeSourceReads } from './nag-suppressions';
 import { SourceActions, SyncGateSource } from './sources';
 
@@ -14,11 +14,11 @@ import { SourceActions, SyncGateSource } from './sources';
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
 
 /**
- * The Lambda runtime of the gate's handlers: Node.js 24, the runtime the bundle is built for. Built by name, the
- * way aws-cdk-lib defines `Runtime.NODEJS_24_X` itself, because aws-cdk-lib releases older than that constant
- * (the peer-dependency floor is older) would hand us `undefined`.
+ * The Lambda runtime of the gate's handlers: Node.js HANDLER_NODE_MAJOR (`nodejs24.x`), the version the bundle is
+ * built for. Built by name, the way aws-cdk-lib defines `Runtime.NODEJS_24_X` itself, because aws-cdk-lib releases
+ * older than that constant (the peer-dependency floor is older) would hand us `undefined`.
  */
-export const HANDLER_RUNTIME = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+export const HANDLER_RUNTIME = new lambda.Runtime(`nodejs${HANDLER_NODE_MAJOR}.x`, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /**
  * How long the Provider's waiter asks before it gives up: CloudFormation's hour, a whole number of waiter ticks

@@ -26,8 +26,8 @@ const BUNDLES = [
     sourceDirs: [path.join(root, 'lambda')],
     outFile: path.join(root, 'assets', 'handler', 'index.js'),
     stampFile: path.join(root, 'assets', 'handler.stamp'),
-    /** Node.js 24: the newest Lambda runtime aws-cdk-lib offers (lambda.Runtime.NODEJS_24_X). */
-    target: 'node24',
+    /** The Node.js of the handler's Lambda runtime, which the construct names from the same constant. */
+    target: () => `node${handlerNodeMajor()}`,
   },
   {
     name: 'cli',
@@ -49,6 +49,22 @@ const BUNDLES = [
  * None imports aws-cdk-lib (the lint's layering rule keeps it so).
  */
 const SHARED_LIB_FILES = ['contract.ts', 'limits.ts', 'sources.ts'];
+
+/**
+ * The Node.js major version the handler runs on, read from where it is written once: HANDLER_NODE_MAJOR in
+ * lib/limits.ts (an input of every bundle, so a change rebuilds them), compiled and evaluated with esbuild.
+ */
+function handlerNodeMajor() {
+  const file = path.join(root, 'lib', 'limits.ts');
+  const { outputFiles } = require('esbuild').buildSync({ entryPoints: [file], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, require);
+  const major = module.exports.HANDLER_NODE_MAJOR;
+  if (!Number.isInteger(major) || major < 1) {
+    throw new Error(`${path.relative(root, file)} must export HANDLER_NODE_MAJOR, the handler's Node.js major version (such as 24); it exports ${JSON.stringify(major)}`);
+  }
+  return major;
+}
 
 function inputs(bundle) {
   const files = [];
@@ -87,7 +103,7 @@ async function build(bundle, { force, quiet }) {
     outfile: outFile,
     bundle: true,
     platform: 'node',
-    target: bundle.target,
+    target: typeof bundle.target === 'function' ? bundle.target() : bundle.target,
     format: 'cjs',
     minify: true,
     treeShaking: true,

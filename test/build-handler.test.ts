@@ -1,6 +1,7 @@
 /**
  * scripts/build-handler.js, which `npx cdk synth` (cdk.json's app command) and `npm test` (jest's globalSetup)
- * run first: it must build the bundle when it is missing or stale, and only then.
+ * run first: it must build the bundle when it is missing or stale, and only then, for the Node.js the construct's
+ * Lambda runtime names (HANDLER_NODE_MAJOR in lib/limits.ts).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -24,8 +25,8 @@ beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'build-handler-'));
   for (const dir of ['lambda', 'scripts']) fs.cpSync(path.join(ROOT, dir), path.join(work, dir), { recursive: true });
   fs.mkdirSync(path.join(work, 'lib'));
-  fs.copyFileSync(path.join(ROOT, 'lib', 'contract.ts'), path.join(work, 'lib', 'contract.ts'));
-  fs.copyFileSync(path.join(ROOT, 'package-lock.json'), path.join(work, 'package-lock.json'));
+  for (const file of ['contract.ts', 'limits.ts', 'sources.ts']) fs.copyFileSync(path.join(ROOT, 'lib', file), path.join(work, 'lib', file));
+  for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(ROOT, file), path.join(work, file));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(work, 'node_modules'), 'dir');
 });
 
@@ -75,5 +76,27 @@ describe('the handler build', () => {
     // Checked as booleans: a failure message with the whole bundle in it would be unreadable.
     expect(bundle.includes('AwsProton20200720') && bundle.includes('GetServiceInstanceSyncStatusCommand')).toBe(true);
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+  });
+
+  it('builds the handler for the Node.js that lib/limits.ts names for the runtime, and says so when it names none', () => {
+    const limits = path.join(work, 'lib', 'limits.ts');
+    const original = fs.readFileSync(limits, 'utf8');
+    const withMajor = (text: string) => {
+      const changed = original.replace(/^export const HANDLER_NODE_MAJOR = \d+;\n/m, text);
+      expect(changed).not.toBe(original);
+      fs.writeFileSync(limits, changed);
+    };
+    try {
+      build();
+      // Node.js 24 has `??`, so the bundle keeps it; built for Node.js 12, which lacks it, esbuild writes it out.
+      expect(fs.readFileSync(bundlePath(), 'utf8').includes('??')).toBe(true);
+      withMajor('export const HANDLER_NODE_MAJOR = 12;\n');
+      expect(build()).toMatch(/^built assets\/handler\/index\.js/m);
+      expect(fs.readFileSync(bundlePath(), 'utf8').includes('??')).toBe(false);
+      withMajor('');
+      expect(() => build()).toThrow("lib/limits.ts must export HANDLER_NODE_MAJOR, the handler's Node.js major version (such as 24); it exports undefined");
+    } finally {
+      fs.writeFileSync(limits, original);
+    }
   });
 });

@@ -5,29 +5,17 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { headingAnchors, linkTargets } from './support/markdown';
 
 const ROOT = path.join(__dirname, '..');
 const PAGES = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'offline/README.md', 'test/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
-function slug(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[`*_~]/g, '')
-    .replace(/[^\p{L}\p{N}\s-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
 function anchors(file: string): Set<string> {
-  const text = fs.readFileSync(file, 'utf8').replace(/```[^]*?```/g, '');
-  return new Set([...text.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => slug(m[1])));
+  return headingAnchors(fs.readFileSync(file, 'utf8'));
 }
 
 function links(page: string): { target: string; anchor?: string }[] {
-  const text = fs.readFileSync(path.join(ROOT, page), 'utf8').replace(/```[^]*?```/g, '');
-  return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
-    .map((m) => m[1])
+  return linkTargets(fs.readFileSync(path.join(ROOT, page), 'utf8'))
     .filter((href) => !/^[a-z]+:/i.test(href))
     .map((href) => {
       const [file, anchor] = href.split('#');

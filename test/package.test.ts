@@ -175,26 +175,41 @@ describe('the npm package', () => {
     expect(fs.existsSync(path.join(ROOT, '.tmp', 'pack-readme', 'README.md'))).toBe(false);
   });
 
-  test('its jsii assembly exposes the two gates, their props and their shared base only', () => {
+  test('its jsii assembly exposes the two gates and their props only, neither subclassable through a base', () => {
     const extracted = path.join(work, 'extracted');
     fs.mkdirSync(extracted, { recursive: true });
     run('tar', ['-xzf', tarball, '-C', extracted, 'package/.jsii'], {});
-    const assembly = JSON.parse(fs.readFileSync(path.join(extracted, 'package', '.jsii'), 'utf8')) as {
-      name: string;
-      types: Record<string, { properties?: { name: string }[] }>;
+    type JsiiType = {
+      base?: string;
+      interfaces?: string[];
+      initializer?: { protected?: boolean; parameters?: { name: string }[] };
+      properties?: { name: string; docs?: { summary?: string } }[];
     };
+    const assembly = JSON.parse(fs.readFileSync(path.join(extracted, 'package', '.jsii'), 'utf8')) as { name: string; types: Record<string, JsiiType> };
     expect(assembly.name).toBe(PKG.name);
     expect(Object.keys(assembly.types).sort()).toEqual(
-      ['GitSyncGate', 'GitSyncGateProps', 'ServiceInstanceSyncGate', 'ServiceInstanceSyncGateProps', 'SyncGateBase', 'SyncGateOptions', 'SyncGateSource', 'SyncGateSubject'].map((t) => `${PKG.name}.${t}`),
+      ['GitSyncGate', 'GitSyncGateProps', 'ServiceInstanceSyncGate', 'ServiceInstanceSyncGateProps', 'SyncGateOptions'].map((t) => `${PKG.name}.${t}`),
     );
-    // Each gate's props: its own names, plus the options both share (inherited, so Python, Java, ... get them too).
-    const own = (type: string) => assembly.types[`${PKG.name}.${type}`].properties?.map((p) => p.name).sort();
+    const type = (name: string) => assembly.types[`${PKG.name}.${name}`];
+    // Each type's own members. Each gate's props: its own names, plus the options both share (inherited, so Python,
+    // Java, ... get them too).
+    const own = (name: string) => type(name).properties?.map((p) => p.name).sort();
     expect(own('ServiceInstanceSyncGateProps')).toEqual(['serviceInstanceName', 'serviceName']);
     expect(own('GitSyncGateProps')).toEqual(['stackName']);
     expect(own('SyncGateOptions')).toEqual(['expectedSha', 'pollInterval', 'recheckOnEveryDeployment', 'region', 'requireSuccess', 'waitTimeout']);
     for (const props of ['ServiceInstanceSyncGateProps', 'GitSyncGateProps']) {
-      expect((assembly.types[`${PKG.name}.${props}`] as { interfaces?: string[] }).interfaces).toEqual([`${PKG.name}.SyncGateOptions`]);
+      expect(type(props).interfaces).toEqual([`${PKG.name}.SyncGateOptions`]);
     }
+    // The gates' common base is erased: each gate is a Construct with a public (scope, id, props) initializer and
+    // carries the shared members itself, documented, the same on both (docs/migration.md: every attribute stays).
+    for (const gate of ['ServiceInstanceSyncGate', 'GitSyncGate']) {
+      expect(type(gate).base).toBe('constructs.Construct');
+      expect(type(gate).initializer?.protected).toBeUndefined();
+      expect(type(gate).initializer?.parameters?.map((p) => p.name)).toEqual(['scope', 'id', 'props']);
+      expect(type(gate).properties?.filter((p) => !p.docs?.summary).map((p) => p.name)).toEqual([]);
+    }
+    expect(own('GitSyncGate')).toEqual(own('ServiceInstanceSyncGate'));
+    expect(own('GitSyncGate')).toEqual(expect.arrayContaining(['logGroup', 'resource', 'sha', 'status', 'inSync']));
   });
 
   test('installs into a fresh CDK app and synthesizes a gate there without esbuild', () => {
@@ -222,6 +237,10 @@ describe('the npm package', () => {
     expect(resolveEsbuild(ROOT).trim()).toBe('found'); // the probe does detect esbuild where it is installed
     expect(resolveEsbuild(app).trim()).toBe('missing');
     expect(resolveEsbuild(installed).trim()).toBe('missing');
+
+    // What JavaScript and TypeScript users can import: the two gates, not their internal base.
+    const entry = run(process.execPath, ['-e', `console.log(Object.keys(require(${JSON.stringify(PKG.name)})).sort().join(','))`], { cwd: app, env });
+    expect(entry.trim()).toBe('GitSyncGate,ServiceInstanceSyncGate');
 
     // Type-checks against the shipped declarations, with the project's TypeScript, and synthesizes.
     const template = synthConsumer(app, env);

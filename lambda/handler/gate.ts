@@ -109,7 +109,7 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Ga
 }
 
 async function describeStack(event: IsCompleteEvent, deps: GateDeps, record: GateRecord): Promise<StackState | undefined> {
-  record.stackCalls = (record.stackCalls ?? 0) + 1;
+  record.stackCalls += 1;
   try {
     const state = await deps.describeStack(event.StackId, deps.abortAfter(CallBudget.stackCallBudgetMs));
     record.stack = state;
@@ -186,7 +186,7 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   // An Update that would not pass asks whether the stack is rolling back on its first tick (the stack's status does
   // not change while it waits for this resource) and again before failing: at most two calls per request.
   const ask = decision.verdict === 'FAIL' || (decision.verdict === 'WAIT' && isFirstTick(elapsedMs, TICK_MS));
-  if (isUpdate && ask && record.stack?.rollingBack !== true && (record.stackCalls ?? 0) < 2) {
+  if (isUpdate && ask && record.stack?.rollingBack !== true && record.stackCalls < 2) {
     await describeStack(event, deps, record);
   }
   const rollingBack = isUpdate && record.stack?.rollingBack === true;

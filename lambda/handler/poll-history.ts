@@ -5,7 +5,8 @@
  * The Provider framework gives isComplete the same input on every poll and keeps nothing of its answers, so this
  * lives in the execution environment's memory, keyed by the CloudFormation RequestId. Lambda usually keeps an
  * environment warm across polls seconds apart; when it does not, the counts restart, so reasons present them as
- * counted by the handler ("at least"). Bounded: the oldest requests are forgotten first.
+ * counted by the handler ("at least"). Bounded: the oldest requests are forgotten first, beyond 1,000 (more than the
+ * gates one stack can hold, so an environment that serves them all keeps what each is owed).
  */
 import { PollRecord } from '../poll/poll';
 import type { StackState } from './stack-state';
@@ -18,14 +19,14 @@ export interface GateRecord extends PollRecord {
   readHeldBack?: boolean;
   heldBackTicks: number;
   /** DescribeStacks calls made for this request, and the last answer. */
-  stackCalls?: number;
+  stackCalls: number;
   stack?: StackState;
 }
 
 export class PollHistory {
   private readonly requests = new Map<string, GateRecord>();
 
-  constructor(private readonly maxRequests = 200) {}
+  constructor(private readonly maxRequests = 1_000) {}
 
   /**
    * The record of `requestId`, made on its first poll, for the poll to update (lambda/poll/poll.ts counts the polls),

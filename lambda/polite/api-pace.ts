@@ -10,6 +10,8 @@
  *   all (`rate`): `startPerSecond` at first; each throttled call multiplies it by `decrease`, each call served
  *   while reads were being held back adds `increasePerServed` (additive increase, multiplicative decrease, as TCP
  *   senders share a link).
+ * - What it learnt is forgotten after `forgetMs` without a throttled call: an environment lives for hours, and a
+ *   rate learnt in one deployment's rush (or while another tool flooded the API) must not slow a later deployment.
  * - Time is cut into slots of 1 / rate seconds, counted from the epoch, and a read goes out only in a slot this
  *   environment has not used: one call per slot (a poll that also reads blockers uses the next slot as well).
  *   Lambda hands the waiter's ticks to one warm environment after another; because the slots are the clock's and
@@ -31,6 +33,8 @@ export interface PaceSettings {
   readonly minPerSecond: number;
   /** Never faster than this. */
   readonly maxPerSecond: number;
+  /** Without a throttled call for this long, the environment forgets the rate and holds nothing back again. */
+  readonly forgetMs: number;
 }
 
 export const DEFAULT_PACE: PaceSettings = {
@@ -39,6 +43,7 @@ export const DEFAULT_PACE: PaceSettings = {
   increasePerServed: 0.02,
   minPerSecond: 1 / 60,
   maxPerSecond: 100,
+  forgetMs: 10 * 60_000,
 };
 
 /** Counts, for tests and the bench: reads let through and held back, and the API's answers. */
@@ -56,6 +61,7 @@ export class ApiPace {
   private lastCallAt = -Infinity;
   private extraCalls = 0;
   private heldBackSinceServed = false;
+  private lastThrottledAt = -Infinity;
   public readonly counts: PaceCounts = { allowed: 0, heldBack: 0, served: 0, throttled: 0 };
 
   constructor(
@@ -65,13 +71,15 @@ export class ApiPace {
     validate(settings);
   }
 
-  /** What the API serves in all, as learnt so far in calls per second; undefined until it throttles a call. */
+  /** What the API serves in all, as learnt so far in calls per second; undefined while it throttles no call. */
   public get rate(): number | undefined {
+    this.forgetWhenQuiet();
     return this.ratePerSecond;
   }
 
   /** Whether a read may go out now; counts the answer. A read held back makes no call. */
   public mayRead(): boolean {
+    this.forgetWhenQuiet();
     if (this.ratePerSecond !== undefined && this.slot(this.now()) <= this.slot(this.lastCallAt) + this.extraCalls) {
       this.counts.heldBack += 1;
       this.heldBackSinceServed = true;
@@ -102,8 +110,16 @@ export class ApiPace {
   /** The API throttled a call. */
   public throttled(): void {
     this.counts.throttled += 1;
+    this.lastThrottledAt = this.now();
     this.ratePerSecond = this.bounded(this.ratePerSecond === undefined ? this.settings.startPerSecond : this.ratePerSecond * this.settings.decrease);
     this.called();
+  }
+
+  private forgetWhenQuiet(): void {
+    if (this.ratePerSecond !== undefined && this.now() - this.lastThrottledAt > this.settings.forgetMs) {
+      this.ratePerSecond = undefined;
+      this.extraCalls = 0;
+    }
   }
 
   /** A call was answered: it used the current slot, or the next free one when the current one is used. */
@@ -130,7 +146,7 @@ function validate(s: PaceSettings): void {
   const positive = (name: keyof PaceSettings): void => {
     if (!(s[name] > 0) || !Number.isFinite(s[name])) throw new Error(`ApiPace: ${name} must be a positive number, got ${s[name]}`);
   };
-  (['startPerSecond', 'increasePerServed', 'minPerSecond', 'maxPerSecond'] as const).forEach(positive);
+  (['startPerSecond', 'increasePerServed', 'minPerSecond', 'maxPerSecond', 'forgetMs'] as const).forEach(positive);
   if (!(s.decrease > 0 && s.decrease < 1)) throw new Error(`ApiPace: decrease must be between 0 and 1 (exclusive), got ${s.decrease}`);
   if (!(s.minPerSecond <= s.startPerSecond && s.startPerSecond <= s.maxPerSecond)) {
     throw new Error(`ApiPace: expected minPerSecond <= startPerSecond <= maxPerSecond, got ${s.minPerSecond}, ${s.startPerSecond}, ${s.maxPerSecond}`);

@@ -21,7 +21,7 @@ import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import type { ApiPace } from '../polite/api-pace';
-import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
+import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
 /** The SyncType of CloudFormation Git sync in the CodeStar Connections API. */
@@ -140,61 +140,38 @@ export async function readGitSyncBlockers(client: CodeStarConnectionsClient, sub
 
 /** Turns an error from GetResourceSyncStatus into a SyncGateError that says what happened and what to do next. */
 export function explainGitSyncError(error: unknown, subject: GitSyncSubject): SyncGateError {
-  const { name, message, code, httpStatus: status, afterAttempts, unreachable, transient } = readSdkFailure(error);
   const who = describeSubject(subject);
-
-  switch (name) {
-    case 'ResourceNotFoundException':
-      return new SyncGateError(
-        `Git sync found no sync status for ${who} (ResourceNotFoundException: ${message}). ` +
-          `Check the stackName prop and the gate's region, and that the stack is synced from Git: ` +
-          `\`${syncConfigurationCommand(subject)}\` shows its sync configuration (an error there means Git sync is ` +
-          'not set up for this stack in that region).',
-        { cause: error, transient },
-      );
-    case 'AccessDeniedException':
-      return new SyncGateError(
-        `Access denied reading the Git sync status of ${who} (AccessDeniedException: ${message}). ` +
-          `The handler role needs ${SourceActions[SyncGateSource.GIT_SYNC].join(' and ')} on Resource "*" (they have no resource-level ` +
-          'permissions); check that no SCP or permissions boundary denies them.',
-        { cause: error, transient },
-      );
-    case 'InvalidInputException':
-      return new SyncGateError(
-        `Git sync rejected the request for ${who} (InvalidInputException: ${message}). Input sent: ` +
-          `${JSON.stringify({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE })}. Check the stackName prop ` +
-          `(1-${Limits.nameMaxLength} characters matching ${Limits.namePattern}).`,
-        { cause: error, transient },
-      );
-    case 'ThrottlingException':
-    case 'InternalServerException':
-      return new SyncGateError(
-        `Git sync kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). ` +
-          `Deploy again later; check AWS Health for CodeStar Connections in ${subject.region}, and try ` +
-          `\`${statusCommand(subject)}\`.`,
-        { cause: error, transient },
-      );
-    default:
-      break;
-  }
-  if (status) {
-    return new SyncGateError(
-      `Git sync answered HTTP ${status} ${name} for ${who}${afterAttempts} (${message}). Try \`${statusCommand(subject)}\`.`,
-      { cause: error, transient },
-    );
-  }
-  if (unreachable) {
-    return new SyncGateError(
+  return explainReadFailure(error, {
+    notFound: ({ message }) =>
+      `Git sync found no sync status for ${who} (ResourceNotFoundException: ${message}). ` +
+      `Check the stackName prop and the gate's region, and that the stack is synced from Git: ` +
+      `\`${syncConfigurationCommand(subject)}\` shows its sync configuration (an error there means Git sync is ` +
+      'not set up for this stack in that region).',
+    accessDenied: ({ message }) =>
+      `Access denied reading the Git sync status of ${who} (AccessDeniedException: ${message}). ` +
+      `The handler role needs ${SourceActions[SyncGateSource.GIT_SYNC].join(' and ')} on Resource "*" (they have no resource-level ` +
+      'permissions); check that no SCP or permissions boundary denies them.',
+    badInputName: 'InvalidInputException',
+    badInput: ({ message }) =>
+      `Git sync rejected the request for ${who} (InvalidInputException: ${message}). Input sent: ` +
+      `${JSON.stringify({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE })}. Check the stackName prop ` +
+      `(1-${Limits.nameMaxLength} characters matching ${Limits.namePattern}).`,
+    busy: ({ name, message, afterAttempts }) =>
+      (isThrottling(name)
+        ? `Git sync throttled the read of ${who} (${name}: ${message}): the account's rate limit for the API is in use, and a ` +
+          'throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. '
+        : `Git sync kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). `) +
+      `Deploy again later; check AWS Health for CodeStar Connections in ${subject.region}, and try ` +
+      `\`${statusCommand(subject)}\`.`,
+    otherAnswer: ({ httpStatus, name, message, afterAttempts }) =>
+      `Git sync answered HTTP ${httpStatus} ${name} for ${who}${afterAttempts} (${message}). Try \`${statusCommand(subject)}\`.`,
+    unreachable: ({ code, message, afterAttempts }) =>
       `Could not reach CodeStar Connections (Git sync) in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
-        `(${code}: ${message}). Check the region and the network, then deploy again; try \`${statusCommand(subject)}\`.`,
-      { cause: error, transient },
-    );
-  }
-  return new SyncGateError(
-    `Reading the Git sync status of ${who} failed before CodeStar Connections answered (${name}: ${message}). ` +
+      `(${code}: ${message}). Check the region and the network, then deploy again; try \`${statusCommand(subject)}\`.`,
+    beforeAnswer: ({ name, message }) =>
+      `Reading the Git sync status of ${who} failed before CodeStar Connections answered (${name}: ${message}). ` +
       "Check the handler's credentials and region, then deploy again; the poll log has the details.",
-    { cause: error, transient },
-  );
+  });
 }
 
 function stackName(props: ResourceProperties): string {

@@ -20,7 +20,7 @@ import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import type { ApiPace } from '../polite/api-pace';
-import { describeBlockerReadFailure, readSdkFailure } from './sdk-errors';
+import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
 /** The AWS-announced end of support for AWS Proton. */
@@ -110,59 +110,36 @@ const END_OF_SUPPORT_NOTE =
 
 /** Turns an error from the Proton call into a SyncGateError that says what happened and what to do next. */
 export function explainProtonError(error: unknown, subject: ProtonSubject): SyncGateError {
-  const { name, message, code, httpStatus: status, afterAttempts, unreachable, transient } = readSdkFailure(error);
   const who = describeSubject(subject);
-
-  switch (name) {
-    case 'ResourceNotFoundException':
-      return new SyncGateError(
-        `Proton found no ${who} (ResourceNotFoundException: ${message}). ` +
-          `Check the serviceName and serviceInstanceName props and the gate's region; list the instances with ` +
-          `\`aws proton list-service-instances --region ${subject.region} --service-name ${subject.serviceName}\`.`,
-        { cause: error },
-      );
-    case 'AccessDeniedException':
-      return new SyncGateError(
-        `Access denied reading the sync status of ${who} (AccessDeniedException: ${message}). ` +
-          `The handler role needs ${SourceActions[SyncGateSource.PROTON][0]} on Resource "*" (the action has no resource-level ` +
-          'permissions); check that no SCP or permissions boundary denies it.',
-        { cause: error },
-      );
-    case 'ValidationException':
-      return new SyncGateError(
-        `Proton rejected the request for ${who} (ValidationException: ${message}). Input sent: ` +
-          `${JSON.stringify({ serviceName: subject.serviceName, serviceInstanceName: subject.serviceInstanceName })}.`,
-        { cause: error },
-      );
-    case 'ThrottlingException':
-    case 'InternalServerException':
-      return new SyncGateError(
-        `Proton kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). ` +
-          `Deploy again later; check AWS Health for Proton in ${subject.region}. ${END_OF_SUPPORT_NOTE}`,
-        { cause: error, transient },
-      );
-    default:
-      break;
-  }
-  if (status) {
-    return new SyncGateError(
-      `Proton answered HTTP ${status} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,
-      { cause: error, transient },
-    );
-  }
-  if (unreachable) {
-    return new SyncGateError(
+  return explainReadFailure(error, {
+    notFound: ({ message }) =>
+      `Proton found no ${who} (ResourceNotFoundException: ${message}). ` +
+      `Check the serviceName and serviceInstanceName props and the gate's region; list the instances with ` +
+      `\`aws proton list-service-instances --region ${subject.region} --service-name ${subject.serviceName}\`.`,
+    accessDenied: ({ message }) =>
+      `Access denied reading the sync status of ${who} (AccessDeniedException: ${message}). ` +
+      `The handler role needs ${SourceActions[SyncGateSource.PROTON][0]} on Resource "*" (the action has no resource-level ` +
+      'permissions); check that no SCP or permissions boundary denies it.',
+    badInputName: 'ValidationException',
+    badInput: ({ message }) =>
+      `Proton rejected the request for ${who} (ValidationException: ${message}). Input sent: ` +
+      `${JSON.stringify({ serviceName: subject.serviceName, serviceInstanceName: subject.serviceInstanceName })}.`,
+    busy: ({ name, message, afterAttempts }) =>
+      (isThrottling(name)
+        ? `Proton throttled the read of ${who} (${name}: ${message}): the account's rate limit for the API is in use, and a ` +
+          'throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. '
+        : `Proton kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). `) +
+      `Deploy again later; check AWS Health for Proton in ${subject.region}. ${END_OF_SUPPORT_NOTE}`,
+    otherAnswer: ({ httpStatus, name, message, afterAttempts }) =>
+      `Proton answered HTTP ${httpStatus} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,
+    unreachable: ({ code, message, afterAttempts }) =>
       `Could not reach AWS Proton in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
-        `(${code}: ${message}). ${END_OF_SUPPORT_NOTE} Otherwise check the region and the network, then deploy again; ` +
-        `try \`${statusCommand(subject)}\`.`,
-      { cause: error, transient },
-    );
-  }
-  return new SyncGateError(
-    `Reading the sync status of ${who} failed before Proton answered (${name}: ${message}). ` +
-      'Check the handler\'s credentials and region, then deploy again; the poll log has the details.',
-    { cause: error },
-  );
+      `(${code}: ${message}). ${END_OF_SUPPORT_NOTE} Otherwise check the region and the network, then deploy again; ` +
+      `try \`${statusCommand(subject)}\`.`,
+    beforeAnswer: ({ name, message }) =>
+      `Reading the sync status of ${who} failed before Proton answered (${name}: ${message}). ` +
+      "Check the handler's credentials and region, then deploy again; the poll log has the details.",
+  });
 }
 
 export function blockersCommand(s: ProtonSubject): string {

@@ -1,7 +1,9 @@
 /**
  * What every source needs to know of an error thrown by an AWS SDK v3 call: its name, message, HTTP status and
- * attempts, and whether the service was never reached. Each source words its own reasons from this.
+ * attempts, and whether the service was never reached; and which kind of failure of a status read it is, so that
+ * each source only words its reasons (explainReadFailure).
  */
+import { SyncGateError } from '../core/errors';
 
 /** Codes of a call that got no HTTP answer but may get one on a later poll: the connection broke or timed out. */
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError']);
@@ -72,7 +74,7 @@ export function readSdkFailure(error: unknown): SdkFailure {
     afterAttempts: attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '',
     unreachable,
     transient:
-      /Throttl|TooManyRequests/.test(name) ||
+      isThrottling(name) ||
       REQUEST_TIMEOUT_NAMES.has(name) ||
       httpStatus === 429 ||
       (httpStatus !== undefined && httpStatus >= 500) ||
@@ -92,4 +94,63 @@ export function describeBlockerReadFailure(error: unknown, call: string, action:
       ? ` Allow ${action} on Resource "*" to the handler role.`
       : '';
   return `${call} failed${afterAttempts} (${status}${name}: ${message}).${hint}`;
+}
+
+/**
+ * How one source words a failed read of its sync status, one reason per kind of failure. Each reason says what
+ * happened, for which subject, the value seen and the next step.
+ */
+export interface ReadFailureWords {
+  /** ResourceNotFoundException: the subject does not exist, or is not synced, in that region. */
+  readonly notFound: (failure: SdkFailure) => string;
+  /** AccessDeniedException: the permission the handler role needs. */
+  readonly accessDenied: (failure: SdkFailure) => string;
+  /** The name of the source's modelled bad-input error (Proton ValidationException, Git sync InvalidInputException). */
+  readonly badInputName: string;
+  /** That bad-input error: the input sent. */
+  readonly badInput: (failure: SdkFailure) => string;
+  /** ThrottlingException or InternalServerException, still answered after the SDK's retries. */
+  readonly busy: (failure: SdkFailure) => string;
+  /** Any other HTTP answer. */
+  readonly otherAnswer: (failure: SdkFailure & { readonly httpStatus: number }) => string;
+  /** No HTTP answer at all: refused, reset or timed-out connections, names that do not resolve. */
+  readonly unreachable: (failure: SdkFailure) => string;
+  /** A failure before the service could answer (credentials, a bug): neither an answer nor the network. */
+  readonly beforeAnswer: (failure: SdkFailure) => string;
+}
+
+/**
+ * Turns an error from a source's status read into a SyncGateError worded by that source, keeping the SDK error as
+ * its cause and whether a later poll may succeed (`transient`, as readSdkFailure decides it for every source).
+ */
+export function explainReadFailure(error: unknown, words: ReadFailureWords): SyncGateError {
+  const failure = readSdkFailure(error);
+  return new SyncGateError(wordFailure(failure, words), { cause: error, transient: failure.transient });
+}
+
+function wordFailure(failure: SdkFailure, words: ReadFailureWords): string {
+  switch (failure.name) {
+    case 'ResourceNotFoundException':
+      return words.notFound(failure);
+    case 'AccessDeniedException':
+      return words.accessDenied(failure);
+    case words.badInputName:
+      return words.badInput(failure);
+    case 'ThrottlingException':
+    case 'InternalServerException':
+      return words.busy(failure);
+    default:
+      break;
+  }
+  const { httpStatus } = failure;
+  if (httpStatus) return words.otherAnswer({ ...failure, httpStatus });
+  return failure.unreachable ? words.unreachable(failure) : words.beforeAnswer(failure);
+}
+
+/**
+ * Whether an error name is the API's rate limit. A throttled call is not retried inside a poll
+ * (lambda/polite/polite-retry.ts), so reasons say "throttled", not "kept answering ... with backoff".
+ */
+export function isThrottling(name: string): boolean {
+  return /Throttl|TooManyRequests/.test(name);
 }

@@ -9,8 +9,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CONTEXT_KEYS, ContextKey, exampleStackProps } from '../../bin/example-context';
 import { ExampleStack, ExampleStackProps } from '../../bin/example-stack';
-import { SyncGateBase } from '../../lib';
 import { GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
+import type { SyncGateBase } from '../../lib/sync-gate-base';
 
 const CDK_JSON = path.join(__dirname, '..', '..', 'cdk.json');
 const PROTON = { serviceName: 'sample-service', serviceInstanceName: 'sample-instance' };

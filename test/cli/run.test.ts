@@ -108,7 +108,7 @@ describe('the command', () => {
     const run = await cli([...CHECK, '--json', '--wait', '1m'], [RUNNING, transient(), FAILED]);
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(result).sort()).toEqual(['attributes', 'elapsedSeconds', 'exitCode', 'polls', 'reason', 'situation', 'source', 'subject', 'verdict', 'why']);
+    expect(Object.keys(result).sort()).toEqual(['attributes', 'elapsedSeconds', 'exitCode', 'gateReason', 'polls', 'reason', 'situation', 'source', 'subject', 'verdict', 'why']);
     expect(result).toMatchObject({
       verdict: 'FAIL',
       exitCode: 1,

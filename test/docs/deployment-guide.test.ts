@@ -333,7 +333,7 @@ describe('the check lines, through the built command against the fakes', () => {
   it.each([
     ['0 when the sync succeeded at the pipeline\'s commit', 'SUCCEEDED' as const, 0],
     ['1 when that sync failed', 'FAILED' as const, 1],
-    ['2 when the subject has no sync status to read', undefined, 2],
+    ['3 (no decision) when the subject has no sync status to read', undefined, 3],
   ])('exit %s', async (_label, status, code) => {
     for (const c of checkCommands) {
       const calls = script(c, status);

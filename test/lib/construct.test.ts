@@ -2,8 +2,9 @@ import { App, CfnOutput, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateBase } from '../../lib';
+import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps } from '../../lib';
 import { ATTRIBUTE_NAMES, GIT_SYNC_RESOURCE_TYPE, PROTON_RESOURCE_TYPE } from '../../lib/contract';
+import type { SyncGateBase } from '../../lib/sync-gate-base';
 import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 
 const NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };

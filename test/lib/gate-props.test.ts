@@ -8,7 +8,8 @@
  */
 import { App, CfnElement, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateBase, SyncGateOptions } from '../../lib';
+import { GitSyncGate, GitSyncGateProps, ServiceInstanceSyncGate, ServiceInstanceSyncGateProps, SyncGateOptions } from '../../lib';
+import type { SyncGateBase } from '../../lib/sync-gate-base';
 import { SyncGateProvider } from '../../lib/sync-gate-provider';
 
 const PROTON_NAMES = { serviceName: 'api', serviceInstanceName: 'prod' };

@@ -10,8 +10,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
-import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../../lib';
+import { GitSyncGate, ServiceInstanceSyncGate } from '../../lib';
 import { Limits } from '../../lib/limits';
+import type { SyncGateBase } from '../../lib/sync-gate-base';
 import { HANDLER_ASSET_DIR, HANDLER_RUNTIME, PROVIDER_ID, providerTotalTimeout, SyncGateProvider } from '../../lib/sync-gate-provider';
 import { GIT_SYNC_STATEMENT, PROTON_STATEMENT } from './source-statements';
 

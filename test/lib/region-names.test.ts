@@ -13,9 +13,10 @@ import { checkSettings } from '../../cli/settings';
 import { SyncGateError } from '../../lambda/core/errors';
 import { parseSettings } from '../../lambda/poll/settings';
 import { SOURCES } from '../../lambda/sources';
-import { GitSyncGate, ServiceInstanceSyncGate, SyncGateBase } from '../../lib';
+import { GitSyncGate, ServiceInstanceSyncGate } from '../../lib';
 import { Prop } from '../../lib/contract';
 import { isRegionName } from '../../lib/limits';
+import type { SyncGateBase } from '../../lib/sync-gate-base';
 import { GATE_PROPS, GIT_SYNC_PROPS } from '../fixtures';
 
 interface Partition {

@@ -274,7 +274,7 @@ describe('Create of the GitSyncGate', () => {
     expect(o.waiterAttempts).toBeLessThanOrEqual(ticksForPolls(stack, 3, GIT_SYNC_RESOURCE_TYPE));
     expect(o.polls.map((p) => p.situation)).toEqual(['SOURCE_UNAVAILABLE', 'SOURCE_UNAVAILABLE', 'IN_SYNC']);
     expect(o.polls[1]).toMatchObject({ verdict: 'WAIT', failedPolls: 2 });
-    expect(String(o.polls[0].error)).toContain(`Git sync kept answering ThrottlingException for stack "${GIT_SYNC_STACK}" in us-east-1 after 1 attempt`);
+    expect(String(o.polls[0].error)).toContain(`Git sync throttled the read of stack "${GIT_SYNC_STACK}" in us-east-1 (ThrottlingException`);
     expect(gitSyncBlockerCalls(o)).toHaveLength(0);
   }, 45_000);
 });

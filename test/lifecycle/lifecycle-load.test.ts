@@ -10,7 +10,7 @@
  * the SDK's retries of a ThrottlingException ran out).
  *
  * Real time: about 10 s on a loaded 2-core machine. A throttled poll gives up without a retry, and the sleeps the
- * handler does make (the spread after a throttled call, backoff) run on the virtual clock (offline/README.md, Time).
+ * handler does make (onEvent's share of the tick, backoff) run on the virtual clock (offline/README.md, Time).
  */
 import { LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';

@@ -85,3 +85,31 @@ test('the sandboxed Date follows the clock and advance() wakes sleepers that bec
   expect(new VDate(0).getTime()).toBe(0);
   expect(Object.prototype.toString.call(new VDate())).toBe('[object Date]');
 });
+
+describe('a clock that stands still while the world is busy (load runs)', () => {
+  it('does not move with real time, and moves by jumps to the next sleeper when the world is quiet', async () => {
+    const clock = new VirtualClock(1000, { standsStillWhileBusy: true });
+    const release = clock.hold();
+    const start = clock.now();
+    const realStart = Date.now();
+    while (Date.now() - realStart < 30) {
+      // busy work in real time
+    }
+    expect(clock.now()).toBe(start);
+    let woke = false;
+    const sleeping = clock.sleep(5_000).then(() => (woke = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(woke).toBe(false); // held: a deadline never passes in real time
+    release();
+    await sleeping;
+    expect(clock.now()).toBe(start + 5_000);
+  });
+
+  it('wakes sleepers in deadline order, each at its own instant', async () => {
+    const clock = new VirtualClock(1000, { standsStillWhileBusy: true });
+    const start = clock.now();
+    const seen: number[] = [];
+    await Promise.all([3_000, 1_000, 2_000].map((ms) => clock.sleep(ms).then(() => seen.push(clock.now() - start))));
+    expect(seen).toEqual([1_000, 2_000, 3_000]);
+  });
+});

@@ -225,9 +225,9 @@ describe('Proton errors', () => {
       false,
     ],
     [
-      'Throttling says how many attempts were made',
-      new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }),
-      /kept answering ThrottlingException for service instance "prod" of service "api" in us-east-1 after 5 attempts/,
+      'Throttling says the API throttled the read',
+      new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 1) }),
+      /Proton throttled the read of service instance "prod" of service "api" in us-east-1 \(ThrottlingException: Rate exceeded\)/,
       true,
     ],
     [
@@ -291,7 +291,7 @@ describe('Proton errors', () => {
     await expect(failure).rejects.toThrow(/the last poll could not read the sync status/);
     // The last status read is still reported, and the counts and the last error are named.
     await expect(failure).rejects.toThrow(/Last seen: status IN_PROGRESS/);
-    await expect(failure).rejects.toThrow(/4 of the 5 polls could not read the sync status[^]*kept answering ThrottlingException[^]*Rate exceeded/);
+    await expect(failure).rejects.toThrow(/4 of the 5 polls could not read the sync status[^]*throttled the read[^]*Rate exceeded/);
     await expect(failure).rejects.toThrow(/\nNext: check the sync with `aws proton get-service-instance-sync-status/);
   });
 

@@ -1,4 +1,4 @@
-import { isFirstTick, isReadDue } from '../../../lambda/handler/pacing';
+import { isDeadlineRead, isFirstTick, isReadDue } from '../../../lambda/handler/pacing';
 import { Limits } from '../../../lib/limits';
 
 const TICK = Limits.waiterTickSeconds * 1000;
@@ -85,6 +85,31 @@ describe('isReadDue', () => {
 
   it('reads on the first tick even with a zero timeout', () => {
     expect(isReadDue({ elapsedMs: 30, pollIntervalMs: 15_000, tickMs: TICK, timeoutMs: 0 })).toBe(true);
+  });
+});
+
+describe('a read the pace held back', () => {
+  const base = { pollIntervalMs: 15_000, tickMs: TICK, timeoutMs: 600_000 };
+  it('stays owed: every tick reads until one does, though no multiple fell since the last tick', () => {
+    // Last read at 15 s; at 25 s and 30 s no multiple of 15 s was crossed since the tick before (20 s, 25 s)...
+    expect(isReadDue({ ...base, elapsedMs: 25_000, lastReadElapsedMs: 15_000 })).toBe(false);
+    // ...but a read held back at 20 s is still owed.
+    expect(isReadDue({ ...base, elapsedMs: 25_000, lastReadElapsedMs: 15_000, heldBack: true })).toBe(true);
+    expect(isReadDue({ ...base, elapsedMs: 25_000, heldBack: true })).toBe(true);
+  });
+});
+
+describe('isDeadlineRead', () => {
+  const base = { pollIntervalMs: 15_000, tickMs: TICK, timeoutMs: 60_000 };
+  it.each([
+    ['the first tick at the deadline', 60_000, 45_000, true],
+    ['the first tick past it', 62_000, 45_000, true],
+    ['a tick after the deadline read', 67_000, 62_000, false],
+    ['a tick before it', 59_999, 45_000, false],
+    ['the first tick past it, without memory (the tick before was a tick earlier)', 63_000, undefined, true],
+    ['the second tick past it, without memory', 66_000, undefined, false],
+  ])('%s: %s ms, last read %s ms -> %s', (_what, elapsedMs, lastReadElapsedMs, expected) => {
+    expect(isDeadlineRead({ ...base, elapsedMs, lastReadElapsedMs })).toBe(expected);
   });
 });
 

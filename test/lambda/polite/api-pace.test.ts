@@ -109,6 +109,20 @@ describe('ApiPace', () => {
     expect(calls).toBeLessThanOrEqual(60 + 24);
   });
 
+  it('forgets what it learnt after forgetMs without a throttled call, and learns anew from the next one', () => {
+    const { p, advance } = pace({ startPerSecond: 0.5, forgetMs: 600_000 });
+    p.throttled();
+    p.throttled();
+    expect(p.rate).toBe(0.425);
+    advance(600_000);
+    expect(p.rate).toBe(0.425); // not yet: exactly forgetMs
+    advance(1);
+    expect(p.rate).toBeUndefined();
+    expect(letThrough(p, advance, 100, 10)).toBe(100); // nothing held back
+    p.throttled();
+    expect(p.rate).toBe(0.5);
+  });
+
   it('says when the next read may go out', () => {
     const { p, advance, at } = pace({ increasePerServed: 1e-9 });
     expect(p.nextReadAt).toBe(at());
@@ -121,6 +135,7 @@ describe('ApiPace', () => {
     [{ decrease: 1 }, 'decrease must be between 0 and 1 (exclusive), got 1'],
     [{ decrease: 0 }, 'decrease must be between 0 and 1 (exclusive), got 0'],
     [{ minPerSecond: 0 }, 'minPerSecond must be a positive number, got 0'],
+    [{ forgetMs: 0 }, 'forgetMs must be a positive number, got 0'],
     [{ increasePerServed: Number.NaN }, 'increasePerServed must be a positive number, got NaN'],
     [{ startPerSecond: 200 }, 'expected minPerSecond <= startPerSecond <= maxPerSecond, got 0.016666666666666666, 200, 100'],
   ] as [Partial<PaceSettings>, string][])('rejects %j, naming the setting and the value', (settings, message) => {

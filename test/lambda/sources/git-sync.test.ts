@@ -157,9 +157,10 @@ describe('Git sync errors', () => {
       false,
     ],
     [
-      'Throttling says how many attempts were made and how to look',
-      new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }),
-      `Git sync kept answering ThrottlingException for ${WHO} after 5 attempts with backoff (Rate exceeded). ` +
+      'Throttling says the rate limit is in use (no retry inside a poll) and how to look',
+      new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 1) }),
+      `Git sync throttled the read of ${WHO} (ThrottlingException: Rate exceeded): the account's rate limit for the API is in use, ` +
+        'and a throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. ' +
         `Deploy again later; check AWS Health for CodeStar Connections in eu-west-1, and try \`${STATUS_COMMAND}\`.`,
       true,
     ],

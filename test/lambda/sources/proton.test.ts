@@ -160,9 +160,10 @@ describe('Proton errors', () => {
       false,
     ],
     [
-      'Throttling says how many attempts were made, what to do, and that Proton reached its end of support',
-      new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 5) }),
-      `Proton kept answering ThrottlingException for ${WHO} after 5 attempts with backoff (Rate exceeded). ` +
+      'Throttling says the rate limit is in use (no retry inside a poll), what to do, and that Proton reached its end of support',
+      new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 1) }),
+      `Proton throttled the read of ${WHO} (ThrottlingException: Rate exceeded): the account's rate limit for the API is in use, ` +
+        'and a throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. ' +
         `Deploy again later; check AWS Health for Proton in us-east-1. ${END_OF_SUPPORT}`,
       true,
     ],

@@ -1,9 +1,11 @@
 /**
- * What the sources read of an SDK error (name, message, code, HTTP status, attempts, unreachable, transient), and
- * the one line a failed sync-blocker read leaves in the poll log and the reason.
+ * What the sources read of an SDK error (name, message, code, HTTP status, attempts, unreachable, transient), which
+ * kind of failed status read it is (each source words the kinds: proton.test.ts and git-sync.test.ts pin the words),
+ * and the one line a failed sync-blocker read leaves in the poll log and the reason.
  */
 import { AccessDeniedException, InternalServerException, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-proton';
-import { describeBlockerReadFailure, readSdkFailure, SdkFailure } from '../../../lambda/sources/sdk-errors';
+import { SyncGateError } from '../../../lambda/core/errors';
+import { describeBlockerReadFailure, explainReadFailure, ReadFailureWords, readSdkFailure, SdkFailure } from '../../../lambda/sources/sdk-errors';
 
 /** A Node.js or SDK error as `client.send()` rejects with it. */
 function sdkError(message: string, fields: { name?: string; code?: string; $metadata?: { httpStatusCode?: number; attempts?: number } }): Error {
@@ -148,5 +150,45 @@ describe('describeBlockerReadFailure', () => {
     ],
   ])('%s', (_name, error, expected) => {
     expect(describeBlockerReadFailure(error, CALL, ACTION)).toBe(expected);
+  });
+});
+
+describe('explainReadFailure', () => {
+  /** Words that name the kind they were picked for, and what they were given. */
+  const WORDS: ReadFailureWords = {
+    notFound: (f) => `notFound ${f.name}`,
+    accessDenied: (f) => `accessDenied ${f.name}`,
+    badInputName: 'InvalidInputException',
+    badInput: (f) => `badInput ${f.name}`,
+    busy: (f) => `busy ${f.name}${f.afterAttempts}`,
+    otherAnswer: (f) => `otherAnswer HTTP ${f.httpStatus} ${f.name}`,
+    unreachable: (f) => `unreachable ${f.code}`,
+    beforeAnswer: (f) => `beforeAnswer ${f.name}: ${f.message}`,
+  };
+  it.each<[string, unknown, string, boolean]>([
+    ['a modelled not-found answer', new ResourceNotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } }), 'notFound ResourceNotFoundException', false],
+    ['access denied', new AccessDeniedException({ message: 'no', $metadata: { httpStatusCode: 403 } }), 'accessDenied AccessDeniedException', false],
+    ["the source's own bad-input name", sdkError('bad', { name: 'InvalidInputException', $metadata: { httpStatusCode: 400 } }), 'badInput InvalidInputException', false],
+    [
+      "another source's bad-input name, as any other answer",
+      sdkError('bad', { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+      'otherAnswer HTTP 400 ValidationException',
+      false,
+    ],
+    ['throttling after every attempt', new ThrottlingException({ message: 'slow', $metadata: { httpStatusCode: 429, attempts: 5 } }), 'busy ThrottlingException after 5 attempts', true],
+    ['a server error after every attempt', new InternalServerException({ message: 'boom', $metadata: { httpStatusCode: 500, attempts: 5 } }), 'busy InternalServerException after 5 attempts', true],
+    ['an unmodelled 5xx', sdkError('Bad gateway', { name: 'BadGateway', $metadata: { httpStatusCode: 502 } }), 'otherAnswer HTTP 502 BadGateway', true],
+    ['an unmodelled 4xx', sdkError('nope', { name: 'UnknownOperationException', $metadata: { httpStatusCode: 404 } }), 'otherAnswer HTTP 404 UnknownOperationException', false],
+    ['a refused connection', sdkError('connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), 'unreachable ECONNREFUSED', false],
+    ['a reset connection', sdkError('socket hang up', { code: 'ECONNRESET' }), 'unreachable ECONNRESET', true],
+    ['an error raised before any answer', new TypeError('Cannot read properties of undefined'), 'beforeAnswer TypeError: Cannot read properties of undefined', false],
+    // Transient is the failure's, whatever the kind: a throttling name that came without an HTTP status is still worth a later poll.
+    ['a throttling name without an HTTP status', sdkError('Too many', { name: 'TooManyRequestsException' }), 'beforeAnswer TooManyRequestsException: Too many', true],
+  ])('words %s with its kind and keeps the cause and the transient flag', (_name, error, message, transient) => {
+    const explained = explainReadFailure(error, WORDS);
+    expect(explained).toBeInstanceOf(SyncGateError);
+    expect(explained.message).toBe(message);
+    expect(explained.transient).toBe(transient);
+    expect(explained.cause).toBe(error);
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * Many gates under a 1 request/s API (burst 3), in the load world (offline/load-scenario.ts: the real Provider
+ * framework runtime and handler bundle, a clock that stands still while the world is busy, 50 ms per Lambda
+ * invocation), with default props: every gate passes, and the gates make at most 2 calls per call the API serves
+ * because the execution environments hold reads back instead of sending what the API would throttle
+ * (lambda/polite/api-pace.ts). The issue's full targets (180 gates per source) run in `npm run bench`
+ * (docs/benchmarks.md); these are the same runs at sizes the test suite can afford.
+ */
+import { LoadRun, readsPerGate, runLoad } from '../../offline/load-scenario';
+import { synthExampleApp } from '../../offline/synth';
+import { BOTH_GATES_CONTEXT, PROTON_ONLY_CONTEXT } from '../support/scenarios';
+
+const RATE = { perSecond: 1, burst: 3 };
+const TIMEOUT_MS = 600_000;
+
+const runs: Record<string, LoadRun> = {};
+
+beforeAll(async () => {
+  const [proton, gitSync] = synthExampleApp([PROTON_ONLY_CONTEXT, BOTH_GATES_CONTEXT]);
+  runs.proton = await runLoad(proton, { source: 'proton', scenario: 'reads', n: 90, rate: RATE });
+  runs.newSyncDue = await runLoad(gitSync, { source: 'gitSync', scenario: 'newSyncDue', n: 75, rate: RATE });
+}, 240_000);
+
+describe.each(['proton', 'newSyncDue'])('%s', (name) => {
+  test('every gate passes within its timeout', () => {
+    const run = runs[name];
+    expect(run.failureReasons).toEqual([]);
+    expect(run.success).toBe(run.n);
+    expect(run.virtualMs).toBeLessThan(TIMEOUT_MS + 30_000);
+  });
+
+  test('the API served every read the gates needed, and the gates made at most 2 calls per call served', () => {
+    const run = runs[name];
+    expect(run.served).toBeGreaterThanOrEqual(run.n * (name === 'proton' ? readsPerGate({ scenario: 'reads' }) : 5));
+    expect(run.made).toBeLessThanOrEqual(2 * run.served);
+  });
+
+  test('the environments held reads back rather than sending them: the API throttled far fewer calls than the gates asked for', () => {
+    const run = runs[name];
+    const heldBack = run.outcomes.reduce((n, o) => n + o.logs.filter((l) => l.includes('read held back')).length, 0);
+    expect(heldBack).toBeGreaterThan(run.n);
+    expect(run.throttled).toBeLessThan(run.served);
+  });
+});
