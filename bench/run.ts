@@ -9,9 +9,12 @@
  * (bench/report/).
  *
  * Knobs (environment): BENCH_NS (default "1,10,100,400"), BENCH_SYNTH_RUNS (5; BENCH_TARGET_SYNTH_RUNS, 7, for N = 100),
- * BENCH_COLD_RUNS (9), BENCH_NODE (the node executable of the cold starts; default the bench's own),
+ * BENCH_COLD_RUNS (9), BENCH_NODE (the one node executable of the cold starts; default the Node 24 that npm ci pins in
+ * tools/node24, which decides the Handler table and its targets, then again the bench's own, shown beside),
  * BENCH_DECISIONS (300), BENCH_OUT (docs/benchmarks.md; "-" prints only); load: the targets (bench/load.ts), then per source
- * the search, BENCH_LOAD_MAX_RUNS (4 per source), BENCH_LOAD_MAX_N (400), BENCH_LOAD_BUDGET_S (900); BENCH_SKIP=sources,load leaves those sections out.
+ * the search, BENCH_LOAD_MAX_RUNS (4 per source), BENCH_LOAD_MAX_N (400), BENCH_LOAD_BUDGET_S (1200: the targets take
+ * about 2 minutes of real time, a run near the API's limit of 202 gates about 1); BENCH_SKIP=sources,load leaves those
+ * sections out.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -19,13 +22,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Prop } from '../lib/contract';
 import { findIamBreak } from './breaking-n';
-import { coldStartNode, coldStarts } from './cold-start';
+import { coldStartNodes, coldStarts } from './cold-start';
 import { measureDetection } from './detection';
 import { gitSyncIsCompleteEvent, handlerEvents } from './events';
 import { measureAssets } from './handler-assets';
 import { LoadResult, measureLoad } from './load';
 import { startGitSync, startProton } from './proton-endpoint';
-import { BenchResults, RunInfo, renderReport } from './report';
+import { BenchResults, ColdUnderNode, RunInfo, renderReport } from './report';
 import { fmtInt } from './report/format';
 import { log, ROOT } from './runner';
 import { gitSyncProps, measureSources, SourcesResult, synthBothSources } from './sync-sources';
@@ -61,12 +64,17 @@ const COLD_RUNS = intEnv('BENCH_COLD_RUNS', 9);
 const DECISIONS = intEnv('BENCH_DECISIONS', 300);
 /** Sections to skip while developing: `sources`, `load` (comma-separated). */
 const SKIP = new Set(strEnv('BENCH_SKIP', '').split(',').map((s) => s.trim()).filter(Boolean));
-const LOAD_BOUND = { maxRuns: intEnv('BENCH_LOAD_MAX_RUNS', 4), maxN: intEnv('BENCH_LOAD_MAX_N', 400), budgetMs: 1000 * intEnv('BENCH_LOAD_BUDGET_S', 900) };
+const LOAD_BOUND = { maxRuns: intEnv('BENCH_LOAD_MAX_RUNS', 4), maxN: intEnv('BENCH_LOAD_MAX_N', 400), budgetMs: 1000 * intEnv('BENCH_LOAD_BUDGET_S', 1200) };
 /** The search for the largest passing N stops when passing and failing N are this close. */
-const LOAD_PRECISION = 10;
+const LOAD_PRECISION = 5;
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'docs', 'benchmarks.md');
 /** The packages whose versions the numbers depend on, as the report lists them. */
 const REPORTED_PACKAGES = ['aws-cdk-lib', 'aws-cdk', '@aws-sdk/client-proton', 'esbuild', 'constructs', 'ts-node'];
+
+/** The Node.js executables of the cold starts: BENCH_NODE, or Node 24 from tools/node24 and the bench's own. */
+const COLD_NODES = coldStartNodes();
+
+const nodeVersion = (node: string): string => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 
 /**
  * Refuses settings the report cannot use before minutes of measuring: the lifecycle world deploys the one-gate
@@ -104,15 +112,21 @@ async function main(): Promise<void> {
     const bothSources = synthBothSources();
     const proton = await startProton();
     const gitSync = await startGitSync(String(gitSyncProps(bothSources)[Prop.StackName]));
-    let measured: Pick<BenchResults, 'cold' | 'warm' | 'deploymentCalls'>;
+    let measured: Pick<BenchResults, 'cold' | 'coldOtherNodes' | 'warm' | 'deploymentCalls'>;
     try {
       const gitSyncEvent = gitSyncIsCompleteEvent(bothSources.template as Template, Date.now());
-      const cold = await coldStarts(events, proton.endpoint, COLD_RUNS, tmp, { event: gitSyncEvent, endpoint: gitSync.endpoint });
-      if (gitSync.totalCalls() !== COLD_RUNS + 1) throw new Error(`Git sync cold starts made ${gitSync.totalCalls()} calls, expected ${COLD_RUNS + 1}`);
+      // Every Node in turn, the first deciding the Handler table (Node 24 from tools/node24 when there is one).
+      const colds: ColdUnderNode[] = [];
+      for (const node of COLD_NODES) {
+        const cold = await coldStarts(node.path, events, proton.endpoint, COLD_RUNS, tmp, { event: gitSyncEvent, endpoint: gitSync.endpoint });
+        colds.push({ nodeVersion: nodeVersion(node.path), from: node.from, cold });
+      }
+      const expectedGitSyncCalls = COLD_NODES.length * (COLD_RUNS + 1);
+      if (gitSync.totalCalls() !== expectedGitSyncCalls) throw new Error(`Git sync cold starts made ${gitSync.totalCalls()} calls, expected ${expectedGitSyncCalls}`);
       const handlers = loadHandlers(events, proton.endpoint);
       try {
         const warm = await warmDecisions(handlers, proton, DECISIONS);
-        measured = { cold, warm, deploymentCalls: await inSyncDeploymentCalls(handlers, events, proton) };
+        measured = { cold: colds[0].cold, coldOtherNodes: colds.slice(1), warm, deploymentCalls: await inSyncDeploymentCalls(handlers, events, proton) };
       } finally {
         handlers.restore();
       }
@@ -143,7 +157,8 @@ async function main(): Promise<void> {
       platform: os.platform(),
       osRelease: os.release(),
       nodeVersion: process.version,
-      coldStartNodeVersion: execFileSync(coldStartNode(), ['--version'], { encoding: 'utf8' }).trim(),
+      coldStartNodeVersion: nodeVersion(COLD_NODES[0].path),
+      coldStartNodeFrom: COLD_NODES[0].from,
       loadBefore,
       loadAfter: os.loadavg(),
       versions: Object.fromEntries(REPORTED_PACKAGES.map((p) => [p, lockVersion(p)])),

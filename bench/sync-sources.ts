@@ -40,13 +40,13 @@ export interface BlockerRow {
   /** Virtual time from the blocker turning ACTIVE to CloudFormation receiving FAILED. */
   readonly blockerToFailedMs: number;
   /**
-   * One poll, the longest of the request: virtual time a waiter attempt took beyond the poll interval (its
-   * isComplete invocation, the handler's calls, the framework's answer; for the last, up to CloudFormation receiving FAILED).
+   * One poll, the longest of the request (see pollsOf): virtual time from its status read to its last call; for the
+   * last poll, up to CloudFormation receiving FAILED.
    */
   readonly longestPollMs: number;
   /**
-   * Waiter attempts (polls) that started after the blocker appeared: 1 when the first poll after it failed the
-   * gate, 0 when the poll already running read it.
+   * Polls (waiter ticks that read the source) that started after the blocker appeared: 1 when the first poll after
+   * it failed the gate, 0 when the poll already running read it.
    */
   readonly pollsAfterBlocker: number;
   /** API calls of the request, both services. */
@@ -121,18 +121,27 @@ const SCRIPTS: Readonly<Record<SourceName, SourceScript>> = {
   },
 };
 
+/** A source call of a request: its operation and the virtual time it reached the service. */
+export interface CallAt {
+  readonly operation?: string;
+  readonly at: number;
+}
+
+/** A poll's first call: the status read (GetServiceInstanceSyncStatus, GetResourceSyncStatus); blocker reads follow it. */
+const isStatusRead = (c: CallAt): boolean => /SyncStatus$/.test(c.operation ?? '');
+
 /**
- * The polls of a request (the waiter's invocations of the framework's isComplete function): the longest, beyond
- * the interval the waiter slept after it, and how many started after the blocker appeared (see BlockerRow).
+ * The polls of a request, from its source calls. The waiter ticks every few seconds and the gate reads only on the
+ * first tick after each multiple of its poll interval, so a poll is a tick that read the source: one status read,
+ * then the blocker reads. A poll lasts from its status read to its last call; the last poll, to `end` (CloudFormation
+ * receiving the verdict). Also how many polls started after `blockAt`.
  */
-function polls(world: OfflineWorld, stack: InstalledStack, o: LifecycleOutcome, end: number, pollMs: number, blockAt: number): Pick<BlockerRow, 'longestPollMs' | 'pollsAfterBlocker'> {
-  const [waiterTask] = Object.entries(stack.synthesized.template.Resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === 'framework.isComplete')
-    .map(([id]) => stack.functionNames.get(id));
-  const starts = world.lambda.invocations.filter((i) => i.requestTag === o.requestId && i.functionName === waiterTask).map((i) => i.virtualStartedAt);
-  if (starts.length === 0) throw new Error(`no waiter attempt for request ${o.requestId}`);
-  const durations = starts.map((t, i) => (i + 1 < starts.length ? starts[i + 1] - t - pollMs : end - t));
-  return { longestPollMs: Math.max(...durations), pollsAfterBlocker: starts.filter((t) => t > blockAt).length };
+export function pollsOf(calls: readonly CallAt[], end: number, blockAt: number): Pick<BlockerRow, 'longestPollMs' | 'pollsAfterBlocker'> {
+  const sorted = [...calls].sort((a, b) => a.at - b.at);
+  const starts = sorted.flatMap((c, i) => (isStatusRead(c) ? [i] : []));
+  if (starts.length === 0) throw new Error('no status read among the calls of the request');
+  const durations = starts.map((first, k) => (k + 1 < starts.length ? sorted[starts[k + 1] - 1].at : end) - sorted[first].at);
+  return { longestPollMs: Math.max(...durations), pollsAfterBlocker: starts.filter((i) => sorted[i].at > blockAt).length };
 }
 
 const count = (o: LifecycleOutcome): CallCount => ({ proton: o.protonCalls.length, gitSync: o.gitSyncCalls.length, describeStacks: o.describeStacksCalls.length });
@@ -195,7 +204,7 @@ async function measureSource(world: OfflineWorld, stack: InstalledStack, script:
     blocker.push({
       label: phase.label,
       blockerToFailedMs: end - blockAt,
-      ...polls(world, stack, o, end, pollMs, blockAt),
+      ...pollsOf(o.apiCalls.map((c) => ({ operation: c.operation, at: c.serviceTimeAt })), end, blockAt),
       calls: o.apiCalls.length,
       waiterAttempts: o.waiterAttempts,
     });

@@ -75,9 +75,16 @@ export interface SynthOutcome {
   readonly oursAssemblyAtOne?: string;
 }
 
-/** The line of aws-cdk-lib's built-in validation refusing a template, when that is why a synth failed. */
+/**
+ * The line of aws-cdk-lib's built-in validation refusing a template, when that is why a synth failed, without its
+ * marker (`❌ ` in some CLI versions, `ERROR ` in aws-cdk 2.1148).
+ */
 export function validationRefusal(output: string): string | undefined {
-  return /^.*\(CloudFormation Validate\).*$/m.exec(output)?.[0].trim().replace(/^[^A-Za-z]+/, '');
+  return /^.*\(CloudFormation Validate\).*$/m
+    .exec(output)?.[0]
+    .trim()
+    .replace(/^[^A-Za-z]+/, '')
+    .replace(/^ERROR\s+/, '');
 }
 
 async function cliSynth(variant: Variant, n: number, outdir: string, validate = true): Promise<{ ms: number; cpuMs?: number; body: string; refused?: string }> {

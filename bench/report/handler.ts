@@ -7,8 +7,8 @@ import { median, percentile } from '../stats';
 import { Variant } from '../variants';
 import { detectionVerdict } from './analysis';
 import { Cell, fmtExcess, fmtInt, fmtMs, fmtRatio, fmtVirtualS, table } from './format';
-import type { BenchResults } from './results';
-import type { TargetRow } from './targets';
+import type { BenchResults, ColdSet } from './results';
+import type { TargetRow } from './target-row';
 
 const coldMedian = (r: BenchResults, v: Variant, f: (c: ColdRun) => number): number => median(r.cold[v].map(f));
 
@@ -68,8 +68,58 @@ export function handlerTable(r: BenchResults): string[] {
       "with both gates (`-c gitSyncStackName=app-stack -c serviceName=sample-service -c serviceInstanceName=sample-instance`) against the fake CodeStar Connections; AwsCustomResource's Proton cold start is the reference for both.",
     "Warm decisions: both handlers loaded in the benchmark's process, console.log silenced for both; ours = one `isComplete` call " +
       '(parse, one GetServiceInstanceSyncStatus, decide), theirs = one `handler` invocation (parse, new client, one call, response).',
+    ...coldByNode(r),
     ...detectionDetails(r),
     '',
+  ];
+}
+
+/** The same cold starts under each Node.js they ran under, when more than one: medians, and the ratio ours/theirs. */
+function coldByNode(r: BenchResults): string[] {
+  const others = r.coldOtherNodes ?? [];
+  if (others.length === 0) return [];
+  const med = (runs: readonly { totalMs: number }[] | undefined): number | undefined => (runs && runs.length ? median(runs.map((c) => c.totalMs)) : undefined);
+  const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : fmtMs(x));
+  const rowFor = (label: string, cold: ColdSet): Cell[] => {
+    const [ours, git, theirs] = [med(cold.ours), med(cold.gitSync), med(cold.awscr)];
+    const ratio = (a: number | undefined): string => (a === undefined || theirs === undefined ? 'n/a' : fmtRatio(a / theirs));
+    const part = (runs: readonly ColdRun[], f: (c: ColdRun) => number): string => ms(median(runs.map(f)));
+    return [
+      label,
+      ms(ours),
+      ms(git),
+      ms(theirs),
+      ratio(ours),
+      ratio(git),
+      `${part(cold.ours, (c) => c.loadMs)} + ${part(cold.ours, (c) => c.firstCallMs)}`,
+      `${part(cold.awscr, (c) => c.loadMs)} + ${part(cold.awscr, (c) => c.firstCallMs)}`,
+      `${part(cold.ours, (c) => c.processMs)} / ${part(cold.awscr, (c) => c.processMs)}`,
+    ];
+  };
+  const fromText = { 'tools/node24': 'tools/node24', BENCH_NODE: 'BENCH_NODE', bench: "the bench's own" } as const;
+  const first = r.run.coldStartNodeFrom;
+  return [
+    '',
+    `Cold starts by Node.js (median of ${r.settings.coldRuns} each; the first row is the one the table above and the targets use):`,
+    '',
+    ...table(
+      [
+        'Node.js',
+        'ours, Proton gate',
+        'ours, Git sync gate',
+        'AwsCustomResource',
+        'ratio Proton gate',
+        'ratio Git sync gate',
+        'ours: `require` + first invocation',
+        'theirs: `require` + first invocation',
+        'whole process ours / theirs',
+      ],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      [
+        rowFor(`${r.run.coldStartNodeVersion}${first ? ` (${fromText[first]})` : ''}`, r.cold),
+        ...others.map((o) => rowFor(`${o.nodeVersion} (${fromText[o.from]})`, o.cold)),
+      ],
+    ),
   ];
 }
 

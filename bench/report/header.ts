@@ -16,7 +16,7 @@ export function header(r: BenchResults): string[] {
     '',
     `- Date: ${run.startedAt} (benchmark wall time ${fmtS(run.wallMs)})`,
     `- Machine: ${run.cores} cores (${run.cpuModel}), ${run.platform} ${run.osRelease}, Node ${run.nodeVersion}`,
-    `- Cold starts ran under Node ${run.coldStartNodeVersion}${run.coldStartNodeVersion === run.nodeVersion ? ' (the bench\'s own; BENCH_NODE=<path of a node> picks another, e.g. Node 24 as Lambda nodejs24.x runs it)' : ' (BENCH_NODE), the bench itself under Node ' + run.nodeVersion}`,
+    coldStartLine(r),
     `- Load average (1/5/15 min) before: ${load(run.loadBefore)}, after: ${load(run.loadAfter)}` +
       ' — a shared machine: absolute times are noisy, the ratios come from interleaved runs.',
     `- Versions: ${versions.join(', ')}`,
@@ -26,6 +26,22 @@ export function header(r: BenchResults): string[] {
       : ['- Settings: the defaults of bench/run.ts.']),
     '',
   ];
+}
+
+/** Which Node.js ran the cold starts: the Handler table and its targets use the first; the others are shown beside. */
+function coldStartLine(r: BenchResults): string {
+  const { run } = r;
+  const from = run.coldStartNodeFrom ?? (run.coldStartNodeVersion === run.nodeVersion ? 'bench' : 'BENCH_NODE');
+  const others = (r.coldOtherNodes ?? []).map((o) => `Node ${o.nodeVersion}${o.from === 'bench' ? " (the bench's own)" : ''}`);
+  const also = others.length ? `; they ran again under ${others.join(', ')}, shown beside them (Cold starts by Node.js)` : '';
+  if (from === 'tools/node24') {
+    return (
+      `- Cold starts ran under Node ${run.coldStartNodeVersion} (tools/node24, the Node 24 the lock file pins: Lambda's nodejs24.x runs the handler ` +
+      `on Node 24); the Handler table and its targets use these runs${also}. The bench itself ran under Node ${run.nodeVersion}.`
+    );
+  }
+  if (from === 'BENCH_NODE') return `- Cold starts ran under Node ${run.coldStartNodeVersion} (BENCH_NODE), the bench itself under Node ${run.nodeVersion}${also}`;
+  return `- Cold starts ran under Node ${run.coldStartNodeVersion} (the bench's own: no Node 24 in tools/node24 for this platform; BENCH_NODE=<path of a node> picks another, e.g. Node 24 as Lambda nodejs24.x runs it)${also}`;
 }
 
 export function whatIsCompared(r: BenchResults): string[] {

@@ -16,8 +16,8 @@ import { synthTime } from './synth-time';
 import { targets } from './targets';
 import { growthTable, templateTable } from './template';
 
-export type { BenchResults, BenchSettings, RunInfo } from './results';
-export type { TargetRow } from './targets';
+export type { BenchResults, BenchSettings, ColdSet, ColdUnderNode, RunInfo } from './results';
+export type { TargetRow } from './target-row';
 
 /** The sections, in the order the document shows them. */
 const SECTIONS: readonly ((r: BenchResults) => string[])[] = [header, whatIsCompared, synthTime, templateTable, growthTable, handlerTable, sourcesSection, loadSection, targets];

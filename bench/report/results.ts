@@ -4,7 +4,7 @@
  * here (optional while not every run has it) and a section that renders it.
  */
 import type { IamBreak } from '../breaking-n';
-import type { ColdRun } from '../cold-start';
+import type { ColdRun, ColdStartNode } from '../cold-start';
 import type { DetectionResult } from '../detection';
 import type { AssetSize } from '../handler-assets';
 import type { LoadResult } from '../load';
@@ -23,8 +23,10 @@ export interface RunInfo {
   readonly platform: string;
   readonly osRelease: string;
   readonly nodeVersion: string;
-  /** The Node.js version the cold starts ran under (BENCH_NODE, or the bench's own). */
+  /** The Node.js version the cold starts of the Handler table and its targets ran under. */
   readonly coldStartNodeVersion: string;
+  /** Where that Node.js came from (absent in results from before: BENCH_NODE when it differs from nodeVersion). */
+  readonly coldStartNodeFrom?: ColdStartNode['from'];
   /** 1, 5 and 15 minute load averages. */
   readonly loadBefore: readonly number[];
   readonly loadAfter: readonly number[];
@@ -48,6 +50,16 @@ export interface BenchSettings {
   readonly nonDefault?: readonly string[];
 }
 
+/** One set of cold starts: ours (a Proton gate), AwsCustomResource, and ours as a GitSyncGate when measured. */
+export type ColdSet = Readonly<Record<Variant, readonly ColdRun[]>> & { readonly gitSync?: readonly ColdRun[] };
+
+/** Cold starts under one more Node.js. */
+export interface ColdUnderNode {
+  readonly nodeVersion: string;
+  readonly from: ColdStartNode['from'];
+  readonly cold: ColdSet;
+}
+
 export interface BenchResults {
   readonly run: RunInfo;
   readonly settings: BenchSettings;
@@ -55,8 +67,13 @@ export interface BenchResults {
   readonly synth: readonly SynthRow[];
   readonly iam: Readonly<Record<Variant, IamBreak>>;
   readonly assets: Readonly<Record<Variant, AssetSize>>;
-  /** Cold starts of ours (a Proton gate) and AwsCustomResource, and of ours as a GitSyncGate when measured. */
-  readonly cold: Readonly<Record<Variant, readonly ColdRun[]>> & { readonly gitSync?: readonly ColdRun[] };
+  /**
+   * Cold starts of ours (a Proton gate) and AwsCustomResource, and of ours as a GitSyncGate when measured, under
+   * run.coldStartNodeVersion.
+   */
+  readonly cold: ColdSet;
+  /** The same cold starts under the other Node.js executables (e.g. the bench's own beside Node 24), when run. */
+  readonly coldOtherNodes?: readonly ColdUnderNode[];
   readonly warm: WarmResult;
   /** Proton calls of one Create of an in-sync instance, handlers driven directly. */
   readonly deploymentCalls: Readonly<Record<Variant, number>>;

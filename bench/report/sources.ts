@@ -7,7 +7,7 @@ import { SOURCES, SourceName } from '../sync-sources';
 import { blockerVerdict } from './analysis';
 import { Cell, fmtVirtualS, table } from './format';
 import type { BenchResults } from './results';
-import type { TargetRow } from './targets';
+import type { TargetRow } from './target-row';
 
 const GATE: Readonly<Record<SourceName, string>> = { proton: 'ServiceInstanceSyncGate (Proton)', gitSync: 'GitSyncGate (Git sync)' };
 /** The service each source's gate must call, and the other one, which it must not. */
@@ -52,8 +52,10 @@ export function sourcesSection(r: BenchResults): string[] {
     '',
     'Sync blockers: a new sync is due (the latest sync ran for an older sha), so the gate waits and reads the blockers on every poll; ' +
       'an ACTIVE blocker appears at the stated time (a dynamic step on the blocker operation reading the virtual clock); measured from that ' +
-      'moment to CloudFormation receiving FAILED. "Polls after" counts the polls that started after the blocker appeared: 1 means the next ' +
-      'poll failed the gate (one poll interval plus one poll at most), 0 that the poll already running read it.',
+      'moment to CloudFormation receiving FAILED. A poll is a waiter tick that reads the source (a status read, then the blocker reads; the ' +
+      'waiter ticks every few seconds and the gate reads on the first tick after each poll interval). "Polls after" counts the polls that ' +
+      'started after the blocker appeared: 1 means the next poll failed the gate (one poll interval plus one poll at most), 0 that the poll ' +
+      'already running read it.',
     '',
     ...table(
       ['blocker turns ACTIVE', 'Proton: → FAILED', 'polls after', 'API calls', 'Git sync: → FAILED', 'polls after', 'API calls'],

@@ -3,7 +3,7 @@ import { median } from '../stats';
 import { noSlowerVerdict, pairedRatios } from './analysis';
 import { fmtExcess, fmtPaired, fmtS, table } from './format';
 import type { BenchResults } from './results';
-import type { TargetRow } from './targets';
+import type { TargetRow } from './target-row';
 
 export function synthTime(r: BenchResults): string[] {
   const range = (xs: readonly number[]): string => (xs.length ? `${fmtS(median(xs))} (${fmtS(Math.min(...xs))}–${fmtS(Math.max(...xs))})` : 'n/a');

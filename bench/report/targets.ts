@@ -1,21 +1,12 @@
 /** The closing table: each target the project set, what this run measured, and whether it was met. */
-import { Verdict, table, verdictText } from './format';
+import { table, verdictText } from './format';
 import { allClientsColdStartTarget, coldStartTarget, detectionTarget, inSyncCallsTarget } from './handler';
 import { loadTargets } from './load';
 import type { BenchResults } from './results';
 import { blockerTarget, sourcesInSyncTarget } from './sources';
 import { synthTarget } from './synth-time';
+import type { TargetRow } from './target-row';
 import { deployableTarget, onePerGateTarget, synthCostWhy } from './template';
-
-export interface TargetRow {
-  /** The target, as a sentence. */
-  readonly target: string;
-  readonly measured: string;
-  /** undefined when this run did not measure it (e.g. its N was not among BENCH_NS). */
-  readonly verdict: Verdict;
-  /** Why it was missed, when it was; empty otherwise. */
-  readonly note: string;
-}
 
 /** The targets, in the order the table lists them; each comes from the section that measures it. */
 const TARGETS: readonly ((r: BenchResults) => TargetRow | TargetRow[])[] = [

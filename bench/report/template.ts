@@ -7,7 +7,7 @@ import { Variant } from '../variants';
 import { breakingN, Growth, largestDeployableN, linear } from './analysis';
 import { fmtInt, table } from './format';
 import type { BenchResults } from './results';
-import type { TargetRow } from './targets';
+import type { TargetRow } from './target-row';
 
 /** The N the "many gates in one stack" target is judged at. */
 export const DEPLOYABLE_TARGET_N = 400;

@@ -104,12 +104,14 @@ export function results(ns: number[] = [1, 10, 100, 400]): Mutable<BenchResults>
       rate: { perSecond: 1, burst: 3 },
       pollMs: 15_000,
       timeoutMs: 600_000,
+      invocationMs: 50,
       targets: [loadRun(180), loadRun(180, 0, { source: 'gitSync', made: 1_200 }), loadRun(75, 3, { source: 'gitSync', scenario: 'newSyncDue' })],
       searches: [
         { source: 'proton', runs: [loadRun(180), loadRun(360, 7), loadRun(270)], stoppedBecause: 'the bound of 4 runs' },
         { source: 'gitSync', runs: [loadRun(180, 0, { source: 'gitSync', made: 1_200 })], stoppedBecause: 'the real-time budget' },
       ],
-      bound: { maxRuns: 4, maxN: 400, budgetMs: 900_000 },
+      bound: { maxRuns: 4, maxN: 400, budgetMs: 1_200_000 },
+      precision: 5,
       realMs: 290_000,
     },
   };

@@ -2,8 +2,8 @@
  * The benchmark's report (bench/report/): verdicts against targets, ratios, limits and tables, on made-up results.
  * Each test states the numbers it depends on; the rest come from a fixture shaped like a default run.
  */
-import { coldStartNode } from '../../bench/cold-start';
-import { nextN } from '../../bench/load';
+import { coldStartNodes } from '../../bench/cold-start';
+import { estimateRealMs, loadCeiling, nextN } from '../../bench/load';
 import { blockerVerdict, breakingN, largestDeployableN, largestPassingN, linear } from '../../bench/report/analysis';
 import { fmtPaired, table } from '../../bench/report/format';
 import { BenchResults, renderReport } from '../../bench/report/index';
@@ -23,6 +23,7 @@ describe('bench report', () => {
       '## Handler',
       '## Both sync sources: in-sync calls and sync blockers',
       '## Load: N gates created at once against 1 request/s (burst 3)',
+      '### Per source',
       '### Targets',
       '### Largest N, Proton (3 reads (IN_PROGRESS ×2, SUCCEEDED))',
       '### Largest N, Git sync (3 reads (IN_PROGRESS ×2, SUCCEEDED))',
@@ -245,6 +246,9 @@ describe('bench report', () => {
     it("finds the refusal line of aws-cdk-lib's built-in validation in the CLI's output, and nothing in other failures", () => {
       const out = 'some\n  ❌ Template has 803 resources, maximum is 500 (CloudFormation Validate)\nmore';
       expect(validationRefusal(out)).toBe('Template has 803 resources, maximum is 500 (CloudFormation Validate)');
+      // As aws-cdk 2.1148 prints it with -q.
+      const cli = 'bench/app.ts:16:10\nERROR Template has 803 resources, maximum is 500 (CloudFormation Validate)\n   SyncGateBench aws-cdk-lib.Stack\n';
+      expect(validationRefusal(cli)).toBe('Template has 803 resources, maximum is 500 (CloudFormation Validate)');
       expect(validationRefusal('Error: Cannot find module ts-node')).toBeUndefined();
     });
 
@@ -266,23 +270,111 @@ describe('bench report', () => {
     expect(doc).toContain('- Cold starts ran under Node v24.22.3 (BENCH_NODE), the bench itself under Node v20.0.0');
     const r = results();
     r.run = { ...r.run, coldStartNodeVersion: 'v20.0.0' };
-    expect(renderReport(r)).toContain("- Cold starts ran under Node v20.0.0 (the bench's own; BENCH_NODE=");
+    expect(renderReport(r)).toContain("- Cold starts ran under Node v20.0.0 (the bench's own: no Node 24 in tools/node24 for this platform; BENCH_NODE=");
+  });
+
+  describe('cold starts under Node 24 and the bench\'s own Node', () => {
+    const both = (): Mutable<BenchResults> => {
+      const r = results();
+      r.run = { ...r.run, coldStartNodeFrom: 'tools/node24' };
+      r.coldOtherNodes = [
+        {
+          nodeVersion: 'v20.0.0',
+          from: 'bench',
+          cold: {
+            ours: [{ loadMs: 50, firstCallMs: 50, totalMs: 100, processMs: 210 }],
+            awscr: [{ loadMs: 10, firstCallMs: 190, totalMs: 200, processMs: 300 }],
+            gitSync: [{ loadMs: 50, firstCallMs: 70, totalMs: 120, processMs: 220 }],
+          },
+        },
+      ];
+      return r;
+    };
+
+    it('says the Handler table uses the pinned Node 24 and that the cold starts ran again under the bench\'s own', () => {
+      expect(renderReport(both())).toContain(
+        "- Cold starts ran under Node v24.22.3 (tools/node24, the Node 24 the lock file pins: Lambda's nodejs24.x runs the handler on Node 24); " +
+          "the Handler table and its targets use these runs; they ran again under Node v20.0.0 (the bench's own), shown beside them (Cold starts by Node.js). " +
+          'The bench itself ran under Node v20.0.0.',
+      );
+    });
+
+    it('shows one row per Node, the first the one the targets use, and decides the targets on the first only', () => {
+      const r = both();
+      const doc = renderReport(r);
+      expect(rowOf(doc, 'Handler', 'v24.22.3')).toEqual(['v24.22.3 (tools/node24)', '80.0 ms', '96.0 ms', '160 ms', '0.50', '0.60', '40.0 ms + 40.0 ms', '10.0 ms + 150 ms', '190 ms / 280 ms']);
+      expect(rowOf(doc, 'Handler', 'v20.0.0')).toEqual(["v20.0.0 (the bench's own)", '100 ms', '120 ms', '200 ms', '0.50', '0.60', '50.0 ms + 50.0 ms', '10.0 ms + 190 ms', '210 ms / 300 ms']);
+      // The bench's own Node slower than AwsCustomResource does not change the verdict, which is Node 24's.
+      r.coldOtherNodes = [{ ...r.coldOtherNodes![0], cold: { ...r.coldOtherNodes![0].cold, ours: [{ loadMs: 200, firstCallMs: 200, totalMs: 400, processMs: 500 }] } }];
+      expect(target(renderReport(r), 'cold start no slower').slice(1, 3)).toEqual(['ratio 0.50', 'met']);
+      expect(rowOf(renderReport(r), 'Handler', 'v20.0.0')[4]).toBe('2.00');
+    });
+
+    it('leaves the table out when the cold starts ran under one Node', () => {
+      expect(renderReport(results())).not.toContain('Cold starts by Node.js');
+    });
+
+    it('runs them under tools/node24 first, then the bench\'s own; under BENCH_NODE alone; under the bench\'s own without a Node 24', () => {
+      expect(coldStartNodes({}, () => '/pinned/node24/bin/node')).toEqual([
+        { path: '/pinned/node24/bin/node', from: 'tools/node24' },
+        { path: process.execPath, from: 'bench' },
+      ]);
+      expect(coldStartNodes({}, () => undefined)).toEqual([{ path: process.execPath, from: 'bench' }]);
+      expect(coldStartNodes({}, () => process.execPath)).toEqual([{ path: process.execPath, from: 'bench' }]);
+      expect(coldStartNodes({ BENCH_NODE: process.execPath }, () => '/pinned/node24/bin/node')).toEqual([{ path: process.execPath, from: 'BENCH_NODE' }]);
+    });
   });
 
   it('refuses a BENCH_NODE that is not a file, naming it', () => {
-    expect(() => coldStartNode({ BENCH_NODE: '/no/such/node' })).toThrow('BENCH_NODE must be the path of a node executable, got /no/such/node (no such file)');
-    expect(coldStartNode({})).toBe(process.execPath);
+    expect(() => coldStartNodes({ BENCH_NODE: '/no/such/node' })).toThrow('BENCH_NODE must be the path of a node executable, got /no/such/node (no such file)');
   });
 
   describe('load', () => {
-    it('writes the target runs and each source\'s search, one row per N in increasing N, with calls made, served and their ratio', () => {
+    it('writes the target runs and each source\'s search, one row per N in increasing N, with calls made, served, their ratio and the virtual time used of the timeout', () => {
       const doc = renderReport(results());
-      expect(rowOf(doc, 'Load', 'Proton').slice(2, 7)).toEqual(['180', 'yes', '900', '540', '1.67']);
+      expect(rowOf(doc, 'Load', 'Proton | 3 reads')).toEqual([
+        'Proton',
+        '3 reads (IN_PROGRESS ×2, SUCCEEDED)',
+        '180',
+        'yes, 180 of 180',
+        '900',
+        '540',
+        '1.67',
+        '4',
+        '360 s of 600 s',
+        '270.00 s',
+        'met',
+      ]);
       expect(doc).toContain('| Git sync | new sync due first, 7 reads | 75 | **no**: 72 of 75 |');
-      expect(doc).toContain('| Proton | 3 reads (IN_PROGRESS ×2, SUCCEEDED) | 360 | **no**: 353 of 360 | 1,765 | 1,059 | 1.67 |');
-      expect(doc).toContain('Largest N at which all pass: **270** (360 failed); the search stopped at the bound of 4 runs.');
+      expect(rowOf(doc, 'Load', 'Git sync | new sync due').slice(-1)).toEqual(['**missed**: 3 FAILED']);
+      expect(rowOf(doc, 'Load', 'Git sync | 3 reads').slice(-1)).toEqual(['**missed**: made/served above 2']);
+      expect(doc).toContain('| 360 | **no**: 353 of 360 | 1,765 | 1,059 | 1.67 |');
+      expect(doc).toContain('Largest N at which all pass: **270**; the search stopped at the bound of 4 runs.');
       expect(doc).toContain('Largest N at which all pass: **at least 180** (no N failed); the search stopped at the real-time budget.');
-      expect(doc).toContain('No N above 201 can pass');
+    });
+
+    it('says which world ran the load: a clock that stands still while busy and the modelled invocation time', () => {
+      const r = results();
+      r.load = { ...r.load!, invocationMs: 70 };
+      const doc = renderReport(r);
+      expect(doc).toContain('the clock stands still while the world is busy');
+      expect(doc).toContain('each Lambda invocation keeps its execution environment busy 70 ms of virtual time');
+    });
+
+    it('sums up each source: the targets met, the largest N that all pass with its made/served, the smallest failing N and the ceiling', () => {
+      const doc = renderReport(results());
+      expect(rowOf(doc, 'Load', 'Proton | met')).toEqual(['Proton', 'met (1 of 1)', '**270**', '1.67', '360', '202', 'the bound of 4 runs']);
+      expect(rowOf(doc, 'Load', 'Git sync | **missed**')).toEqual(['Git sync', '**missed** (0 of 2 met)', '**at least 180** (no N failed)', '2.22', 'none run', '202', 'the real-time budget']);
+      const none = results();
+      none.load = { ...none.load!, searches: [{ source: 'proton', runs: [loadRun(180, 4)], stoppedBecause: 'x' }] };
+      expect(rowOf(renderReport(none), 'Load', 'Proton | met').slice(2, 5)).toEqual(['none', 'n/a', '180']);
+    });
+
+    it('puts the most gates that can ever pass at what the bucket serves before the last deadline (timeout plus the start spread)', () => {
+      // 3 + 1/s × (600 s + 5 s) = 608 reads: 202 gates of 3, 86 of 7; a 2-minute timeout at 2/s, burst 10: 10 + 250 = 260 reads.
+      expect(loadCeiling({ rate: { perSecond: 1, burst: 3 }, timeoutMs: 600_000 }, 3)).toBe(202);
+      expect(loadCeiling({ rate: { perSecond: 1, burst: 3 }, timeoutMs: 600_000 }, 7)).toBe(86);
+      expect(loadCeiling({ rate: { perSecond: 2, burst: 10 }, timeoutMs: 120_000 }, 3)).toBe(86);
     });
 
     it('finds the largest N that all pass below the smallest failing one', () => {
@@ -292,12 +384,32 @@ describe('bench report', () => {
     });
 
     it('picks the next N of a search: doubling until one fails, then bisection, then stops at the precision or the largest N', () => {
-      expect(nextN([loadRun(180)], 400, 10)).toEqual({ n: 360 });
-      expect(nextN([loadRun(180), loadRun(360)], 400, 10)).toEqual({ n: 400 });
-      expect(nextN([loadRun(180), loadRun(360), loadRun(400)], 400, 10)).toEqual({ done: 'the largest N searched, 400, passed' });
-      expect(nextN([loadRun(180), loadRun(360, 7)], 400, 10)).toEqual({ n: 270 });
-      expect(nextN([loadRun(180, 2)], 400, 10)).toEqual({ n: 90 });
-      expect(nextN([loadRun(270), loadRun(278, 1)], 400, 10)).toEqual({ done: 'the gap between passing and failing N reached 8 (precision 10)' });
+      const o = { maxN: 400, precision: 10 };
+      expect(nextN([loadRun(180)], o)).toEqual({ n: 360 });
+      expect(nextN([loadRun(180), loadRun(360)], o)).toEqual({ n: 400 });
+      expect(nextN([loadRun(180), loadRun(360), loadRun(400)], o)).toEqual({ done: 'the largest N searched, 400, passed' });
+      expect(nextN([loadRun(180), loadRun(360, 7)], o)).toEqual({ n: 270 });
+      expect(nextN([loadRun(180, 2)], o)).toEqual({ n: 90 });
+      expect(nextN([loadRun(270), loadRun(278, 1)], o)).toEqual({ done: 'the gap between passing and failing N reached 8 (precision 10)' });
+    });
+
+    it('never searches above the most gates that can ever pass, and stops when that many passed', () => {
+      const o = { maxN: 400, precision: 5, ceiling: 202 };
+      expect(nextN([loadRun(180)], o)).toEqual({ n: 202 });
+      expect(nextN([loadRun(180), loadRun(202, 9)], o)).toEqual({ n: 191 });
+      expect(nextN([loadRun(180), loadRun(202, 9), loadRun(191)], o)).toEqual({ n: 196 });
+      expect(nextN([loadRun(180), loadRun(202, 9), loadRun(191), loadRun(196)], o)).toEqual({ n: 199 });
+      expect(nextN([loadRun(180), loadRun(202, 9), loadRun(191), loadRun(196), loadRun(199, 1)], o)).toEqual({
+        done: 'the gap between passing and failing N reached 3 (precision 5)',
+      });
+      expect(nextN([loadRun(180), loadRun(202)], o)).toEqual({ done: 'N = 202, the most gates that can ever pass, passed' });
+      expect(nextN([loadRun(60)], { ...o, maxN: 100 })).toEqual({ n: 100 });
+      expect(nextN([loadRun(60), loadRun(100)], { ...o, maxN: 100 })).toEqual({ done: 'the largest N searched, 100, passed' });
+    });
+
+    it('estimates a run\'s real time from the slowest real time per gate so far', () => {
+      expect(estimateRealMs([], 200)).toBe(0);
+      expect(estimateRealMs([{ n: 180, realMs: 45_000 }, { n: 100, realMs: 30_000 }], 200)).toBe(60_000);
     });
 
     it('meets a load target only when all pass and at most two calls are made per call served', () => {
@@ -306,7 +418,7 @@ describe('bench report', () => {
       expect(loadRunMeetsTarget({ failed: 1, made: 540, served: 540 })).toBe(false);
       expect(loadRunMeetsTarget({ failed: 0, made: 0, served: 0 })).toBe(false);
       const doc = renderReport(results());
-      expect(target(doc, '180 Proton gates').slice(1, 3)).toEqual(['180 of 180 SUCCESS; 900 made / 540 served = 1.67', 'met']);
+      expect(target(doc, '180 Proton gates').slice(1, 3)).toEqual(['180 of 180 SUCCESS; 900 made / 540 served = 1.67; virtual 360 s of 600 s', 'met']);
       expect(target(doc, '180 Git sync gates').slice(2)).toEqual(['**missed**', 'made/served above 2']);
       expect(target(doc, '75 Git sync gates').slice(2)).toEqual(['**missed**', 'Timed out after 10m']);
       const r = results();
