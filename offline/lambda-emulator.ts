@@ -79,6 +79,8 @@ interface Environment {
   /** The {@link FakeLambda.coldStart} generation it was made in; older ones are dropped when they fall idle. */
   readonly generation: number;
   readonly id: number;
+  /** When it is free again on the virtual clock (see invocationMs). */
+  busyUntil: number;
 }
 
 /** One log line, with the invocation that wrote it. */
@@ -114,8 +116,6 @@ export class FakeLambda {
   private readonly environmentsMade = new Map<string, number>();
   /** Idle execution environments per function name. */
   private readonly environments = new Map<string, Environment[]>();
-  /** When each environment is free again, on the virtual clock (see invocationMs). */
-  private readonly busyUntil = new Map<Environment, number>();
   private generation = 0;
   private readonly server: http.Server;
   /** The clock hold of each running invocation, by its id (its sleeps release it: invocation-timers.ts). */
@@ -212,7 +212,7 @@ export class FakeLambda {
     const idle = this.environments.get(name) ?? [];
     const now = this.clock.now();
     for (let i = idle.length - 1; i >= 0; i--) {
-      if ((this.busyUntil.get(idle[i]) ?? -Infinity) <= now) return idle.splice(i, 1)[0];
+      if (idle[i].busyUntil <= now) return idle.splice(i, 1)[0];
     }
     return undefined;
   }
@@ -290,7 +290,7 @@ export class FakeLambda {
         const idle = this.environments.get(spec.name) ?? [];
         idle.push(env);
         this.environments.set(spec.name, idle);
-        this.busyUntil.set(env, record.virtualStartedAt + this.invocationMs);
+        env.busyUntil = record.virtualStartedAt + this.invocationMs;
       }
     }
   }
@@ -341,7 +341,7 @@ export class FakeLambda {
     }
     const id = (this.environmentsMade.get(spec.name) ?? 0) + 1;
     this.environmentsMade.set(spec.name, id);
-    return { handler: handler as Environment['handler'], generation: this.generation, id };
+    return { handler: handler as Environment['handler'], generation: this.generation, id, busyUntil: -Infinity };
   }
 
   private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

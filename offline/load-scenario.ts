@@ -22,13 +22,13 @@ import { OfflineWorld } from './offline-world';
 import { SynthesizedStack } from './synth';
 
 export type LoadSource = 'proton' | 'gitSync';
+export type LoadScenario = 'reads' | 'newSyncDue';
 
 /**
  * What a waiter tick's invocation of the gate's handler takes in Lambda, about: a warm Node.js invocation that
  * reads the sync status once (an AWS API call in the same region, tens of milliseconds).
  */
 export const LOAD_INVOCATION_MS = 50;
-export type LoadScenario = 'reads' | 'newSyncDue';
 
 export interface LoadSpec {
   readonly source: LoadSource;

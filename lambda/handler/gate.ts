@@ -231,7 +231,7 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
       blockerReadErrors: blockerReading.errors.length,
       ...(blockerReading.errors.length > 0 && { blockerReadError: blockerReading.errors.join(' ') }),
     }),
-    ...(pace.rate !== undefined && { callsPerSecond: Number(pace.rate.toPrecision(3))}),
+    ...(pace.rate !== undefined && { callsPerSecond: Number(pace.rate.toPrecision(3)) }),
     elapsedSeconds: Math.round(elapsedMs / 1000),
     remainingSeconds: Math.max(0, Math.round((timeoutMs - elapsedMs) / 1000)),
     elapsed: formatDuration(elapsedMs),

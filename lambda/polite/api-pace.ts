@@ -80,7 +80,7 @@ export class ApiPace {
   /** Whether a read may go out now; counts the answer. A read held back makes no call. */
   public mayRead(): boolean {
     this.forgetWhenQuiet();
-    if (this.ratePerSecond !== undefined && this.slot(this.now()) <= this.slot(this.lastCallAt) + this.extraCalls) {
+    if (this.slotTaken(this.now())) {
       this.counts.heldBack += 1;
       this.heldBackSinceServed = true;
       return false;
@@ -125,12 +125,17 @@ export class ApiPace {
   /** A call was answered: it used the current slot, or the next free one when the current one is used. */
   private called(): void {
     const now = this.now();
-    if (this.ratePerSecond !== undefined && this.slot(now) <= this.slot(this.lastCallAt) + this.extraCalls) {
+    if (this.slotTaken(now)) {
       this.extraCalls += 1;
     } else {
       this.lastCallAt = now;
       this.extraCalls = 0;
     }
+  }
+
+  /** Whether this environment has used the slot of `at` already (or, after a poll's extra calls, the ones after). */
+  private slotTaken(at: number): boolean {
+    return this.ratePerSecond !== undefined && this.slot(at) <= this.slot(this.lastCallAt) + this.extraCalls;
   }
 
   private slot(at: number): number {
