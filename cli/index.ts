@@ -4,6 +4,7 @@
  * real clients, the real clock; the command itself is run.ts.
  */
 import { performance } from 'perf_hooks';
+import { standardRetry } from '../lambda/client-config';
 import { SOURCES } from '../lambda/sources';
 import { runCli } from './run';
 
@@ -20,7 +21,9 @@ runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   sources: SOURCES,
-  connect: (source, region) => source.connect(region),
+  // Someone waits for the answer: a throttled or 5xx read is retried as the SDK's standard mode does, within the
+  // call budget's attempts, before the check counts it as a poll that could not read.
+  connect: (source, region) => source.connect(region, standardRetry()),
   // Monotonic: a wall clock set back or forth while waiting does not change how long the check waits.
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'timers/promises';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { politeRetry } from './client-config';
 import * as gate from './handler/gate';
 import { PollHistory } from './handler/poll-history';
 import { createCloudFormationClient, describeOwnStack, stackRegion } from './handler/stack-state';
@@ -20,7 +21,7 @@ function connection(source: SyncSource, region: string): { reader: SourceReader;
   let found = readers.get(key);
   if (!found) {
     const pace = new ApiPace(() => Date.now());
-    found = { reader: source.connect(region, pace), pace };
+    found = { reader: source.connect(region, politeRetry(pace)), pace };
     readers.set(key, found);
   }
   return found;

@@ -77,6 +77,11 @@ export const CallBudget = {
    * from the SDK's own retry constants.
    */
   stackCallBudgetMs: 20_000,
+  /**
+   * Attempts of one DescribeStacks call: the SDK's standard mode default, throttling retried with its backoff
+   * (500 ms base for throttling); within stackCallBudgetMs.
+   */
+  stackCallMaxAttempts: 3,
 } as const;
 
 /**

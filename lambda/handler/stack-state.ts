@@ -6,7 +6,8 @@
  * the stack would be stuck in UPDATE_ROLLBACK_FAILED. So during a rollback the gate reports without judging.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { boundedClientConfig } from '../client-config';
+import { CallBudget } from '../../lib/limits';
+import { boundedClientConfig, standardRetry } from '../client-config';
 
 /** The region of a stack ARN (arn:partition:cloudformation:region:account:stack/name/id). */
 export function stackRegion(stackId: string): string | undefined {
@@ -14,8 +15,13 @@ export function stackRegion(stackId: string): string | undefined {
   return region ? region : undefined;
 }
 
+/**
+ * The CloudFormation client of DescribeStacks: the SDK's standard retry mode, throttling included (busy accounts
+ * throttle DescribeStacks: the CDK CLI and consoles poll it during every deployment). It is not polite like the
+ * source reads: a rollback waits for its answer, and no gate shares a pace with it.
+ */
 export function createCloudFormationClient(region: string): CloudFormationClient {
-  return new CloudFormationClient(boundedClientConfig(region));
+  return new CloudFormationClient(boundedClientConfig(region, standardRetry(CallBudget.stackCallMaxAttempts)));
 }
 
 /** What the gate needs to know of its own stack. */

@@ -13,14 +13,15 @@ import {
   Revision as GitSyncRevision,
   SyncBlocker as GitSyncBlocker,
 } from '@aws-sdk/client-codestar-connections';
+import type { RetryStrategyV2 } from '@smithy/types';
 import { Prop } from '../../lib/contract';
 import { CallBudget, isResourceName, Limits } from '../../lib/limits';
 import { SourceActions, SyncGateSource } from '../../lib/sources';
-import { boundedClientConfig, ClientBudget } from '../client-config';
+import { boundedClientConfig, ClientBudget, politeRetry } from '../client-config';
 import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
-import type { ApiPace } from '../polite/api-pace';
+import { ApiPace } from '../polite/api-pace';
 import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
@@ -57,9 +58,13 @@ export function resolveBlockerCommand(s: GitSyncSubject, id: string): string {
   );
 }
 
-/** A CodeStar Connections client with bounded calls (see boundedClientConfig). */
-export function createGitSyncClient(region: string, budget: ClientBudget = CallBudget, pace?: ApiPace): CodeStarConnectionsClient {
-  return new CodeStarConnectionsClient(boundedClientConfig(region, budget, pace));
+/** A CodeStar Connections client with bounded calls (see boundedClientConfig): polite unless the caller gives its own retry policy. */
+export function createGitSyncClient(
+  region: string,
+  budget: ClientBudget = CallBudget,
+  retry: RetryStrategyV2 = politeRetry(new ApiPace(() => Date.now()), budget.maxAttempts),
+): CodeStarConnectionsClient {
+  return new CodeStarConnectionsClient(boundedClientConfig(region, retry, budget));
 }
 
 /** Git sync names owner and repository apart; the RepositoryName attribute is `owner/name` for every source. */
@@ -205,8 +210,8 @@ export const gitSyncSource: SyncSource<GitSyncSubject> = {
       'stack depends on, or move the gate into a stack that deploys after it, and deploy again.'
     );
   },
-  connect: (region, pace) => {
-    const client = createGitSyncClient(region, CallBudget, pace);
+  connect: (region, retry) => {
+    const client = createGitSyncClient(region, CallBudget, retry);
     return {
       readStatus: (subject, signal) => readGitSyncStatus(client, subject, signal),
       readBlockers: (subject, signal) => readGitSyncBlockers(client, subject, signal),

@@ -12,14 +12,15 @@ import {
   Revision as ProtonRevision,
   SyncBlocker as ProtonSyncBlocker,
 } from '@aws-sdk/client-proton';
+import type { RetryStrategyV2 } from '@smithy/types';
 import { Prop } from '../../lib/contract';
 import { CallBudget, isResourceName, Limits } from '../../lib/limits';
 import { SourceActions, SyncGateSource } from '../../lib/sources';
-import { boundedClientConfig, ClientBudget } from '../client-config';
+import { boundedClientConfig, ClientBudget, politeRetry } from '../client-config';
 import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
-import type { ApiPace } from '../polite/api-pace';
+import { ApiPace } from '../polite/api-pace';
 import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
@@ -49,9 +50,13 @@ function resourceName(props: ResourceProperties, prop: string): string {
   return v;
 }
 
-/** A Proton client with bounded calls (see boundedClientConfig). */
-export function createProtonClient(region: string, budget: ClientBudget = CallBudget, pace?: ApiPace): ProtonClient {
-  return new ProtonClient(boundedClientConfig(region, budget, pace));
+/** A Proton client with bounded calls (see boundedClientConfig): polite unless the caller gives its own retry policy. */
+export function createProtonClient(
+  region: string,
+  budget: ClientBudget = CallBudget,
+  retry: RetryStrategyV2 = politeRetry(new ApiPace(() => Date.now()), budget.maxAttempts),
+): ProtonClient {
+  return new ProtonClient(boundedClientConfig(region, retry, budget));
 }
 
 function revision(r: ProtonRevision): Revision {
@@ -209,8 +214,8 @@ export const protonSource: SyncSource<ProtonSubject> = {
     blockersCommand: blockersCommand(s),
   }),
   logFields: (s) => ({ service: s.serviceName, instance: s.serviceInstanceName, region: s.region }),
-  connect: (region, pace) => {
-    const client = createProtonClient(region, CallBudget, pace);
+  connect: (region, retry) => {
+    const client = createProtonClient(region, CallBudget, retry);
     return {
       readStatus: (subject, signal) => readProtonSyncStatus(client, subject, signal),
       readBlockers: (subject, signal) => readProtonBlockers(client, subject, signal),

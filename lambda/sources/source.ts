@@ -3,9 +3,9 @@
  * is one module beside this file that implements {@link SyncSource}. The handler and the decision core never
  * see an SDK type; adding a source adds a module and one line in ./index.ts.
  */
+import type { RetryStrategyV2 } from '@smithy/types';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, SyncStatus } from '../core/sync-status';
-import type { ApiPace } from '../polite/api-pace';
 
 /** What one gate watches, as its resource properties name it. Each source extends it with its own names. */
 export interface Subject {
@@ -50,6 +50,9 @@ export interface SyncSource<S extends Subject = Subject> {
    * its own deployment), or undefined. Asked by onEvent, so such a gate fails at once.
    */
   ownStackProblem?(subject: S, stackId: string): string | undefined;
-  /** A reader with a real client for `region`, which tells `pace` every answer the API gives (lambda/polite). */
-  connect(region: string, pace?: ApiPace): SourceReader<S>;
+  /**
+   * A reader with a real client for `region`, retrying as `retry` says: the gate's polite policy (which tells its
+   * pace every answer the API gives) or the standard one of a caller someone waits for (lambda/client-config.ts).
+   */
+  connect(region: string, retry: RetryStrategyV2): SourceReader<S>;
 }
