@@ -4,11 +4,32 @@
  * The stack statuses are the ones the {@link OfflineWorld} sets while it runs a lifecycle request, or the ones a
  * {@link StackDeployment} sets as it goes through a deployment's phases; a nested stack also answers its ParentId
  * and RootId, as DescribeStacks does.
+ *
+ * It fails as CloudFormation's API does in a busy account (the CDK CLI and consoles poll DescribeStacks during
+ * every deployment): scripted faults (`Throttling` with HTTP 400, `InternalFailure` 500, `ServiceUnavailable` 503,
+ * in awsQuery's error shape) for the next calls, and an account-wide rate limit on the service clock.
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import type { RateLimit } from './fake-service-types';
 import { listenOnLoopback } from './loopback';
+import { TokenBucket } from './token-bucket';
+
+/** An error DescribeStacks answers, with the HTTP status and awsQuery error type CloudFormation gives it. */
+export const DESCRIBE_STACKS_FAULTS = {
+  Throttling: { status: 400, type: 'Sender', message: 'Rate exceeded' },
+  InternalFailure: { status: 500, type: 'Receiver', message: 'The request processing has failed because of an unknown error, exception or failure.' },
+  ServiceUnavailable: { status: 503, type: 'Receiver', message: 'The request has failed due to a temporary failure of the server.' },
+} as const;
+export type DescribeStacksFault = keyof typeof DESCRIBE_STACKS_FAULTS;
+
+/** A step of a DescribeStacks script: the next `times` calls (default 1) answer this fault, or the stack when none. */
+export interface DescribeStacksFaultStep {
+  readonly fault?: DescribeStacksFault;
+  /** How many calls; Infinity for every call from now on. */
+  readonly times?: number;
+}
 
 /** Where a nested stack sits: the stack that holds its AWS::CloudFormation::Stack resource, and the root stack. */
 export interface StackNesting {
@@ -19,8 +40,11 @@ export interface StackNesting {
 /** One DescribeStacks call. */
 export interface DescribeStacksCall {
   readonly stackName: string;
-  /** The status answered, or undefined when the stack was unknown. */
+  /** The status answered, or undefined when the stack was unknown or a fault was answered. */
   readonly answered?: string;
+  /** The fault answered instead (scripted, or Throttling beyond the rate limit). */
+  readonly fault?: DescribeStacksFault;
+  readonly httpStatus: number;
   /** The offline-world request that made the call (see {@link FakeCloudFormationApi.attribute}). */
   readonly requestTag?: string;
 }
@@ -40,6 +64,8 @@ export class FakeCloudFormationApi {
   public readonly stacks = new Map<string, { name: string; status: string; nesting?: StackNesting }>();
   /** Tells which offline-world request made an HTTP request (set by the world). */
   public attribute?: (req: http.IncomingMessage) => string | undefined;
+  private faults: { fault?: DescribeStacksFault; left: number }[] = [];
+  private bucket?: TokenBucket;
 
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -57,6 +83,30 @@ export class FakeCloudFormationApi {
     this.stacks.set(stackId, { name, status, nesting: nesting ?? this.stacks.get(stackId)?.nesting });
   }
 
+  /**
+   * The next calls answer these faults (or the stack, for a step without one), in order, after any still scripted;
+   * then the stacks' statuses again.
+   */
+  public script(steps: readonly DescribeStacksFaultStep[]): void {
+    for (const step of steps) {
+      const times = step.times ?? 1;
+      if (!(times >= 1)) throw new Error(`DescribeStacks fault step: times must be >= 1, got ${times}`);
+      if (step.fault !== undefined && !(step.fault in DESCRIBE_STACKS_FAULTS)) throw new Error(`DescribeStacks fault step: unknown fault ${JSON.stringify(step.fault)}`);
+      this.faults.push({ fault: step.fault, left: times });
+    }
+  }
+
+  /** An account-wide rate limit on the service clock (calls beyond it answer Throttling), or none. */
+  public setRateLimit(limit?: RateLimit): void {
+    this.bucket = limit ? new TokenBucket(limit, this.now()) : undefined;
+  }
+
+  /** No scripted fault and no rate limit left; the calls are kept. */
+  public reset(): void {
+    this.faults = [];
+    this.bucket = undefined;
+  }
+
   public async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -64,12 +114,24 @@ export class FakeCloudFormationApi {
     });
   }
 
+  /** The scripted fault for this call, else Throttling when the rate limit has no token left, else none. */
+  private nextFault(): DescribeStacksFault | undefined {
+    const head = this.faults[0];
+    if (head) {
+      head.left -= 1;
+      if (head.left <= 0) this.faults.shift();
+      if (head.fault) return head.fault;
+    }
+    if (this.bucket && !this.bucket.take(this.now())) return 'Throttling';
+    return undefined;
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse, form: URLSearchParams): void {
     const requestId = randomUUID();
-    const error = (status: number, code: string, message: string): void => {
+    const error = (status: number, code: string, message: string, type = 'Sender'): void => {
       res
         .writeHead(status, { date: new Date(this.now()).toUTCString(), 'content-type': 'text/xml', 'x-amzn-requestid': requestId })
-        .end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+        .end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>${type}</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
     };
     if (req.method !== 'POST' || form.get('Action') !== 'DescribeStacks' || form.get('Version') !== '2010-05-15') {
       error(400, 'InvalidAction', `FakeCloudFormationApi serves only DescribeStacks (2010-05-15), not ${form.get('Action')}`);
@@ -80,8 +142,16 @@ export class FakeCloudFormationApi {
       return;
     }
     const stackName = form.get('StackName') ?? '';
+    const requestTag = this.attribute?.(req);
+    const fault = this.nextFault();
+    if (fault) {
+      const f = DESCRIBE_STACKS_FAULTS[fault];
+      this.calls.push({ stackName, fault, httpStatus: f.status, requestTag });
+      error(f.status, fault, f.message, f.type);
+      return;
+    }
     const entry = [...this.stacks].find(([id, s]) => id === stackName || s.name === stackName);
-    this.calls.push({ stackName, answered: entry?.[1].status, requestTag: this.attribute?.(req) });
+    this.calls.push({ stackName, answered: entry?.[1].status, httpStatus: entry ? 200 : 400, requestTag });
     if (!entry) {
       error(400, 'ValidationError', `Stack with id ${stackName} does not exist`);
       return;

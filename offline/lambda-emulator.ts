@@ -9,7 +9,8 @@
  * `process.env`, a `console` whose lines go to the function's log group (kept in memory), and a `Date` that reads
  * the world's {@link VirtualClock} (and a `timers/promises` whose sleeps run on it, see invocation-timers.ts). As in Lambda, an environment runs one invocation at a time: concurrent
  * invocations of a function each get their own (a cold start when no idle one is left), and an idle one is
- * reused by later invocations (warm) until {@link FakeLambda.coldStart}. Every invocation holds the virtual clock
+ * reused by later invocations (warm) until {@link FakeLambda.coldStart}, or never, or at random
+ * ({@link EnvironmentReuse}). Every invocation holds the virtual clock
  * (no jump while code runs) and runs in the async context of its lifecycle request ({@link RequestAttribution}),
  * so that its log lines and the HTTP calls it makes are attributed to that request. Errors are reported the way the Node.js runtime does (`errorType` = error.name,
  * `errorMessage`, `trace` = stack lines; HTTP 200 with `X-Amz-Function-Error: Unhandled`).
@@ -29,6 +30,19 @@ import { VirtualClock } from './virtual-clock';
 
 export { realProcess } from './module-loader';
 
+
+/**
+ * How the emulator hands invocations to execution environments. Lambda promises no environment twice: module
+ * memory may survive to the next invocation or not, and the gate must give the same verdicts either way.
+ * - `warm`: an idle environment is reused, the most recently used first, as Lambda usually does for calls seconds
+ *   apart (every lifecycle request still starts cold).
+ * - `fresh`: every invocation runs in a new environment: nothing a module keeps survives to the next invocation.
+ * - `mixed`: each invocation takes one of the idle environments at random, or a new one, with equal chances
+ *   (seeded: the same world gives the same sequence).
+ */
+export type EnvironmentReuse = 'warm' | 'fresh' | 'mixed';
+
+export const ENVIRONMENT_REUSES: readonly EnvironmentReuse[] = ['warm', 'fresh', 'mixed'];
 
 /** A function as the template defines it, with its names resolved. */
 export interface FunctionSpec {
@@ -93,8 +107,15 @@ export interface LogEntry {
 
 /** The Lambda emulator. Start with {@link FakeLambda.start}; always {@link FakeLambda.close} it. */
 export class FakeLambda {
-  public static async start(options: { clock: VirtualClock; region: string; invocationMs?: number }): Promise<FakeLambda> {
-    const fake = new FakeLambda(options.clock, options.region, options.invocationMs ?? 0);
+  public static async start(options: {
+    clock: VirtualClock;
+    region: string;
+    invocationMs?: number;
+    environments?: EnvironmentReuse;
+    /** Seed of the `mixed` choices. */
+    seed?: number;
+  }): Promise<FakeLambda> {
+    const fake = new FakeLambda(options.clock, options.region, options.invocationMs ?? 0, options.environments ?? 'warm', options.seed ?? 1);
     await listenOnLoopback(fake.server);
     fake.attribution.start();
     return fake;
@@ -117,6 +138,7 @@ export class FakeLambda {
   /** Idle execution environments per function name. */
   private readonly environments = new Map<string, Environment[]>();
   private generation = 0;
+  private readonly random: () => number;
   private readonly server: http.Server;
   /** The clock hold of each running invocation, by its id (its sleeps release it: invocation-timers.ts). */
   private readonly holds = new Map<string, InvocationHold>();
@@ -132,7 +154,11 @@ export class FakeLambda {
      * instead, so that invocations close together still need more than one environment, as in Lambda.
      */
     private readonly invocationMs = 0,
+    /** How invocations find their execution environment (see EnvironmentReuse). */
+    public readonly reuse: EnvironmentReuse = 'warm',
+    seed = 1,
   ) {
+    this.random = seededRandom(seed);
     this.server = http.createServer((req, res) => void this.handleHttp(req, res));
   }
 
@@ -207,14 +233,20 @@ export class FakeLambda {
     return this.functions.get(bare) ?? this.functions.get(bare.split(':').pop()!);
   }
 
-  /** The most recently used idle environment of a function that is free on the virtual clock, taken from the pool. */
+  /**
+   * An idle environment of a function that is free on the virtual clock, taken from the pool: the most recently
+   * used one (`warm`), none (`fresh`), or a random one or none (`mixed`).
+   */
   private takeIdle(name: string): Environment | undefined {
+    if (this.reuse === 'fresh') return undefined;
     const idle = this.environments.get(name) ?? [];
     const now = this.clock.now();
-    for (let i = idle.length - 1; i >= 0; i--) {
-      if (idle[i].busyUntil <= now) return idle.splice(i, 1)[0];
-    }
-    return undefined;
+    const free = idle.map((env, i) => ({ env, i })).filter(({ env }) => env.busyUntil <= now);
+    if (free.length === 0) return undefined;
+    if (this.reuse === 'warm') return idle.splice(free[free.length - 1].i, 1)[0];
+    // mixed: a new environment, or each free one, with equal chances.
+    const pick = Math.floor(this.random() * (free.length + 1));
+    return pick === free.length ? undefined : idle.splice(free[pick].i, 1)[0];
   }
 
   /** Runs one invocation: holds the clock, takes an idle environment or makes one, in the request's context. */
@@ -286,7 +318,7 @@ export class FakeLambda {
       return { error };
     } finally {
       record.durationMs = Date.now() - record.startedAt;
-      if (env && reusable && env.generation === this.generation && this.functions.get(spec.name) === spec) {
+      if (env && reusable && this.reuse !== 'fresh' && env.generation === this.generation && this.functions.get(spec.name) === spec) {
         const idle = this.environments.get(spec.name) ?? [];
         idle.push(env);
         this.environments.set(spec.name, idle);
@@ -394,6 +426,18 @@ export class FakeLambda {
     });
     res.end(body);
   }
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same choices, run after run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }
 
 function splitHandler(handler: string): [string, string] {

@@ -126,7 +126,7 @@ export async function runLoad(base: SynthesizedStack, spec: LoadSpec): Promise<L
   validate(spec);
   const { stack, ids, subjects } = withGates(base, spec.source, spec.n);
   const service = String(Object.values(base.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)?.Properties?.[Prop.ServiceName] ?? 'sample-service');
-  const world = await OfflineWorld.start({ responseTimeoutMs: 30 * 60_000, invocationMs: spec.invocationMs ?? LOAD_INVOCATION_MS });
+  const world = await OfflineWorld.start({ responseTimeoutMs: 30 * 60_000, invocationMs: spec.invocationMs ?? LOAD_INVOCATION_MS, environments: 'warm' });
   try {
     const installed = world.install(stack);
     const fake = spec.source === 'proton' ? world.proton : world.gitSync;

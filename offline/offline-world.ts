@@ -38,7 +38,7 @@ import { FakeCodeStarConnections } from './fake-codestar-connections';
 import { FakeProton } from './fake-proton';
 import { InstalledStack, installStack, InstallTarget } from './install-stack';
 import { asCloudFormationSends } from './intrinsics';
-import { FakeLambda } from './lambda-emulator';
+import { ENVIRONMENT_REUSES, EnvironmentReuse, FakeLambda } from './lambda-emulator';
 import { checkResponse, LifecycleOutcome, pollsOf, RequestOptions } from './lifecycle-outcome';
 import { FakeStepFunctions } from './step-functions';
 import { SynthesizedStack } from './synth';
@@ -74,10 +74,28 @@ export interface OfflineWorldOptions {
    * real time while the world is busy, as in every other world.
    */
   readonly invocationMs?: number;
+  /**
+   * How Lambda hands invocations to execution environments (see EnvironmentReuse). Default: `fresh`, a new
+   * environment for every invocation, the strictest world (Lambda promises no environment twice), unless
+   * OFFLINE_WORLD_ENVIRONMENTS names another.
+   */
+  readonly environments?: EnvironmentReuse;
+  /** Seed of the `mixed` environments' choices. */
+  readonly seed?: number;
   /** Use this fake Proton instead of starting one (it is not closed with the world). */
   readonly proton?: FakeProton;
   /** Use this fake CodeStar Connections instead of starting one (it is not closed with the world). */
   readonly gitSync?: FakeCodeStarConnections;
+}
+
+/** The world's environment reuse when a caller names none: OFFLINE_WORLD_ENVIRONMENTS, or `fresh`. */
+export function defaultEnvironments(env: NodeJS.ProcessEnv = process.env): EnvironmentReuse {
+  const named = env.OFFLINE_WORLD_ENVIRONMENTS;
+  if (named === undefined || named === '') return 'fresh';
+  if (!(ENVIRONMENT_REUSES as readonly string[]).includes(named)) {
+    throw new Error(`OFFLINE_WORLD_ENVIRONMENTS must be one of ${ENVIRONMENT_REUSES.join(', ')}, got ${JSON.stringify(named)}`);
+  }
+  return named as EnvironmentReuse;
 }
 
 /** The offline world. Start with {@link OfflineWorld.start}; always {@link OfflineWorld.close} it. */
@@ -87,7 +105,13 @@ export class OfflineWorld {
     const region = options.region ?? 'us-east-1';
     const proton = options.proton ?? (await FakeProton.start());
     const gitSync = options.gitSync ?? (await FakeCodeStarConnections.start());
-    const lambda = await FakeLambda.start({ clock, region, invocationMs: options.invocationMs });
+    const lambda = await FakeLambda.start({
+      clock,
+      region,
+      invocationMs: options.invocationMs,
+      environments: options.environments ?? defaultEnvironments(),
+      seed: options.seed,
+    });
     const sfn = await FakeStepFunctions.start({ lambda, clock });
     const cfn = await CfnResponseServer.start();
     const cloudFormation = await FakeCloudFormationApi.start();
