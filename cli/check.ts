@@ -61,8 +61,8 @@ export interface WaitCap {
 }
 
 /**
- * The cap on the check's wait, when there is one: the gate answers by itself a reserve and one poll interval
- * before CloudFormation's one-hour limit (effectiveTimeoutMs), so the check waits no longer than the gate would.
+ * The cap on the check's wait, when there is one: the gate answers by itself a reserve and one waiter tick before
+ * CloudFormation's one-hour limit (effectiveTimeoutMs), so the check waits no longer than the gate would.
  */
 export function waitCap(settings: GateSettings): WaitCap | undefined {
   const waitMs = effectiveTimeoutMs(settings);
@@ -87,6 +87,10 @@ export interface CheckOutcome {
   readonly attributes: Attributes;
   /** The gate's failure reason, when it would fail. */
   readonly reason?: string;
+  /** Why the last poll could not read the status, when it could not. */
+  readonly readError?: string;
+  /** The wait the check kept (the gate's effective wait for --wait); 0 when it checked once. */
+  readonly waitMs: number;
   readonly polls: number;
   readonly failedPolls: number;
   readonly elapsedMs: number;
@@ -105,7 +109,9 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
   for (;;) {
     const elapsedMs = Math.max(0, deps.now() - startedAt);
     // The gate's own poll: read, decide, blockers, deadline (lambda/poll/poll.ts).
-    const result = await poll(settings, deps.reader, record, elapsedMs);
+    // The check's record is whole (one process, every poll of its wait), so an expected sha it saw desired and then
+    // saw move on is evidence that it was superseded.
+    const result = await poll(settings, deps.reader, record, elapsedMs, { recordIsWhole: true });
     const { decision, error } = result;
     const attributes = toAttributes(record.lastStatus ?? {});
     deps.onPoll?.({
@@ -118,12 +124,16 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
     });
 
     if (decision.verdict !== 'WAIT') {
-      const reason = decision.verdict === 'PASS' ? undefined : failureOf(settings, result, record);
+      // With no --wait, a read that may pass is no failure of the gate's (it would wait and read again): no reason.
+      const gateWouldWait = timeoutMs === 0 && decision.waitingOn === 'SOURCE_UNAVAILABLE';
+      const reason = decision.verdict === 'PASS' || gateWouldWait ? undefined : failureOf(settings, result, record);
       return {
         decision,
         status: record.lastStatus,
         attributes,
         reason,
+        ...(error ? { readError: error.message } : {}),
+        waitMs: timeoutMs,
         polls: record.polls,
         failedPolls: record.failedPolls,
         elapsedMs: Math.max(0, deps.now() - startedAt),

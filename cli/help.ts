@@ -25,7 +25,7 @@ export const COMMON_OPTIONS_HELP = [
   '                           hex digits, as Git abbreviates). Default: any desired commit.',
   '  --wait <duration>        Keep polling while the sync is not done yet, for up to this long: 90s, 10m, 1h,',
   `                           1m30s (at most ${Limits.maxWaitTimeoutSeconds / 3600}h; capped like the gate's waitTimeout at the hour less`,
-  `                           ${Limits.cloudFormationReserveSeconds / 60}m and one poll). Default: check once, do not wait.`,
+  `                           ${Limits.cloudFormationReserveSeconds / 60}m ${Limits.waiterTickSeconds}s). Default: check once, do not wait.`,
   `  --poll <duration>        Time between polls while waiting, ${Limits.minPollIntervalSeconds}s to ${Limits.maxPollIntervalSeconds / 60}m. Default: ${DEFAULT_POLL}.`,
   '  --json                   Print one JSON object on stdout instead of the summary.',
   '  -h, --help               Show this help.',

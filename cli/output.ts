@@ -35,6 +35,8 @@ export interface JsonResult {
   readonly reason?: string;
   /** The reason word for word as the gate would give it to CloudFormation. */
   readonly gateReason?: string;
+  /** Why the last poll could not read the sync status, in the check's words, when it could not. */
+  readonly readError?: string;
   readonly source: string;
   readonly subject: Subject;
   readonly polls: number;
@@ -49,6 +51,7 @@ export function jsonResult(outcome: CheckOutcome, context: ResultContext): JsonR
     why: inCheckWords(outcome.decision.why),
     attributes: outcome.attributes,
     ...(outcome.reason === undefined ? {} : { reason: inCheckWords(outcome.reason), gateReason: outcome.reason }),
+    ...(outcome.readError === undefined ? {} : { readError: inCheckWords(outcome.readError) }),
     source: context.source,
     subject: context.subject,
     polls: outcome.polls,
@@ -77,7 +80,10 @@ function headline(outcome: CheckOutcome): string {
   const situation = outcome.decision.situation;
   if (outcome.exitCode === ExitCode.Pass) return `PASS: the gate would pass (${situation}).`;
   if (outcome.exitCode === ExitCode.SyncFailed) return `FAIL: the gate would fail (${situation}).`;
-  return `NO DECISION: the sync status could not be read (${situation}); the gate would fail.`;
+  if (situation === 'SOURCE_ERROR') return `NO DECISION: the sync status could not be read (${situation}); the gate would fail.`;
+  // A read that may pass (throttling, 5xx, timeouts): the gate waits and reads again, until its waitTimeout.
+  if (outcome.waitMs === 0) return 'NO DECISION: could not read the sync status; the gate would wait and read again (give the check a --wait to do the same).';
+  return `NO DECISION: could not read the sync status before --wait ran out (${situation}); a gate that waits as long would fail.`;
 }
 
 function indent(text: string): string {
@@ -88,13 +94,13 @@ function indent(text: string): string {
 }
 
 /**
- * Why the check waits less than --wait asked: "--wait 1h 0m 0s is capped at 56m 45s, as the gate caps its
+ * Why the check waits less than --wait asked: "--wait 1h 0m 0s is capped at 56m 55s, as the gate caps its
  * waitTimeout: ...". Shown on stderr before the first poll and in the summary.
  */
 export function waitCapNote(cap: WaitCap): string {
   return (
     `--wait ${formatDuration(cap.requestedMs)} is capped at ${formatDuration(cap.waitMs)}, as the gate caps its waitTimeout: ` +
-    `CloudFormation's hour less ${formatDuration(Limits.cloudFormationReserveSeconds * 1000)} and one poll interval, so that the gate answers with its own reason.`
+    `CloudFormation's hour less ${formatDuration((Limits.cloudFormationReserveSeconds + Limits.waiterTickSeconds) * 1000)}, so that the gate answers with its own reason.`
   );
 }
 
@@ -111,6 +117,7 @@ export function summary(outcome: CheckOutcome, context: ResultContext): string {
   lines.push(`  ${polls} in ${formatDuration(outcome.elapsedMs)}`);
   if (outcome.waitCap) lines.push(`  ${waitCapNote(outcome.waitCap)}`);
   if (outcome.reason !== undefined) lines.push('Reason:', indent(inCheckWords(outcome.reason)));
+  else if (outcome.readError !== undefined) lines.push('Could not read:', indent(inCheckWords(outcome.readError)));
   return lines.join('\n') + '\n';
 }
 

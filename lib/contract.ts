@@ -51,3 +51,9 @@ export const ATTRIBUTE_NAMES: readonly AttrName[] = Object.values(Attr);
 
 /** Value of the Status attribute when no sync has ever run. */
 export const STATUS_NONE = 'NONE';
+
+/**
+ * Value of every attribute of a gate that passed during an update rollback without reading the sync status
+ * (`Sha` excepted when the gate has an expectedSha: see reference.md, Rollbacks).
+ */
+export const VALUE_UNKNOWN = 'UNKNOWN';

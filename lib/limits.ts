@@ -33,8 +33,10 @@ export const Limits = {
   /** CloudFormation gives a custom resource at most one hour. */
   maxWaitTimeoutSeconds: 3600,
   /**
-   * The gate answers by itself at the latest this long before CloudFormation's one-hour limit, so that a gate
-   * configured for the full hour fails with its own reason rather than CloudFormation's generic timeout.
+   * The gate stops waiting this long (and one waiter tick) before CloudFormation's one-hour limit, so that a gate
+   * configured for the full hour fails with its own reason rather than CloudFormation's generic timeout. It covers
+   * the tick before the deadline read (a read, at most one poll's call budget), the deadline read itself (another
+   * budget) and the framework's answer: 2 x (55 s + 20 s) + 30 s (test/lib/accepted-props.test.ts checks the sum).
    */
   cloudFormationReserveSeconds: 180,
   minPollIntervalSeconds: 5,
@@ -94,23 +96,21 @@ export function isResourceName(value: string): boolean {
 
 /**
  * The longest a gate waits, in seconds: its waitTimeout, capped so that it answers by itself before
- * CloudFormation's one-hour limit (the reserve, and one poll interval since a poll may come that late).
+ * CloudFormation's one-hour limit. Whatever its pollInterval, the gate reads on the first waiter tick at or past its
+ * deadline (lambda/handler/pacing.ts), so the cap is the hour less the reserve and one tick: 56m 55s.
  */
-export function effectiveWaitSeconds(waitTimeoutSeconds: number, pollIntervalSeconds: number): number {
-  return Math.min(waitTimeoutSeconds, Limits.maxWaitTimeoutSeconds - Limits.cloudFormationReserveSeconds - pollIntervalSeconds);
+export function effectiveWaitSeconds(waitTimeoutSeconds: number): number {
+  return Math.min(waitTimeoutSeconds, Limits.maxWaitTimeoutSeconds - Limits.cloudFormationReserveSeconds - Limits.waiterTickSeconds);
 }
 
 /**
  * CloudFormation's own bound on one request of a gate (the custom resource's ServiceTimeout), in seconds: the
- * effective wait, the poll interval by which the last poll may come after it, and the reserve for that poll (the
- * handler's Lambda timeout) and the framework's answer. Within 1-3,600, the range CloudFormation accepts; so a
- * broken provider fails the request minutes after the gate would have answered, not after CloudFormation's hour.
+ * effective wait, the tick by which the deadline read may come after it, and the reserve for the read before it, that
+ * read and the framework's answer. Within 1-3,600, the range CloudFormation accepts; so a broken provider fails the
+ * request minutes after the gate would have answered, not after CloudFormation's hour.
  */
-export function serviceTimeoutSeconds(waitTimeoutSeconds: number, pollIntervalSeconds: number): number {
-  return Math.min(
-    Limits.maxWaitTimeoutSeconds,
-    effectiveWaitSeconds(waitTimeoutSeconds, pollIntervalSeconds) + pollIntervalSeconds + Limits.cloudFormationReserveSeconds,
-  );
+export function serviceTimeoutSeconds(waitTimeoutSeconds: number): number {
+  return Math.min(Limits.maxWaitTimeoutSeconds, effectiveWaitSeconds(waitTimeoutSeconds) + Limits.waiterTickSeconds + Limits.cloudFormationReserveSeconds);
 }
 
 /** What an expected sha may be, as the construct's, the handler's and the CLI's errors say it. */

@@ -21,7 +21,7 @@ export interface SyncGateOptions {
   /**
    * How long to wait for an in-flight sync before failing with the last status seen. Zero checks once
    * without waiting. At most one hour (CloudFormation's limit for a custom resource); the gate answers by
-   * itself at least three minutes plus one poll interval before that limit. An active sync blocker fails the gate
+   * itself at least three minutes and five seconds before that limit (it waits at most 56m 55s). An active sync blocker fails the gate
    * at once, whatever the timeout. For a reader (`requireSuccess: false`), it bounds only the wait on a source that
    * cannot be read for a while (throttling, 5xx, timeouts): a reader never waits on sync state.
    *
@@ -149,7 +149,7 @@ export abstract class SyncGateBase extends Construct {
       resourceType: subject.resourceType,
       // CloudFormation's own bound: a provider that never answers fails the request minutes after the gate
       // would have, instead of after CloudFormation's default hour.
-      serviceTimeout: Duration.seconds(serviceTimeoutSeconds(waitTimeout, pollInterval)),
+      serviceTimeout: Duration.seconds(serviceTimeoutSeconds(waitTimeout)),
       properties: {
         ...subject.properties,
         [Prop.Region]: options.region,

@@ -2,7 +2,7 @@
  * The attributes the gate returns on SUCCESS: every name of the contract, always present, as a string, and
  * bounded so that the whole response body stays within CloudFormation's 4,096 bytes whatever the API returns.
  */
-import { Attr, AttrName, STATUS_NONE } from '../../lib/contract';
+import { Attr, AttrName, STATUS_NONE, VALUE_UNKNOWN } from '../../lib/contract';
 import { isStatus, newestFirst, sameSha, SyncAttempt, SyncStatus } from './sync-status';
 import { iso, jsonBytes, truncateChars, truncateToJsonBytes } from './text';
 
@@ -49,6 +49,23 @@ export function toAttributes(status: SyncStatus): Attributes {
     [Attr.LatestSuccessfulSyncStartedAt]: iso(good?.startedAt),
     [Attr.LatestSyncEvent]: summarizeLatestEvent(latest),
   };
+}
+
+/**
+ * The attributes of a gate that passes during an update rollback, none of them empty: CloudFormation rolls back the
+ * resources that read them, and a resource may reject an empty string (an SSM parameter's Value, a tag). With a
+ * status read, each is as usual and a field the source does not report says NONE. With none (the source could not be
+ * read), each says UNKNOWN and InSync `false`, but Sha is the expected sha when the rollback's properties have one:
+ * the commit the deployment being restored gated on, so that a resource built from it (an image tag) is restored
+ * as it was.
+ */
+export function rollbackAttributes(status: SyncStatus | undefined, expectedSha: string | undefined): Attributes {
+  if (!status) {
+    const unknown = Object.fromEntries(Object.values(Attr).map((name) => [name, VALUE_UNKNOWN])) as Attributes;
+    return { ...unknown, [Attr.InSync]: 'false', [Attr.Sha]: expectedSha ?? VALUE_UNKNOWN };
+  }
+  const read = toAttributes(status);
+  return Object.fromEntries(Object.entries(read).map(([name, value]) => [name, value === '' ? STATUS_NONE : value])) as Attributes;
 }
 
 /**

@@ -36,6 +36,11 @@ export type Situation =
   | 'TIMED_OUT'
   /** The stack is rolling back an update: the gate reports without judging, so the rollback can finish. */
   | 'ROLLBACK'
+  /**
+   * The gate would fail an Update, but CloudFormation could not say whether the stack is rolling back (DescribeStacks
+   * throttled, 5xx, unreachable): the failure waits for a later read, so that a rollback is never failed.
+   */
+  | 'STACK_STATE_UNKNOWN'
   /** The status could not be read this poll, for a reason that may pass (throttling, 5xx, timeouts, resets). */
   | 'SOURCE_UNAVAILABLE'
   /** The status could not be read, for a reason that waiting does not fix (not found, access denied, ...). */
@@ -52,8 +57,10 @@ export interface GateCriteria {
    */
   readonly expectedSha?: string;
   /**
-   * Whether an earlier poll of the same request saw the expected sha desired (the handler's memory; absent when it
-   * has none). With it, a desired sha that moved on is SUPERSEDED even when no sync of the expected sha ran.
+   * Whether an earlier poll of the same wait saw the expected sha desired. Only the `check` command gives it (one
+   * process, whose memory of its own polls is certain); the gate never does, since an execution environment's
+   * memory must not change a verdict. With it, a desired sha that moved on is SUPERSEDED even when no sync of the
+   * expected sha ran.
    */
   readonly expectedWasDesired?: boolean;
 }
@@ -69,6 +76,10 @@ export interface Decision {
   readonly blockedFrom?: Situation;
   /** For BLOCKED: the active blockers, as the source reported them. */
   readonly blockers?: readonly SyncBlocker[];
+  /** For STACK_STATE_UNKNOWN: the situation of the failure that waits. */
+  readonly heldFrom?: Situation;
+  /** For ROLLBACK: whether the sync status was read (the attributes report it) or not (they say UNKNOWN). */
+  readonly statusRead?: boolean;
 }
 
 /**
@@ -188,11 +199,88 @@ export function applyDeadline(decision: Decision, elapsedMs: number, timeoutMs: 
 }
 
 /**
- * During an update rollback the gate reports without judging, whatever it would have decided, so that the
- * rollback can finish (a failed Update during a rollback leaves the stack in UPDATE_ROLLBACK_FAILED).
+ * What CloudFormation says of the gate's stack during an Update (DescribeStacks): rolling back an update
+ * (UPDATE_ROLLBACK_IN_PROGRESS), not, or it could not be told (the call failed after its retries).
  */
-export function duringRollback(decision: Decision): Decision {
-  return { verdict: 'PASS', situation: 'ROLLBACK', why: `the stack is rolling back an update; the gate reports without judging (${decision.why})` };
+export type StackPhase = 'ROLLING_BACK' | 'NOT_ROLLING_BACK' | 'UNKNOWN';
+
+/** What one poll read: the sync status, or why it could not (transient: a later poll may read it). */
+export type StatusRead =
+  | { readonly status: SyncStatus; readonly error?: undefined }
+  | { readonly status?: undefined; readonly error: { readonly transient: boolean; readonly message: string } };
+
+/** Every fact a verdict rests on, gathered by the handler (or the check) for one poll. */
+export interface GateFacts {
+  readonly criteria: GateCriteria;
+  readonly read: StatusRead;
+  /** The sync blockers this poll read (only when needsBlockerCheck said so and they could be read). */
+  readonly blockers?: readonly SyncBlocker[];
+  /** Time since the gate started, and its effective wait. */
+  readonly elapsedMs: number;
+  readonly timeoutMs: number;
+  /** This is the request's first read (its elapsed time is under one poll interval). */
+  readonly firstRead: boolean;
+  /**
+   * For an Update whose verdict would not pass (needsStackPhase): what CloudFormation says of the stack. Absent
+   * for a Create, for the check, and before it is asked.
+   */
+  readonly stack?: StackPhase;
+}
+
+/**
+ * The verdict of one poll, and the one place a verdict is made: the sync status (or the read's error), the
+ * blockers, the deadline, then the stack's phase. Pure: the same facts give the same verdict in any execution
+ * environment.
+ */
+export function judge(f: GateFacts): Decision {
+  const judged = f.read.status ? decide(f.read.status, f.criteria) : decideUnreadable(f.read.error);
+  return applyStackPhase(applyDeadline(applyBlockers(judged, f.blockers ?? []), f.elapsedMs, f.timeoutMs), f);
+}
+
+/**
+ * Whether an Update must ask CloudFormation whether its stack is rolling back before acting on `decision`: any
+ * verdict but PASS (a rollback must never fail, and never wait longer than it has to).
+ */
+export function needsStackPhase(decision: Decision): boolean {
+  return decision.verdict !== 'PASS';
+}
+
+/**
+ * The rules of an Update that would not pass, by what CloudFormation says of the stack:
+ * - Rolling back an update: the gate reports without judging, so that the rollback finishes (CloudFormation sends
+ *   a rollback's Update with the previous properties; a failed one leaves the stack in UPDATE_ROLLBACK_FAILED). A
+ *   status it read is reported; a read that failed for a reason that may pass gets one more read; any other read
+ *   error, or a second read that fails, passes with attributes that say UNKNOWN. So a rollback ends within two reads.
+ * - Could not be told: a failure waits for a later read (and its DescribeStacks), so that a rollback is never failed
+ *   for want of an answer; from the deadline on, the gate fails as it would have, and its reason says how to finish
+ *   a rollback without it.
+ * - Not rolling back, or not asked: the verdict stands.
+ */
+export function applyStackPhase(decision: Decision, f: Pick<GateFacts, 'stack' | 'read' | 'firstRead' | 'elapsedMs' | 'timeoutMs'>): Decision {
+  if (decision.verdict === 'PASS' || f.stack === undefined || f.stack === 'NOT_ROLLING_BACK') return decision;
+  if (f.stack === 'ROLLING_BACK') {
+    if (f.read.status) {
+      return { verdict: 'PASS', situation: 'ROLLBACK', statusRead: true, why: `the stack is rolling back an update; the gate reports without judging (${decision.why})` };
+    }
+    if (f.read.error.transient && f.firstRead && f.elapsedMs < f.timeoutMs) {
+      return wait('SOURCE_UNAVAILABLE', 'the stack is rolling back an update and this read could not read the sync status; the gate reads once more, then passes without it.');
+    }
+    return {
+      verdict: 'PASS',
+      situation: 'ROLLBACK',
+      statusRead: false,
+      why: `the stack is rolling back an update and the sync status could not be read (${f.read.error.message.split('\n')[0]}); the gate passes without judging and its attributes say UNKNOWN.`,
+    };
+  }
+  if (decision.verdict === 'FAIL' && f.elapsedMs < f.timeoutMs) {
+    return {
+      verdict: 'WAIT',
+      situation: 'STACK_STATE_UNKNOWN',
+      heldFrom: decision.situation,
+      why: `the gate would fail (${decision.situation}: ${decision.why.replace(/\.$/, '')}), but CloudFormation could not say whether the stack is rolling back an update, which the gate never fails; it asks again on its next read.`,
+    };
+  }
+  return decision;
 }
 
 function wait(situation: Situation, why: string): Decision {

@@ -1,21 +1,26 @@
 /**
  * The gate's two Provider-framework handlers as plain functions that take their dependencies, so tests call
  * them directly. onEvent validates and names the resource; isComplete reads the sync status when the gate's
- * pollInterval says so (pacing.ts) and the environment's pace lets it (lambda/polite/api-pace.ts), and decides. The
+ * pollInterval says so (pacing.ts) and the environment's pace lets it (lambda/polite/api-pace.ts), gathers the facts
+ * (the status, the blockers, for an Update the stack's phase) and lets the core judge (lambda/core/decide.ts). The
  * Step Functions waiter of aws-cdk-lib's Provider framework calls isComplete again every waiter tick: isComplete
  * never sleeps. onEvent sleeps once, less than a tick (see tickShareMs).
+ *
+ * Nothing a verdict rests on comes from the execution environment's memory (deps.history, deps.pace): Lambda may
+ * serve every tick from a new environment. Memory only saves calls (a remembered DescribeStacks answer, a held-back
+ * read) and makes counts in reasons more complete; docs/design.md says what holds with it and without.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CallBudget, Limits } from '../../lib/limits';
-import { Attributes, boundAttributes, toAttributes } from '../core/attributes';
-import { duringRollback, formatDuration } from '../core/decide';
+import { Attributes, boundAttributes, rollbackAttributes, toAttributes } from '../core/attributes';
+import { formatDuration, judge, needsStackPhase, StackPhase } from '../core/decide';
 import { SyncGateError } from '../core/errors';
 import { activeBlockers, BlockerReading, SyncStatus } from '../core/sync-status';
 import type { ApiPace } from '../polite/api-pace';
-import { effectiveTimeoutMs, failureOf, poll } from '../poll/poll';
+import { effectiveTimeoutMs, failureOf, poll, pollsSince } from '../poll/poll';
 import { parseSettings } from '../poll/settings';
 import { SourceReader, Subject, SyncSource } from '../sources/source';
-import { isDeadlineRead, isFirstTick, isReadDue, PacingInput } from './pacing';
+import { isDeadlineRead, isReadDue, PacingInput } from './pacing';
 import { GateRecord, PollHistory } from './poll-history';
 import { continueRollbackCommand, StackState } from './stack-state';
 
@@ -38,9 +43,9 @@ export interface GateDeps {
   /** Writes one structured log line. */
   readonly log: (line: Record<string, unknown>) => void;
   /**
-   * DescribeStacks of the gate's own stack: is it rolling back an update, and is it nested. Asked only for an
-   * Update, on its first tick and before failing: at most twice per request. A rejection counts as "not rolling
-   * back", so the gate judges as usual.
+   * DescribeStacks of the gate's own stack: is it rolling back an update, and is it nested. Asked for an Update on
+   * every read whose verdict would not pass, unless this environment remembers a definite answer for the request;
+   * the client retries as the SDK's standard mode does. A rejection is UNKNOWN: a failure then waits (decide.ts).
    */
   readonly describeStack: (stackId: string, signal?: AbortSignal) => Promise<StackState>;
   /** The handler's own region, used when the gate names none. */
@@ -108,15 +113,22 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Ga
   return { PhysicalResourceId: settings.source.physicalResourceId(settings.subject), [GATE_STARTED_AT]: deps.now() };
 }
 
-async function describeStack(event: IsCompleteEvent, deps: GateDeps, record: GateRecord): Promise<StackState | undefined> {
+/**
+ * What CloudFormation says of the gate's stack: from this environment's cache when it has a definite answer for the
+ * request (the stack's phase does not change while it waits for this resource), else one DescribeStacks call, with
+ * the SDK's standard retries inside its budget. A call that fails is UNKNOWN: never taken for "not rolling back".
+ */
+async function stackPhase(event: IsCompleteEvent, deps: GateDeps, record: GateRecord): Promise<StackPhase> {
+  if (record.stack) return record.stack.rollingBack ? 'ROLLING_BACK' : 'NOT_ROLLING_BACK';
   record.stackCalls += 1;
   try {
     const state = await deps.describeStack(event.StackId, deps.abortAfter(CallBudget.stackCallBudgetMs));
     record.stack = state;
-    return state;
+    return state.rollingBack ? 'ROLLING_BACK' : 'NOT_ROLLING_BACK';
   } catch (e) {
-    deps.log({ message: 'could not tell whether the stack is rolling back; judging as usual', error: String(e) });
-    return undefined;
+    record.stackError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    deps.log({ message: 'could not tell whether the stack is rolling back an update; a failure waits for the next read', error: record.stackError });
+    return 'UNKNOWN';
   }
 }
 
@@ -171,45 +183,26 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   }
   record.readHeldBack = false;
   record.lastReadElapsedMs = elapsedMs;
-  const isUpdate = event.RequestType === 'Update';
   const sourceBudget = deps.abortAfter(CallBudget.sourceCallsBudgetMs);
 
   const reader: SourceReader = {
     readStatus: (subj, signal) => deps.readStatus(source, subj, signal),
     readBlockers: (subj, signal) => deps.readBlockers(source, subj, signal),
   };
-  const result = await poll(settings, reader, record, elapsedMs, sourceBudget);
-  let decision = result.decision;
+  const result = await poll(settings, reader, record, elapsedMs, { signal: sourceBudget });
   const { status, blockerReading, error: readError } = result;
+  // An Update that would not pass asks CloudFormation whether the stack is rolling back: on every such read, since
+  // nothing of an earlier tick may be remembered (a cached definite answer saves the call). decide's judge makes the
+  // verdict with the answer.
+  const stack = event.RequestType === 'Update' && needsStackPhase(result.decision) ? await stackPhase(event, deps, record) : undefined;
+  const facts = { ...result.facts, stack };
+  const decision = stack === undefined ? result.decision : judge(facts);
 
-  // During an update rollback the gate never judges: whatever the sync says, the rollback must be able to finish.
-  // An Update that would not pass asks whether the stack is rolling back on its first tick (the stack's status does
-  // not change while it waits for this resource) and again before failing: at most two calls per request.
-  const ask = decision.verdict === 'FAIL' || (decision.verdict === 'WAIT' && isFirstTick(elapsedMs, TICK_MS));
-  if (isUpdate && ask && record.stack?.rollingBack !== true && record.stackCalls < 2) {
-    await describeStack(event, deps, record);
-  }
-  const rollingBack = isUpdate && record.stack?.rollingBack === true;
-  if (rollingBack && decision.verdict !== 'PASS') {
-    if (readError && decision.verdict === 'WAIT') {
-      // Not yet readable: wait like any poll, until the deadline.
-    } else if (status) {
-      decision = duringRollback(decision);
-    } else {
-      deps.history.end(event.RequestId);
-      throw new SyncGateError(
-        `${readError?.message ?? decision.why}\nThe stack is rolling back an update and the gate could not read the sync status in ` +
-          `${record.polls} poll${record.polls === 1 ? '' : 's'}. To finish the rollback without the gate, run ` +
-          `${continueRollbackCommand(event.StackId, event.LogicalResourceId, record.stack)}.`,
-        { cause: readError },
-      );
-    }
-  }
   if (decision.situation === 'SOURCE_ERROR') {
     deps.history.end(event.RequestId);
-    throw readError!;
+    throw stack === 'UNKNOWN' ? new SyncGateError(`${readError!.message}\n${unknownStackNote(event, record)}`, { cause: readError }) : readError!;
   }
-  const attributes = toAttributes(status ?? {});
+  const attributes = decision.situation === 'ROLLBACK' ? rollbackAttributes(decision.statusRead ? status : undefined, settings.expectedSha) : toAttributes(status ?? {});
 
   deps.log({
     message: 'poll',
@@ -222,6 +215,8 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     verdict: decision.verdict,
     situation: decision.situation,
     ...(decision.blockedFrom && { blockedFrom: decision.blockedFrom }),
+    ...(decision.heldFrom && { heldFrom: decision.heldFrom }),
+    ...(stack && { stack }),
     why: decision.why,
     poll: record.polls,
     failedPolls: record.failedPolls,
@@ -244,6 +239,23 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     case 'WAIT':
       return { IsComplete: false };
     case 'FAIL':
-      throw new SyncGateError(failureOf(settings, { ...result, decision }, record, deps.logGroupName));
+      throw new SyncGateError(
+        failureOf(settings, { ...result, decision }, record, {
+          logGroupName: deps.logGroupName,
+          notes: stack === 'UNKNOWN' ? [unknownStackNote(event, record)] : [],
+          pollsSinceStart: pollsSince(elapsedMs, settings.pollIntervalMs, timeoutMs),
+        }),
+      );
   }
+}
+
+/**
+ * What a failure says when CloudFormation could not tell, up to the deadline, whether the stack is rolling back: if it
+ * is, the command that finishes the rollback without the gate.
+ */
+function unknownStackNote(event: IsCompleteEvent, record: GateRecord): string {
+  return (
+    `CloudFormation could not say whether the stack is rolling back an update (DescribeStacks: ${record.stackError ?? 'failed'}). ` +
+    `If it is, finish the rollback without the gate: ${continueRollbackCommand(event.StackId, event.LogicalResourceId, record.stack)}.`
+  );
 }

@@ -9,7 +9,8 @@
  * this request last read (the execution environment's memory), the rule is exact: one read per multiple crossed.
  * Without that memory (a cold or another execution environment), the tick assumes the previous tick came one tick
  * ago: windows of one tick never overlap, so it never reads twice for one multiple, and reads late by one interval
- * only when a multiple falls in the few milliseconds between two ticks' windows.
+ * only when a multiple falls in the gap between two ticks' windows (the time the previous attempt and the waiter's
+ * transition took, tens to hundreds of milliseconds of each tick). The read at the deadline needs no memory.
  *
  * A read that is due but that the execution environment's pace holds back (the API is throttling; see
  * lambda/polite/api-pace.ts) stays owed: the gate asks on every tick until it reads.
@@ -38,19 +39,14 @@ export function isReadDue(p: PacingInput): boolean {
 }
 
 /**
- * Whether this tick is the one read at or past the deadline, which decides TIMED_OUT: it reads whatever the
- * environment's pace says, so that a gate held back by a busy API still has its last look before it fails.
+ * Whether this tick is at or past the deadline: it reads, whatever the environment's pace says, so that a gate held
+ * back by a busy API still has its last look, and that read ends the request (at the deadline no verdict waits:
+ * lambda/core/decide.ts). Needs no memory: the first tick at or past the deadline reads, at most a tick late.
  */
-export function isDeadlineRead(p: PacingInput): boolean {
-  const previous = previousTick(p);
-  return p.elapsedMs >= p.timeoutMs && previous < p.timeoutMs;
+export function isDeadlineRead(p: Pick<PacingInput, 'elapsedMs' | 'timeoutMs'>): boolean {
+  return p.elapsedMs >= p.timeoutMs;
 }
 
 function previousTick(p: PacingInput): number {
   return p.lastReadElapsedMs ?? p.elapsedMs - p.tickMs;
-}
-
-/** Whether this is the request's first tick (nothing before it), whatever the environment remembers. */
-export function isFirstTick(elapsedMs: number, tickMs: number): boolean {
-  return elapsedMs < tickMs;
 }

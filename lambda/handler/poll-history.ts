@@ -18,9 +18,10 @@ export interface GateRecord extends PollRecord {
   /** A read is owed: it was due and the environment's pace held it back (pacing.ts). */
   readHeldBack?: boolean;
   heldBackTicks: number;
-  /** DescribeStacks calls made for this request, and the last answer. */
+  /** DescribeStacks calls made for this request, the last answer, and the last call's error. */
   stackCalls: number;
   stack?: StackState;
+  stackError?: string;
 }
 
 export class PollHistory {

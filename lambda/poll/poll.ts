@@ -1,11 +1,13 @@
 /**
  * One poll of a gate, the same for the gate's isComplete handler and the `check` command: read the sync status,
- * decide, read the sync blockers when one may be why the gate would not pass, and apply the deadline. What a poll
+ * read the sync blockers when one may be why the gate would not pass, and judge (lambda/core/decide.ts). What a poll
  * remembers between polls of one wait (failed reads, the last status, whether the expected sha was desired) is in
- * its PollRecord; what is CloudFormation's alone (pacing on the waiter's ticks, rollbacks) stays in the handler.
+ * its PollRecord: for the check a whole record of its own polls, for the gate an execution environment's cache,
+ * which may be empty on any tick and so never counts as evidence. What is CloudFormation's alone (pacing on the
+ * waiter's ticks, the stack's rollback) is the handler's.
  */
 import { effectiveWaitSeconds } from '../../lib/limits';
-import { applyBlockers, applyDeadline, decide, Decision, decideUnreadable, isExpectedSha, needsBlockerCheck } from '../core/decide';
+import { decide, Decision, GateFacts, isExpectedSha, judge, needsBlockerCheck } from '../core/decide';
 import { SyncGateError } from '../core/errors';
 import { blockerReadNotes, failureReason } from '../core/reasons';
 import { BlockerReading, SyncStatus } from '../core/sync-status';
@@ -27,6 +29,8 @@ export interface PollRecord {
 
 /** What one poll found. */
 export interface PollResult {
+  /** The facts the decision rests on, for a caller that adds one (the handler: the stack's phase). */
+  readonly facts: GateFacts;
   readonly decision: Decision;
   /** The status this poll read, or the last one read before when it could not. */
   readonly status?: SyncStatus;
@@ -36,23 +40,34 @@ export interface PollResult {
 }
 
 /** The wait a gate honours: its own timeout, capped so that it answers before CloudFormation's one hour. */
-export function effectiveTimeoutMs(settings: Pick<GateSettings, 'waitTimeoutMs' | 'pollIntervalMs'>): number {
-  return effectiveWaitSeconds(settings.waitTimeoutMs / 1000, settings.pollIntervalMs / 1000) * 1000;
+export function effectiveTimeoutMs(settings: Pick<GateSettings, 'waitTimeoutMs'>): number {
+  return effectiveWaitSeconds(settings.waitTimeoutMs / 1000) * 1000;
+}
+
+export interface PollOptions {
+  /** Aborts the poll's source calls (its time budget); an abort makes the poll a "not yet". */
+  readonly signal?: AbortSignal;
+  /**
+   * The record holds every earlier poll of this wait for certain (the check: one process), so what it saw counts as
+   * evidence: an expected sha desired earlier and gone now is SUPERSEDED. Off for the gate, whose record is a cache.
+   */
+  readonly recordIsWhole?: boolean;
 }
 
 /**
- * One poll: counts it in `record`, reads through `reader` (aborted by `signal`, whose abort makes the poll a
- * "not yet"), and decides at `elapsedMs` into the wait. Throws only what is no SyncGateError (a bug).
+ * One poll: counts it in `record`, reads through `reader`, and judges at `elapsedMs` into the wait. Throws only what
+ * is no SyncGateError (a bug).
  */
 export async function poll(
   settings: GateSettings,
   reader: SourceReader,
   record: PollRecord,
   elapsedMs: number,
-  signal?: AbortSignal,
+  options: PollOptions = {},
 ): Promise<PollResult> {
   const { source, subject } = settings;
-  const timeoutMs = effectiveTimeoutMs(settings);
+  const { signal } = options;
+  const base = { elapsedMs, timeoutMs: effectiveTimeoutMs(settings), firstRead: elapsedMs < settings.pollIntervalMs };
   record.polls += 1;
   try {
     const status = await reader.readStatus(subject, signal);
@@ -60,17 +75,19 @@ export async function poll(
     if (settings.expectedSha !== undefined && status.desiredRevision?.sha && isExpectedSha(status.desiredRevision.sha, settings.expectedSha)) {
       record.expectedWasDesired = true;
     }
-    const judged = decide(status, { ...settings, expectedWasDesired: record.expectedWasDesired });
+    const criteria = { ...settings, expectedWasDesired: options.recordIsWhole === true && record.expectedWasDesired === true };
     // At most one blocker read per poll, and only when a blocker may be why the gate would not pass: an ACTIVE
     // blocker fails it now instead of at the timeout. A failed read leaves the verdict to the sync status.
-    const blockerReading = needsBlockerCheck(judged) && !signal?.aborted ? await readBlockersSafely(reader, settings, signal) : undefined;
-    return { decision: applyDeadline(applyBlockers(judged, blockerReading?.blockers ?? []), elapsedMs, timeoutMs), status, blockerReading };
+    const blockerReading = needsBlockerCheck(decide(status, criteria)) && !signal?.aborted ? await readBlockersSafely(reader, settings, signal) : undefined;
+    const facts: GateFacts = { ...base, criteria, read: { status }, blockers: blockerReading?.blockers };
+    return { facts, decision: judge(facts), status, blockerReading };
   } catch (e) {
     const error = signal?.aborted ? budgetError(source.reasonSubject(subject).source, e) : e instanceof SyncGateError ? e : undefined;
     if (!error) throw e;
     record.failedPolls += 1;
     record.lastError = error.message;
-    return { decision: applyDeadline(decideUnreadable(error), elapsedMs, timeoutMs), status: record.lastStatus, error };
+    const facts: GateFacts = { ...base, criteria: settings, read: { error } };
+    return { facts, decision: judge(facts), status: record.lastStatus, error };
   }
 }
 
@@ -91,13 +108,21 @@ export async function readBlockersSafely(reader: Pick<SourceReader, 'readBlocker
   }
 }
 
-/** What a failure reason says about polls that could not read the status, if any did. */
-export function readFailureNotes(record: PollRecord): string[] {
+/**
+ * What a failure reason says about polls that could not read the status, if any did. `pollsSinceStart` is how many
+ * polls the gate has made in all, when the record may hold only some of them (the gate's record is one execution
+ * environment's; Lambda may have run other polls elsewhere): the counts then say whose they are.
+ */
+export function readFailureNotes(record: PollRecord, pollsSinceStart?: number): string[] {
   const notes: string[] = [];
+  const partial = pollsSinceStart !== undefined && record.polls < pollsSinceStart;
   if (record.failedPolls > 0) {
     notes.push(
-      `${record.failedPolls} of the ${record.polls} polls could not read the sync status (as counted by the handler); ` +
-        `the last such error: ${record.lastError}`,
+      partial
+        ? `${record.failedPolls} of the ${record.polls} polls this execution environment made (of about ${pollsSinceStart} since the gate started) ` +
+            `could not read the sync status; the last such error: ${record.lastError}`
+        : `${record.failedPolls} of the ${record.polls} polls could not read the sync status (as counted by the handler); ` +
+            `the last such error: ${record.lastError}`,
     );
   }
   if ((record.heldBackTicks ?? 0) > 0) {
@@ -110,14 +135,28 @@ export function readFailureNotes(record: PollRecord): string[] {
   return notes;
 }
 
+/** How many polls a gate has made by `elapsedMs`: one on each multiple of its interval, and one at its deadline. */
+export function pollsSince(elapsedMs: number, pollIntervalMs: number, timeoutMs: number): number {
+  const onMultiples = Math.floor(Math.min(elapsedMs, timeoutMs) / pollIntervalMs) + 1;
+  return onMultiples + (elapsedMs >= timeoutMs && timeoutMs % pollIntervalMs !== 0 ? 1 : 0);
+}
+
 /**
  * The reason CloudFormation (or the check) shows for a poll whose verdict is FAIL: the source's own error when the
- * status could not be read for a reason waiting does not fix, else the gate's failure reason with its notes.
+ * status could not be read for a reason waiting does not fix, else the gate's failure reason with its notes; the
+ * caller's `notes` after either.
  */
-export function failureOf(settings: GateSettings, result: PollResult, record: PollRecord, logGroupName?: string): string {
-  if (result.decision.situation === 'SOURCE_ERROR' && result.error) return result.error.message;
-  return failureReason(settings.source.reasonSubject(settings.subject), result.decision, result.status, logGroupName, [
-    ...readFailureNotes(record),
+export function failureOf(
+  settings: GateSettings,
+  result: PollResult,
+  record: PollRecord,
+  options: { readonly logGroupName?: string; readonly notes?: readonly string[]; readonly pollsSinceStart?: number } = {},
+): string {
+  const notes = options.notes ?? [];
+  if (result.decision.situation === 'SOURCE_ERROR' && result.error) return [result.error.message, ...notes].join('\n');
+  return failureReason(settings.source.reasonSubject(settings.subject), result.decision, result.status, options.logGroupName, [
+    ...readFailureNotes(record, options.pollsSinceStart),
     ...blockerReadNotes(result.blockerReading?.errors),
+    ...notes,
   ]);
 }

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ATTRIBUTE_NAMES } from '../../lib/contract';
+import { CallBudget } from '../../lib/limits';
 import { FakeCodeStarConnections, wireGitSyncAttempt, wireGitSyncBlocker, wireGitSyncBlockerSummary, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
 import { DESIRED } from '../fixtures';
@@ -47,6 +48,27 @@ describe('the built cdk-git-sync-gate command', () => {
     expect(result.stdout).toContain(`  Sha                      ${DESIRED}\n`);
     // One call, signed for the region given.
     expect(proton.callsFor('api', 'prod').map((c) => [c.outcome, c.region])).toEqual([['response', 'eu-west-1']]);
+  });
+
+  it("retries a throttled or 5xx read as the SDK's standard mode does before it answers, where the gate would give up the poll", async () => {
+    proton.script('api', 'prod', [
+      { error: 'ThrottlingException', times: 2 },
+      { error: 'InternalServerException' },
+      { respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('SUCCEEDED', DESIRED) }) },
+    ]);
+    const result = await run('--instance', 'prod');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(proton.callsFor('api', 'prod').map((c) => c.httpStatus)).toEqual([429, 429, 500, 200]);
+  });
+
+  it('says "could not read" and that the gate would wait, exit 3, when every attempt of a single check is throttled', async () => {
+    proton.script('api', 'prod', [{ error: 'ThrottlingException' }]);
+    const result = await run('--instance', 'prod');
+    expect(result.code).toBe(3);
+    expect(result.stdout.split('\n')[0]).toBe('NO DECISION: could not read the sync status; the gate would wait and read again (give the check a --wait to do the same).');
+    expect(result.stdout).not.toContain('would fail');
+    // Every attempt of the call budget, then the answer.
+    expect(proton.callsFor('api', 'prod')).toHaveLength(CallBudget.maxAttempts);
   });
 
   it('exits 1 with the gate reason when the sync FAILED', async () => {

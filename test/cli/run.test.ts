@@ -104,6 +104,26 @@ describe('the command', () => {
     );
   });
 
+  it.each([
+    ['no --wait', [] as string[], 'NO DECISION: could not read the sync status; the gate would wait and read again (give the check a --wait to do the same).'],
+    ['a --wait the reads never get through', ['--wait', '30s'], 'NO DECISION: could not read the sync status before --wait ran out (TIMED_OUT); a gate that waits as long would fail.'],
+  ])('exits 3 when throttling outlasts %s, and says the gate would fail only when it would', async (_name, options, headline) => {
+    const run = await cli([...CHECK, ...options], [transient('Proton throttled the read.')]);
+    expect(run.code).toBe(3);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(headline);
+    if (options.length === 0) {
+      expect(run.stdout).not.toContain('would fail');
+      expect(run.stdout).not.toContain('Reason:');
+      expect(run.stdout).toContain('\nCould not read:\n  Proton throttled the read.\n');
+      const json = JSON.parse((await cli([...CHECK, '--json'], [transient('Proton throttled the read.')])).stdout) as Record<string, unknown>;
+      expect(json).toMatchObject({ verdict: 'NO_DECISION', exitCode: 3, readError: 'Proton throttled the read.' });
+      expect('reason' in json || 'gateReason' in json).toBe(false);
+    } else {
+      expect(run.stdout).toContain('\nReason:\n  Gave up waiting for the Proton sync');
+    }
+  });
+
   it('prints exactly one JSON object with --json', async () => {
     const run = await cli([...CHECK, '--json', '--wait', '1m'], [RUNNING, transient(), FAILED]);
     expect(run.code).toBe(1);

@@ -33,40 +33,49 @@ describe('every accepted poll interval', () => {
     const broken: string[] = [];
     for (const poll of INTERVALS) {
       // A tick no longer than the interval: every interval gets a tick after each of its multiples.
-      if (poll < Limits.waiterTickSeconds || waiterSeconds < serviceTimeoutSeconds(Limits.maxWaitTimeoutSeconds, poll)) broken.push(`${poll}s`);
+      if (poll < Limits.waiterTickSeconds || waiterSeconds < serviceTimeoutSeconds(Limits.maxWaitTimeoutSeconds)) broken.push(`${poll}s`);
     }
     expect(broken).toEqual([]);
   });
 });
 
-describe('every accepted wait timeout with every poll interval', () => {
-  test('gets a ServiceTimeout CloudFormation accepts, later than the gate\'s own last answer', () => {
+describe('every accepted wait timeout', () => {
+  /** The longest one poll's calls take: the sources' budget and one DescribeStacks, each aborted when spent. */
+  const POLL_BUDGET_SECONDS = (CallBudget.sourceCallsBudgetMs + CallBudget.stackCallBudgetMs) / 1000;
+  /** CloudFormation's send to the gate's start (onEvent), and the framework's answer, at most. */
+  const FRAMEWORK_SECONDS = 30;
+
+  test('the reserve covers the read on the tick before the deadline read, the deadline read, and the framework', () => {
+    expect(Limits.cloudFormationReserveSeconds).toBeGreaterThanOrEqual(2 * POLL_BUDGET_SECONDS + FRAMEWORK_SECONDS);
+  });
+
+  test("gets a ServiceTimeout CloudFormation accepts, later than the gate's own last answer, whatever the poll interval", () => {
     const broken: string[] = [];
-    for (const poll of INTERVALS) {
-      for (const wait of WAITS) {
-        const bound = serviceTimeoutSeconds(wait, poll);
-        // The gate's last poll starts at the first tick at or past its effective wait (a tick, and the time the ticks
-        // before it took, later) and takes at most the handler's Lambda timeout; CloudFormation must not give up first.
-        const lastAnswer = effectiveWaitSeconds(wait, poll) + Limits.waiterTickSeconds + CallBudget.handlerTimeoutSeconds;
-        if (!Number.isInteger(bound) || bound < 1 || bound > Limits.maxWaitTimeoutSeconds || bound < lastAnswer) {
-          broken.push(`wait ${wait}s poll ${poll}s: ServiceTimeout ${bound}s, last answer by ${lastAnswer}s`);
-        }
+    for (const wait of WAITS) {
+      const bound = serviceTimeoutSeconds(wait);
+      // The deadline read comes on the first tick at or past the effective wait: a tick later, after the tick before
+      // it, which may have been a read of a whole poll budget. It takes a poll budget; then the framework answers.
+      const lastAnswer = effectiveWaitSeconds(wait) + Limits.waiterTickSeconds + 2 * POLL_BUDGET_SECONDS + FRAMEWORK_SECONDS;
+      if (!Number.isInteger(bound) || bound < 1 || bound > Limits.maxWaitTimeoutSeconds || bound < lastAnswer) {
+        broken.push(`wait ${wait}s: ServiceTimeout ${bound}s, last answer by ${lastAnswer}s`);
       }
     }
     expect(broken.slice(0, 5)).toEqual([]);
   });
 
-  test('the default gate gives CloudFormation 13m 15s (10 min wait, one 15 s poll, 3 min reserve)', () => {
-    expect(serviceTimeoutSeconds(Limits.defaultWaitTimeoutSeconds, Limits.defaultPollIntervalSeconds)).toBe(600 + 15 + 180);
-    // The full hour is capped so the gate answers by itself first.
-    expect(serviceTimeoutSeconds(3600, 15)).toBe(3600);
-    expect(effectiveWaitSeconds(3600, 15)).toBe(3600 - 180 - 15);
+  test('the default gate gives CloudFormation 13m 5s (10 min wait, one 5 s tick, 3 min reserve); the full hour waits 56m 55s', () => {
+    expect(serviceTimeoutSeconds(Limits.defaultWaitTimeoutSeconds)).toBe(600 + 5 + 180);
+    // The full hour is capped so the gate answers by itself first, the same for every poll interval.
+    expect(serviceTimeoutSeconds(3600)).toBe(3600);
+    expect(effectiveWaitSeconds(3600)).toBe(3600 - 180 - 5);
+    expect(effectiveWaitSeconds(3415)).toBe(3415);
+    expect(effectiveWaitSeconds(3416)).toBe(3415);
   });
 });
 
 describe('a spread of accepted values, synthesized', () => {
   const SAMPLE_POLLS = [5, 6, 7, 11, 13, 59, 61, 97, 173, 299, 300];
-  const SAMPLE_WAITS = [0, 1, 599, 600, 3404, 3405, 3599, 3600];
+  const SAMPLE_WAITS = [0, 1, 599, 600, 3414, 3415, 3416, 3599, 3600];
 
   test('every sampled pollInterval synthesizes on the one provider, whose waiter ticks every 5 s for the hour', () => {
     const stack = new Stack(new App(), 'Polls', { env: { region: 'us-east-1', account: '123456789012' } });
@@ -98,7 +107,7 @@ describe('a spread of accepted values, synthesized', () => {
     expect(gates).toHaveLength(SAMPLE_WAITS.length * 2);
     for (const gate of gates) {
       const p = gate.Properties as Record<string, string>;
-      expect(Number(p.ServiceTimeout)).toBe(serviceTimeoutSeconds(Number(p[Prop.WaitTimeoutSeconds]), Number(p[Prop.PollIntervalSeconds])));
+      expect(Number(p.ServiceTimeout)).toBe(serviceTimeoutSeconds(Number(p[Prop.WaitTimeoutSeconds])));
     }
   });
 

@@ -197,20 +197,20 @@ describe('the template of every accepted value, synthesized once', () => {
   const reader = gitGate({ requireSuccess: false, recheckOnEveryDeployment: false, pollInterval: Duration.seconds(60), region: 'us-gov-west-1' }, stack, 'Reader');
   const readerWithNonce = protonGate({ requireSuccess: false }, stack, 'ReaderWithNonce');
 
-  /** [waitTimeout s, pollInterval s, ServiceTimeout s]: wait + poll + 180, the wait capped at 3600 - 180 - poll, at most 3600. */
+  /** [waitTimeout s, pollInterval s, ServiceTimeout s]: wait + 5 (a tick) + 180, the wait capped at 3600 - 180 - 5, whatever the poll. */
   const TIMEOUTS: [number, number, string][] = [
     [0, 5, '185'],
     [1, 5, '186'],
-    [0, 300, '480'],
-    [600, 60, '840'],
-    [3404, 15, '3599'],
-    [3405, 15, '3600'],
-    [3406, 15, '3600'],
+    [0, 300, '185'],
+    [600, 60, '785'],
+    [3414, 15, '3599'],
+    [3415, 15, '3600'],
+    [3416, 15, '3600'],
     [3600, 15, '3600'],
     [3414, 5, '3599'],
     [3600, 5, '3600'],
-    [3119, 300, '3599'],
-    [3120, 300, '3600'],
+    [3414, 300, '3599'],
+    [3415, 300, '3600'],
     [3600, 300, '3600'],
   ];
   const timeoutGates = TIMEOUTS.map(([wait, poll], i) =>
@@ -250,7 +250,7 @@ describe('the template of every accepted value, synthesized once', () => {
       Type: 'Custom::ProtonServiceInstanceSync',
       Properties: {
         ServiceToken: serviceTokenOf('SyncGateProvider'),
-        ServiceTimeout: '795',
+        ServiceTimeout: '785',
         ServiceName: 'api',
         ServiceInstanceName: 'prod',
         RequireSuccess: 'true',
@@ -269,7 +269,7 @@ describe('the template of every accepted value, synthesized once', () => {
       Type: 'Custom::CloudFormationGitSync',
       Properties: {
         ServiceToken: serviceTokenOf('SyncGateProvider'),
-        ServiceTimeout: '795',
+        ServiceTimeout: '785',
         StackName: 'network',
         RequireSuccess: 'true',
         WaitTimeoutSeconds: '600',
@@ -292,7 +292,7 @@ describe('the template of every accepted value, synthesized once', () => {
   it('writes a reader with requireSuccess "false", the default bound on an unreadable source, and no nonce when re-checking is off', () => {
     expect(propsOf(reader)).toEqual({
       ServiceToken: serviceTokenOf('SyncGateProvider'),
-      ServiceTimeout: '840',
+      ServiceTimeout: '785',
       StackName: 'network',
       Region: 'us-gov-west-1',
       RequireSuccess: 'false',

@@ -1,6 +1,7 @@
 /**
  * Pipelines move on: a gate whose expected commit the source has moved past fails within one poll, naming the
- * newer sha, and a Git sync gate that watches its own stack fails at once. Through the offline world: the example
+ * newer sha, when the source shows that it picked the commit up; one it never showed waits; and a Git sync gate that
+ * watches its own stack fails at once. Through the offline world: the example
  * app's template, aws-cdk-lib's framework runtime and the built handler bundle, against the model-checked fakes.
  */
 import { GIT_SYNC_RESOURCE_TYPE } from '../../lib/contract';
@@ -41,18 +42,32 @@ afterAll(async () => {
 });
 
 describe('a superseded expected commit', () => {
-  test('Proton: A was desired, then B was pushed while the gate waited: fails in the poll that sees B, naming it', async () => {
+  test('Proton: the sync of A was running when B was pushed: fails in the poll that sees B, naming it', async () => {
+    world.proton.script(SERVICE, INSTANCE, [
+      answer(status('IN_PROGRESS', A, { desired: A, lastGood: OLD }), 2),
+      answer(status('IN_PROGRESS', A, { desired: B, lastGood: OLD })),
+    ]);
+    const o = report.add('expected sha superseded while its sync ran', await world.create(protonExpectingA));
+    expect(o.status).toBe('FAILED');
+    // Three reads, the third sees B: no wait for the timeout, in an environment that remembers nothing.
+    expect(statusCalls(o)).toHaveLength(3);
+    expect(o.polls.map((p) => p.situation)).toEqual(['SYNC_RUNNING', 'SYNC_RUNNING', 'SUPERSEDED']);
+    expect(o.reason).toContain(`the expected sha ${A} was superseded by sha ${B}, which is desired now (the latest sync, IN_PROGRESS, was for it)`);
+    expect(o.reason).toMatch(/^Stopped waiting for the Proton sync/);
+  });
+
+  test('Proton: A was desired, never attempted, then B: the source shows no trace of A, so the gate waits until its timeout', async () => {
     world.proton.script(SERVICE, INSTANCE, [
       answer(status('IN_PROGRESS', OLD, { desired: A, lastGood: OLD }), 2),
       answer(status('IN_PROGRESS', OLD, { desired: B, lastGood: OLD })),
     ]);
-    const o = report.add('expected sha superseded while waiting', await world.create(protonExpectingA));
+    const o = report.add('expected sha desired, then superseded unseen', await world.create(protonExpectingA));
+    // An execution environment's memory that A was desired is no evidence: it may be gone on any tick, and a verdict
+    // must not depend on it (docs/design.md, What holds without memory).
     expect(o.status).toBe('FAILED');
-    // Three reads, the third sees B: no wait for the timeout.
-    expect(statusCalls(o)).toHaveLength(3);
-    expect(o.polls.map((p) => p.situation)).toEqual(['NEW_SYNC_DUE', 'NEW_SYNC_DUE', 'SUPERSEDED']);
-    expect(o.reason).toContain(`the expected sha ${A} was superseded by sha ${B}, which is desired now (it was desired earlier in this deployment)`);
-    expect(o.reason).toMatch(/^Stopped waiting for the Proton sync/);
+    expect(o.polls.slice(0, 2).map((p) => p.situation)).toEqual(['NEW_SYNC_DUE', 'NEW_SYNC_DUE']);
+    expect(o.polls.at(-1)?.situation).toBe('TIMED_OUT');
+    expect(o.reason).toContain(`the expected sha ${A} is not desired yet (desired sha is ${B})`);
   });
 
   test('Git sync: A synced and B is desired before the gate starts: fails in the first poll', async () => {

@@ -12,7 +12,24 @@ import { wireEvent } from '../../offline/fake-proton';
 import { LifecycleOutcome, InstalledStack, OfflineWorld } from '../../offline/offline-world';
 import { synthExampleApp } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
-import { answer, blockerCalls, functionName, gateProps, INSTANCE, logGroupOf, pollsUntilTimeout, PROTON_ONLY_CONTEXT, SERVICE, sha, status, statusCalls, SYNC_STARTED, ticksForPolls, waiterRetry } from '../support/scenarios';
+import {
+  answer,
+  blockerCalls,
+  expectReadIntervals,
+  expectReadsUntilTimeout,
+  expectTicksForPolls,
+  functionName,
+  gateProps,
+  INSTANCE,
+  logGroupOf,
+  PROTON_ONLY_CONTEXT,
+  SERVICE,
+  sha,
+  status,
+  statusCalls,
+  SYNC_STARTED,
+  waiterRetry,
+} from '../support/scenarios';
 
 const EXPECTED = sha('expected commit');
 /** What a pipeline often has: Git's 7-digit abbreviation, here in upper case. */
@@ -143,15 +160,14 @@ describe('Create', () => {
     expect(o.status).toBe('SUCCESS');
     expect(o.protonCalls).toHaveLength(5);
     // The waiter asks every tick; the gate reads on the tick after each multiple of its interval, and only then.
-    expect(o.waiterAttempts).toBe(ticksForPolls(base, 5));
+    expectTicksForPolls(world, o, base, 5);
     expect(o.data).toMatchObject({ Sha: s, Status: 'SUCCEEDED', InSync: 'true' });
     expect(o.polls.map((p) => p.verdict)).toEqual(['WAIT', 'WAIT', 'WAIT', 'WAIT', 'PASS']);
     const interval = Number(gateProps(base).PollIntervalSeconds) * 1000;
-    // Poll i comes i intervals after the first: virtual waits are exact (the clock jumps to each deadline), and
-    // the real time the code takes only adds to them, so each poll falls in its own interval however loaded the
-    // machine is (asserted as the interval's index, not as a window of seconds).
-    expect(o.polls.map((p) => Math.floor((Number(p.elapsedSeconds) * 1000) / interval))).toEqual([0, 1, 2, 3, 4]);
-    expect(Math.floor(o.virtualElapsedMs / interval)).toBe(4);
+    // Poll i comes i intervals after the first (with memory): virtual waits are exact (the clock jumps to each
+    // deadline), and the real time the code takes only adds to them, so each poll falls in its own interval however
+    // loaded the machine is (asserted as the interval's index, not as a window of seconds).
+    expectReadIntervals(world, o, interval);
   });
 
   test('fails with the sync events and the poll log when the sync fails, and the rollback Delete succeeds', async () => {
@@ -186,9 +202,9 @@ describe('Create', () => {
     const o = report.add('never synced', await world.create(base));
     expectWellFormed(o);
     expect(o.status).toBe('FAILED');
-    expect(statusCalls(o)).toHaveLength(pollsUntilTimeout(base));
+    expectReadsUntilTimeout(world, statusCalls(o).length, base);
     // Never synced: every poll also reads the blockers, at both levels, and finds none.
-    expect(blockerCalls(o)).toHaveLength(2 * pollsUntilTimeout(base));
+    expect(blockerCalls(o)).toHaveLength(2 * statusCalls(o).length);
     expect(o.reason).toContain('Gave up waiting for the Proton sync');
     expect(o.reason).toContain('no desired state is reported and no sync has run yet');
     expect(o.reason).toContain('Last seen: status NONE');
@@ -278,7 +294,7 @@ describe('Create', () => {
     const o = report.add('gate times out', await world.create(base));
     expectWellFormed(o);
     expect(o.status).toBe('FAILED');
-    expect(o.protonCalls).toHaveLength(pollsUntilTimeout(base));
+    expectReadsUntilTimeout(world, o.protonCalls.length, base);
     expect(o.waiterAttempts).toBeLessThan(waiterRetry(base).MaxAttempts + 1);
     expect(o.reason).toContain('Gave up waiting for the Proton sync');
     // Real processing time adds a little to the virtual wait, so the waited time may round up by a few seconds.

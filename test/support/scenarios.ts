@@ -8,7 +8,7 @@ import { GIT_SYNC_BLOCKERS, GIT_SYNC_STATUS, wireGitSyncAttempt, wireGitSyncOutp
 import { ProtonCall, RespondStep, wireAttempt, WireJson, wireSyncOutput } from '../../offline/fake-proton';
 import type { ServiceCall } from '../../offline/fake-service-types';
 import { LifecycleOutcome } from '../../offline/lifecycle-outcome';
-import { InstalledStack } from '../../offline/offline-world';
+import { InstalledStack, OfflineWorld } from '../../offline/offline-world';
 
 /** The Proton service instance the example app's Proton gate watches in these tests. */
 export const SERVICE = 'sample-service';
@@ -138,4 +138,50 @@ export function gitSyncStatusCalls(o: LifecycleOutcome): ServiceCall[] {
 /** The calls of a lifecycle request that read the Git sync blockers (GetSyncBlockerSummary). */
 export function gitSyncBlockerCalls(o: LifecycleOutcome): ServiceCall[] {
   return o.gitSyncCalls.filter((c) => c.operation === GIT_SYNC_BLOCKERS);
+}
+
+/**
+ * Whether the world's execution environments remember earlier ticks (`warm`). With memory, a gate reads exactly once
+ * per multiple of its interval; without, never twice for one, and a multiple that falls between two ticks' windows
+ * (the waiter's ticks come 5 s plus the attempt's time apart) is read one interval late (lambda/handler/pacing.ts).
+ */
+export function remembers(world: OfflineWorld): boolean {
+  return world.lambda.reuse === 'warm';
+}
+
+/** The waiter ticks of a gate that read `polls` times: exactly ticksForPolls with memory, else up to one interval more per read. */
+export function expectTicksForPolls(world: OfflineWorld, o: LifecycleOutcome, stack: InstalledStack, polls: number, resourceType: string = GATE_TYPE): void {
+  const exact = ticksForPolls(stack, polls, resourceType);
+  if (remembers(world)) {
+    expect(o.waiterAttempts).toBe(exact);
+    return;
+  }
+  const perPoll = Number(gateProps(stack, resourceType).PollIntervalSeconds) / waiterRetry(stack).IntervalSeconds;
+  expect(o.waiterAttempts).toBeGreaterThanOrEqual(exact);
+  expect(o.waiterAttempts).toBeLessThanOrEqual(exact + (polls - 1) * perPoll);
+}
+
+/**
+ * The intervals the reads fell in (as the index of the interval, never a window of seconds): one each, in order, with
+ * memory; without, never two in one interval and never more than one interval skipped at a time.
+ */
+export function expectReadIntervals(world: OfflineWorld, o: LifecycleOutcome, intervalMs: number): void {
+  const indices = o.polls.map((p) => Math.floor((Number(p.elapsedSeconds) * 1000) / intervalMs));
+  if (remembers(world)) {
+    expect(indices).toEqual(indices.map((_, i) => i));
+    return;
+  }
+  expect(indices[0]).toBe(0);
+  for (let i = 1; i < indices.length; i++) expect([1, 2]).toContain(indices[i] - indices[i - 1]);
+}
+
+/** The reads of a gate that waits out its timeout: pollsUntilTimeout with memory; without, no more and at least half, the last at the deadline. */
+export function expectReadsUntilTimeout(world: OfflineWorld, reads: number, stack: InstalledStack, resourceType: string = GATE_TYPE): void {
+  const polls = pollsUntilTimeout(stack, resourceType);
+  if (remembers(world)) {
+    expect(reads).toBe(polls);
+    return;
+  }
+  expect(reads).toBeLessThanOrEqual(polls);
+  expect(reads).toBeGreaterThanOrEqual(Math.ceil(polls / 2));
 }

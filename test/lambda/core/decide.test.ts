@@ -3,11 +3,14 @@ import {
   applyDeadline,
   decide,
   Decision,
-  duringRollback,
   formatDuration,
   GateCriteria,
+  GateFacts,
   isExpectedSha,
+  judge,
   needsBlockerCheck,
+  needsStackPhase,
+  StackPhase,
   Situation,
   Verdict,
 } from '../../../lambda/core/decide';
@@ -228,16 +231,63 @@ describe('needsBlockerCheck and applyBlockers', () => {
   });
 });
 
-describe('duringRollback', () => {
-  it.each<[string, SyncStatus, string]>([
-    ['a failure', syncStatus(DESIRED, attempt('FAILED', DESIRED)), `the latest sync of the desired sha ${DESIRED} FAILED.`],
-    ['a wait', syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED)), `the sync of the desired sha ${DESIRED} is IN_PROGRESS.`],
-  ])('passes %s and says what it would have decided', (_name, status, wouldHave) => {
-    expect(duringRollback(decide(status, GATE))).toEqual({
-      verdict: 'PASS',
-      situation: 'ROLLBACK',
-      why: `the stack is rolling back an update; the gate reports without judging (${wouldHave})`,
-    });
+describe('judge: the stack phase of an Update, table-driven', () => {
+  // Every kind of read and verdict, by what CloudFormation says of the stack, before and after the deadline, on the
+  // first read and a later one. The same facts give the same verdict whatever executes them.
+  const TIMEOUT = 600_000;
+  const READS: Record<string, GateFacts['read']> = {
+    'a FAILED sync': { status: syncStatus(DESIRED, attempt('FAILED', DESIRED)) },
+    'a running sync': { status: syncStatus(DESIRED, attempt('IN_PROGRESS', DESIRED)) },
+    'a sync in sync': { status: syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)) },
+    'a throttled read': { error: { transient: true, message: 'Proton throttled the read.' } },
+    'a refused connection': { error: { transient: false, message: 'Could not reach AWS Proton.\nMore.' } },
+  };
+  type Expect = [Verdict, Situation];
+  // [read, stack, first read?, before the deadline?] -> verdict, situation
+  const table: [string, StackPhase | undefined, boolean, boolean, Expect][] = [];
+  for (const first of [true, false]) {
+    for (const early of [true, false]) {
+      const usual: Record<string, Expect> = {
+        'a FAILED sync': ['FAIL', 'SYNC_FAILED'],
+        'a running sync': early ? ['WAIT', 'SYNC_RUNNING'] : ['FAIL', 'TIMED_OUT'],
+        'a sync in sync': ['PASS', 'IN_SYNC'],
+        'a throttled read': early ? ['WAIT', 'SOURCE_UNAVAILABLE'] : ['FAIL', 'TIMED_OUT'],
+        'a refused connection': ['FAIL', 'SOURCE_ERROR'],
+      };
+      for (const read of Object.keys(READS)) {
+        // Not asked (a Create, the check) and not rolling back: the usual verdict.
+        table.push([read, undefined, first, early, usual[read]]);
+        table.push([read, 'NOT_ROLLING_BACK', first, early, usual[read]]);
+        // Rolling back: never fails; waits only for one more read of a source that may answer.
+        const rollback: Expect =
+          usual[read][0] === 'PASS' ? usual[read] : read === 'a throttled read' && first && early ? ['WAIT', 'SOURCE_UNAVAILABLE'] : ['PASS', 'ROLLBACK'];
+        table.push([read, 'ROLLING_BACK', first, early, rollback]);
+        // Could not be told: a failure waits until the deadline, then stands.
+        const unknown: Expect = usual[read][0] === 'FAIL' && early ? ['WAIT', 'STACK_STATE_UNKNOWN'] : usual[read];
+        table.push([read, 'UNKNOWN', first, early, unknown]);
+      }
+    }
+  }
+
+  it.each(table)('%s, stack %s, first read %s, before the deadline %s', (read, stack, firstRead, early, [verdict, situation]) => {
+    const facts: GateFacts = { criteria: GATE, read: READS[read], elapsedMs: early ? 0 : TIMEOUT, timeoutMs: TIMEOUT, firstRead, stack };
+    const d = judge(facts);
+    expect([d.verdict, d.situation]).toEqual([verdict, situation]);
+    if (situation === 'ROLLBACK') expect(d.statusRead).toBe(READS[read].status !== undefined);
+    if (situation === 'STACK_STATE_UNKNOWN') expect(d.heldFrom).toBe(judge({ ...facts, stack: undefined }).situation);
+  });
+
+  it('asks for the stack phase on every verdict but PASS', () => {
+    expect((['PASS', 'WAIT', 'FAIL'] as Verdict[]).map((verdict) => needsStackPhase({ verdict, situation: 'IN_SYNC', why: '' }))).toEqual([false, true, true]);
+  });
+
+  it('says what it would have decided when it passes a rollback, and names the read error when it could not read', () => {
+    const running = judge({ criteria: GATE, read: READS['a FAILED sync'], elapsedMs: 0, timeoutMs: TIMEOUT, firstRead: true, stack: 'ROLLING_BACK' });
+    expect(running.why).toBe(`the stack is rolling back an update; the gate reports without judging (the latest sync of the desired sha ${DESIRED} FAILED.)`);
+    const refused = judge({ criteria: GATE, read: READS['a refused connection'], elapsedMs: 0, timeoutMs: TIMEOUT, firstRead: true, stack: 'ROLLING_BACK' });
+    expect(refused.why).toBe(
+      'the stack is rolling back an update and the sync status could not be read (Could not reach AWS Proton.); the gate passes without judging and its attributes say UNKNOWN.',
+    );
   });
 });
 
@@ -247,6 +297,7 @@ describe('a superseded expected sha', () => {
   const B = DESIRED;
   const EXPECT_A: GateCriteria = { requireSuccess: true, expectedSha: A };
   const EXPECT_A_SHORT: GateCriteria = { requireSuccess: true, expectedSha: A.slice(0, 7).toUpperCase() };
+  // Only the check gives this (its record of its own polls is whole); the gate never does.
   const EXPECT_A_SEEN: GateCriteria = { ...EXPECT_A, expectedWasDesired: true };
   const cases: [string, SyncStatus, GateCriteria, Verdict, Situation, string][] = [];
   for (const status of [...KNOWN_SYNC_STATUSES, 'CANCELLED']) {

@@ -151,14 +151,17 @@ describe('the poll log', () => {
     expect(pollLines().map((l) => pick(l, blockerKeys))).toStrictEqual([expected]);
   });
 
-  it('logs why it judged as usual when it could not tell whether the stack rolls back, before the poll line', async () => {
+  it('logs that it could not tell whether the stack rolls back, before the poll line of the failure it holds', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('FAILED'));
     protonMock.on(GetServiceSyncBlockerSummaryCommand).resolves({ serviceSyncBlockerSummary: { serviceName: 'api', latestBlockers: [] } });
     world.rollingBack = new Error('AccessDenied: not authorized to perform cloudformation:DescribeStacks');
-    expect(await poll(await started(updateEvent()))).toBeInstanceOf(Error);
+    expect(await poll(await started(updateEvent()))).toEqual({ IsComplete: false });
     expect(lines).toEqual([
-      { message: 'could not tell whether the stack is rolling back; judging as usual', error: 'Error: AccessDenied: not authorized to perform cloudformation:DescribeStacks' },
-      expect.objectContaining({ message: 'poll', verdict: 'FAIL', situation: 'SYNC_FAILED' }),
+      {
+        message: 'could not tell whether the stack is rolling back an update; a failure waits for the next read',
+        error: 'Error: AccessDenied: not authorized to perform cloudformation:DescribeStacks',
+      },
+      expect.objectContaining({ message: 'poll', verdict: 'WAIT', situation: 'STACK_STATE_UNKNOWN', heldFrom: 'SYNC_FAILED', stack: 'UNKNOWN' }),
     ]);
   });
 });

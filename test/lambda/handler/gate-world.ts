@@ -12,6 +12,7 @@ import { ApiPace } from '../../../lambda/polite/api-pace';
 import { SOURCES } from '../../../lambda/sources';
 import { GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
 import { ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
+import { Limits } from '../../../lib/limits';
 import { createEvent } from '../../fixtures';
 
 /** When every test's clock starts. */
@@ -24,6 +25,10 @@ export class GateWorld {
   clock = START;
   /** What DescribeStacks would say: rolling back, not, or an error it throws. */
   rollingBack: boolean | Error = false;
+  /** Answers DescribeStacks gives first, one per call, before `rollingBack`. */
+  readonly stackAnswers: (boolean | Error)[] = [];
+  /** Every tick runs on a new execution environment (runWaiter forgets the poll memory before each). */
+  forgetful = false;
   /** For a nested stack: what DescribeStacks says of its root and parent. */
   nested?: { rootId: string; parentId: string };
   /** Budgets handed out (abortAfter), on the virtual clock: expireBudgets() aborts the ones that ran out. */
@@ -54,8 +59,9 @@ export class GateWorld {
           : readProtonBlockers(protonClient, subject as ProtonSubject),
       describeStack: async (stackId) => {
         this.rollbackQueries.push(stackId);
-        if (this.rollingBack instanceof Error) throw this.rollingBack;
-        return { rollingBack: this.rollingBack, ...this.nested };
+        const answer = this.stackAnswers.length > 0 ? this.stackAnswers.shift()! : this.rollingBack;
+        if (answer instanceof Error) throw answer;
+        return { rollingBack: answer, ...this.nested };
       },
       now: () => this.clock,
       abortAfter: (ms) => {
@@ -85,6 +91,8 @@ export class GateWorld {
     this.lines.length = 0;
     this.clock = START;
     this.rollingBack = false;
+    this.stackAnswers.length = 0;
+    this.forgetful = false;
     this.nested = undefined;
     this.rollbackQueries.length = 0;
     this.sleeps.length = 0;
@@ -99,6 +107,24 @@ export class GateWorld {
   /** Aborts every budget that has run out on the virtual clock. */
   expireBudgets(): void {
     for (const b of this.budgets) if (b.at <= this.clock) b.controller.abort(new DOMException('budget', 'TimeoutError'));
+  }
+
+  /**
+   * Runs the waiter: one isComplete per tick until it answers, moving the clock a tick (and `workMs`) each time; a
+   * forgetful world runs each tick on a new execution environment.
+   */
+  async runWaiter(event: gate.IsCompleteEvent, maxTicks = 200, workMs = 0): Promise<{ ticks: number; answer?: gate.IsCompleteResponse; error?: Error }> {
+    for (let tick = 1; tick <= maxTicks; tick++) {
+      if (this.forgetful) this.forgetPolls();
+      try {
+        const answer = await gate.isComplete(event, this.deps);
+        if (answer.IsComplete) return { ticks: tick, answer };
+      } catch (e) {
+        return { ticks: tick, error: e as Error };
+      }
+      this.clock += Limits.waiterTickSeconds * 1000 + workMs;
+    }
+    throw new Error(`no answer in ${maxTicks} ticks`);
   }
 
   /** What the Provider framework hands isComplete: the request merged with onEvent's answer. */

@@ -4,7 +4,7 @@
  */
 import { SyncGateError } from '../../../lambda/core/errors';
 import { SyncStatus } from '../../../lambda/core/sync-status';
-import { poll, PollRecord, readFailureNotes } from '../../../lambda/poll/poll';
+import { poll, PollRecord, pollsSince, readFailureNotes } from '../../../lambda/poll/poll';
 import { parseSettings } from '../../../lambda/poll/settings';
 import { SOURCES } from '../../../lambda/sources';
 import { SourceReader } from '../../../lambda/sources/source';
@@ -27,13 +27,15 @@ function readerOf(...answers: (SyncStatus | Error)[]): SourceReader {
 }
 
 describe('poll', () => {
-  it('remembers across polls that the expected sha was desired, so a later poll sees it superseded', async () => {
+  it.each([
+    ['whole (the check)', true, { verdict: 'FAIL', situation: 'SUPERSEDED' }],
+    ['a cache (the gate)', false, { verdict: 'WAIT', situation: 'EXPECTED_SHA_NOT_DESIRED' }],
+  ])('remembers that the expected sha was desired; a later poll counts it as evidence only when the record is %s', async (_name, recordIsWhole, second) => {
     const record: PollRecord = { polls: 0, failedPolls: 0 };
     const reader = readerOf(syncStatus(A, attempt('IN_PROGRESS', OLDER)), syncStatus(DESIRED, attempt('IN_PROGRESS', OLDER)));
-    expect((await poll(settings, reader, record, 0)).decision.situation).toBe('NEW_SYNC_DUE');
+    expect((await poll(settings, reader, record, 0, { recordIsWhole })).decision.situation).toBe('NEW_SYNC_DUE');
     expect(record.expectedWasDesired).toBe(true);
-    const second = await poll(settings, reader, record, 15_000);
-    expect(second.decision).toMatchObject({ verdict: 'FAIL', situation: 'SUPERSEDED' });
+    expect((await poll(settings, reader, record, 15_000, { recordIsWhole })).decision).toMatchObject(second);
     expect(record.polls).toBe(2);
   });
 
@@ -43,7 +45,7 @@ describe('poll', () => {
     await poll(settings, readerOf(first), record, 0);
     const controller = new AbortController();
     controller.abort();
-    const aborted = await poll(settings, readerOf(new SyncGateError('Could not reach the source (AbortError)')), record, 15_000, controller.signal);
+    const aborted = await poll(settings, readerOf(new SyncGateError('Could not reach the source (AbortError)')), record, 15_000, { signal: controller.signal });
     expect(aborted.decision).toMatchObject({ verdict: 'WAIT', situation: 'SOURCE_UNAVAILABLE' });
     expect(aborted.error?.transient).toBe(true);
     expect(aborted.error?.message).toBe(
@@ -71,5 +73,32 @@ describe('readFailureNotes', () => {
     ],
   ])('says nothing when %s, and otherwise how many of the polls failed and the last error', (_name, record, notes) => {
     expect(readFailureNotes(record)).toEqual(notes);
+  });
+});
+
+describe('readFailureNotes of a record that may hold only some polls (the gate\'s: one execution environment\'s)', () => {
+  it('says whose counts they are when the gate made more polls than the record holds', () => {
+    expect(readFailureNotes({ polls: 1, failedPolls: 1, lastError: 'Rate exceeded.' }, 41)).toEqual([
+      '1 of the 1 polls this execution environment made (of about 41 since the gate started) could not read the sync status; the last such error: Rate exceeded.',
+    ]);
+  });
+
+  it('keeps the plain counts when the record holds every poll', () => {
+    expect(readFailureNotes({ polls: 41, failedPolls: 2, lastError: 'x' }, 41)[0]).toMatch(/^2 of the 41 polls could not read the sync status \(as counted by the handler\)/);
+  });
+});
+
+describe('pollsSince', () => {
+  it.each([
+    [0, 15_000, 600_000, 1],
+    [14_999, 15_000, 600_000, 1],
+    [15_000, 15_000, 600_000, 2],
+    [600_000, 15_000, 600_000, 41],
+    [603_000, 15_000, 600_000, 41],
+    // A deadline between multiples adds its own read.
+    [70_000, 15_000, 70_000, 6],
+    [0, 15_000, 0, 1],
+  ])('at %i ms, every %i ms, deadline %i ms: %i polls', (elapsed, interval, timeout, polls) => {
+    expect(pollsSince(elapsed, interval, timeout)).toBe(polls);
   });
 });
