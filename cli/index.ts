@@ -5,6 +5,7 @@
  */
 import { performance } from 'perf_hooks';
 import { SOURCES } from '../lambda/sources';
+import { connectReader } from './connect';
 import { runCli } from './run';
 
 /** The package's version, put in by the build (scripts/build-handler.js); absent when run from the sources. */
@@ -20,7 +21,7 @@ runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   sources: SOURCES,
-  connect: (source, region) => source.connect(region),
+  connect: connectReader,
   // Monotonic: a wall clock set back or forth while waiting does not change how long the check waits.
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
