@@ -41,7 +41,7 @@ export function subjectInputs(command: SourceCommand): string[] {
   return command.options.map((o) => INPUT_NAMES.option(o.name));
 }
 
-/** Every input the action reads, in the order action.yml lists them. */
+/** Every input the action reads: the source, the subjects of every source, the options every check takes. */
 export function actionInputs(commands: readonly SourceCommand[]): string[] {
   return [COMMON_INPUTS[0], ...new Set(commands.flatMap(subjectInputs)), ...COMMON_INPUTS.slice(1)];
 }
