@@ -1,13 +1,13 @@
 // ESLint flat config: typescript-eslint (type-aware for the promise rules) and import-x for import order and
-// dependency hygiene. `npm run lint` runs it on lib, lambda, cli, bin, test, offline, bench, scripts and mutation.
+// dependency hygiene. `npm run lint` runs it on lib, lambda, cli, action, bin, test, offline, bench, scripts and mutation.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /** Folders whose code may import devDependencies: tests, the offline world, benchmarks, the example app, build scripts, the
- * handler and the command-line tool (lambda/ and cli/ are bundled by esbuild at build time, so their imports never reach a
- * user's node_modules). */
+ * handler, the command-line tool and the GitHub Action (lambda/, cli/ and action/ are bundled by esbuild at build time, so
+ * their imports never reach a user's node_modules). */
 const DEV_DEPENDENCY_GLOBS = [
   'test/**',
   'bench/**',
@@ -17,18 +17,19 @@ const DEV_DEPENDENCY_GLOBS = [
   'mutation/**',
   'lambda/**',
   'cli/**',
+  'action/**',
   '*.config.{js,mjs,cjs,ts}',
 ];
 
 /**
  * The layers of the code, checked by the linter rather than remembered (docs/design.md draws them):
  * lambda/core <- lambda/sources <- lambda/poll <- lambda/handler <- lambda/index.ts (the entry); cli/ runs the same
- * poll (lambda/poll) and never the handler; lib/ (the construct) never imports handler or CLI code; and lambda/ and
- * cli/ take from lib/ only the modules that import nothing (the contract, the limits, the sources), so that no
- * aws-cdk-lib reaches the bundles.
+ * poll (lambda/poll) and never the handler; action/ (the GitHub Action) runs the CLI's check, never its entry; lib/ (the
+ * construct) never imports handler, CLI or action code; and lambda/, cli/ and action/ take from lib/ only the modules
+ * that import nothing (the contract, the limits, the sources), so that no aws-cdk-lib reaches the bundles.
  */
 const LAYERS = [
-  { target: './lib', from: ['./lambda', './cli', './offline', './bench', './test', './bin'], message: 'lib/ is the construct: it never imports handler, CLI, test or tool code.' },
+  { target: './lib', from: ['./lambda', './cli', './action', './offline', './bench', './test', './bin'], message: 'lib/ is the construct: it never imports handler, CLI, action, test or tool code.' },
   {
     target: ['./lib/contract.ts', './lib/limits.ts', './lib/sources.ts'],
     from: './lib',
@@ -36,10 +37,16 @@ const LAYERS = [
     message: 'The modules the handler shares with the construct import nothing of the construct (it would pull aws-cdk-lib into the bundle).',
   },
   {
-    target: ['./lambda', './cli'],
+    target: ['./lambda', './cli', './action'],
     from: './lib',
     except: ['./contract.ts', './limits.ts', './sources.ts'],
-    message: 'The handler and the CLI take from lib/ only contract.ts, limits.ts and sources.ts (no aws-cdk-lib in the bundles).',
+    message: 'The handler, the CLI and the action take from lib/ only contract.ts, limits.ts and sources.ts (no aws-cdk-lib in the bundles).',
+  },
+  { target: ['./lambda', './cli'], from: './action', message: 'The GitHub Action is a front end of the check: the handler and the CLI know nothing of it.' },
+  {
+    target: './action',
+    from: ['./lambda/handler', './lambda/index.ts', './cli/index.ts', './cli/run.ts'],
+    message: "The action runs the CLI's check (cli/check.ts, settings, output) from its own entry: not the Provider handler, nor the command's entry and argv front end.",
   },
   {
     target: ['./lambda/polite', './lambda/client-config.ts'],
@@ -68,6 +75,8 @@ export default defineConfig(
     'cdk.out/',
     'assets/',
     'dist/',
+    // The action's committed bundle (npm run build:action).
+    'action/dist/',
     'coverage/',
     '.tmp/',
     // Build output of jsii/tsc, compiled in place beside the sources.

@@ -4,8 +4,8 @@
  * real clients, the real clock; the command itself is run.ts.
  */
 import { performance } from 'perf_hooks';
-import { standardRetry } from '../lambda/client-config';
 import { SOURCES } from '../lambda/sources';
+import { connectReader } from './connect';
 import { runCli } from './run';
 
 /** The package's version, put in by the build (scripts/build-handler.js); absent when run from the sources. */
@@ -21,9 +21,7 @@ runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   sources: SOURCES,
-  // Someone waits for the answer: a throttled or 5xx read is retried as the SDK's standard mode does, within the
-  // call budget's attempts, before the check counts it as a poll that could not read.
-  connect: (source, region) => source.connect(region, standardRetry()),
+  connect: connectReader,
   // Monotonic: a wall clock set back or forth while waiting does not change how long the check waits.
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -76,7 +76,8 @@ const SUMMARY_ATTRIBUTES: readonly AttrName[] = [
   Attr.LatestSyncEvent,
 ];
 
-function headline(outcome: CheckOutcome): string {
+/** The summary's first line: the verdict and situation, as the exit code says them. */
+export function headline(outcome: CheckOutcome): string {
   const situation = outcome.decision.situation;
   if (outcome.exitCode === ExitCode.Pass) return `PASS: the gate would pass (${situation}).`;
   if (outcome.exitCode === ExitCode.SyncFailed) return `FAIL: the gate would fail (${situation}).`;

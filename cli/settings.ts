@@ -23,15 +23,32 @@ export function parseDuration(text: string): number | undefined {
   return (['h', 'm', 's'] as const).reduce((sum, unit, i) => sum + Number(match[i + 1] ?? 0) * UNITS[unit], 0);
 }
 
+/**
+ * How messages name an option: `--region` and `--region eu-west-1` on the command line (the default); another front
+ * end (the GitHub Action, action/) names its own inputs instead, with the same messages.
+ */
+export interface OptionNames {
+  /** The option as the user gives it: `--stack` (`stack` is the option's name in cli/commands.ts). */
+  option(name: string): string;
+  /** An example of giving it a value: `--region eu-west-1`. */
+  example(name: string, value: string): string;
+}
+
+export const CLI_OPTION_NAMES: OptionNames = {
+  option: (name) => `--${name}`,
+  example: (name, value) => `--${name} ${value}`,
+};
+
 /** Where the region came from, for messages. */
-function regionOf(request: CheckRequest, env: NodeJS.ProcessEnv): { value: string; from: string } {
-  if (request.region !== undefined) return { value: request.region, from: '--region' };
+function regionOf(request: CheckRequest, env: NodeJS.ProcessEnv, names: OptionNames): { value: string; from: string } {
+  if (request.region !== undefined) return { value: request.region, from: names.option('region') };
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
     const value = env[name];
     if (value) return { value, from: name };
   }
+  const region = names.option('region');
   throw new UsageError(
-    'Missing --region: no region was given and neither AWS_REGION nor AWS_DEFAULT_REGION is set. Pass --region, e.g. --region eu-west-1.',
+    `Missing ${region}: no region was given and neither AWS_REGION nor AWS_DEFAULT_REGION is set. Pass ${region}, e.g. ${names.example('region', 'eu-west-1')}.`,
     `${PROGRAM} check ${request.command.name} --help`,
   );
 }
@@ -40,7 +57,7 @@ function seconds(option: string, text: string | undefined, dflt: string, helpCom
   const value = text ?? dflt;
   const n = parseDuration(value);
   if (n === undefined) {
-    throw new UsageError(`Invalid --${option} ${JSON.stringify(value)}: expected a duration such as 90s, 10m, 1h or 1m30s.`, helpCommand);
+    throw new UsageError(`Invalid ${option} ${JSON.stringify(value)}: expected a duration such as 90s, 10m, 1h or 1m30s.`, helpCommand);
   }
   return n;
 }
@@ -51,12 +68,17 @@ export interface CheckSettings {
   readonly properties: Readonly<Record<string, string>>;
 }
 
-/** The gate's settings for a check; throws UsageError naming the option. */
-export function checkSettings(request: CheckRequest, env: NodeJS.ProcessEnv, sources: readonly SyncSource[]): CheckSettings {
+/** The gate's settings for a check; throws UsageError naming the option as `names` gives it (`--wait` by default). */
+export function checkSettings(
+  request: CheckRequest,
+  env: NodeJS.ProcessEnv,
+  sources: readonly SyncSource[],
+  names: OptionNames = CLI_OPTION_NAMES,
+): CheckSettings {
   const helpCommand = `${PROGRAM} check ${request.command.name} --help`;
-  const region = regionOf(request, env);
-  const wait = seconds('wait', request.wait, '0s', helpCommand);
-  const poll = seconds('poll', request.poll, DEFAULT_POLL, helpCommand);
+  const region = regionOf(request, env, names);
+  const wait = seconds(names.option('wait'), request.wait, '0s', helpCommand);
+  const poll = seconds(names.option('poll'), request.poll, DEFAULT_POLL, helpCommand);
   const properties: Record<string, string> = {
     ...Object.fromEntries(request.command.options.map((o) => [o.prop, request.subject[o.name]])),
     [Prop.Region]: region.value,
@@ -66,11 +88,11 @@ export function checkSettings(request: CheckRequest, env: NodeJS.ProcessEnv, sou
   };
   // What each property was given as, to name it in messages.
   const given: Record<string, string> = {
-    ...Object.fromEntries(request.command.options.map((o) => [o.prop, `--${o.name}`])),
+    ...Object.fromEntries(request.command.options.map((o) => [o.prop, names.option(o.name)])),
     [Prop.Region]: region.from,
-    [Prop.ExpectedSha]: '--expected-sha',
-    [Prop.WaitTimeoutSeconds]: `--wait ${JSON.stringify(request.wait ?? '0s')}`,
-    [Prop.PollIntervalSeconds]: `--poll ${JSON.stringify(request.poll ?? DEFAULT_POLL)}`,
+    [Prop.ExpectedSha]: names.option('expected-sha'),
+    [Prop.WaitTimeoutSeconds]: `${names.option('wait')} ${JSON.stringify(request.wait ?? '0s')}`,
+    [Prop.PollIntervalSeconds]: `${names.option('poll')} ${JSON.stringify(request.poll ?? DEFAULT_POLL)}`,
   };
   try {
     return { settings: parseSettings(properties, region.value, sources), properties };

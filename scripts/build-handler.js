@@ -6,7 +6,12 @@
  * - the `cdk-git-sync-gate` command (cli/index.ts, which reuses the handler's decision core and sources, the
  *   AWS SDK included) into assets/cli/index.js, an executable with a shebang line, for the package's oldest
  *   supported Node.js (engines), so that it runs with no runtime dependency.
- * Both are tree-shaken and minified.
+ * - with `--action` only: the GitHub Action (action/index.ts, which runs the command's check, the AWS SDK included)
+ *   into action/dist/index.js, for the Node.js that action.yml's `runs.using` names. That bundle is committed, since
+ *   the runner runs the action straight from the repository: `npm run build:action` rebuilds it (always, no stamp),
+ *   and `--outfile=<file>` builds it elsewhere, for test/action/build.test.ts to compare with the committed one.
+ *   It is never built by the default run (which `npm test` and `cdk synth` do), so a forgotten rebuild stays visible.
+ * All are tree-shaken and minified.
  *
  * Skips the work for a bundle that is up to date: a stamp file beside its asset directory records a hash of
  * every input (its sources, the lib/ modules it shares with the construct, the lock file, this script). `--force` rebuilds. A bundle
@@ -42,6 +47,15 @@ const BUNDLES = [
     /** `--version` prints the package's version, fixed at build time (the lock file, an input, carries it too). */
     define: { CLI_VERSION: JSON.stringify(require(path.join(__dirname, '..', 'package.json')).version) },
   },
+  {
+    name: 'action',
+    entry: path.join(root, 'action', 'index.ts'),
+    outFile: path.join(root, 'action', 'dist', 'index.js'),
+    /** Committed: built only with --action, always, and without a stamp. */
+    committed: true,
+    /** The Node.js the runner runs the action with: action.yml's `runs.using`. */
+    target: () => `node${actionNodeMajor()}`,
+  },
 ];
 
 /**
@@ -66,6 +80,14 @@ function handlerNodeMajor() {
   return major;
 }
 
+/** The Node.js major version of the action's runtime, read from where the runner reads it: `runs.using` in action.yml. */
+function actionNodeMajor() {
+  const file = path.join(root, 'action.yml');
+  const match = /^runs:\n(?:[ \t]+.*\n)*?[ \t]+using:[ \t]*['"]?node(\d+)['"]?[ \t]*$/m.exec(fs.readFileSync(file, 'utf8'));
+  if (!match) throw new Error(`${path.relative(root, file)} must name a Node.js runtime in runs.using (such as 'node24')`);
+  return Number(match[1]);
+}
+
 function inputs(bundle) {
   const files = [];
   const walk = (dir) => {
@@ -88,16 +110,17 @@ function inputHash(bundle) {
   return hash.digest('hex');
 }
 
-async function build(bundle, { force, quiet }) {
-  const hash = inputHash(bundle);
-  const { outFile, stampFile } = bundle;
-  const upToDate = fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash;
+async function build(bundle, { force, quiet, outFile = bundle.outFile }) {
+  const { stampFile } = bundle;
+  const hash = stampFile ? inputHash(bundle) : undefined;
+  const upToDate = stampFile && fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash;
   if (upToDate && !force) {
     if (!quiet) console.error(`${bundle.name} bundle is up to date`);
     return;
   }
   const esbuild = require('esbuild');
-  fs.rmSync(path.dirname(outFile), { recursive: true, force: true });
+  // A built asset's directory holds nothing else; a committed bundle (or one built elsewhere) only replaces its file.
+  fs.rmSync(bundle.committed ? outFile : path.dirname(outFile), { recursive: true, force: true });
   const result = await esbuild.build({
     entryPoints: [bundle.entry],
     outfile: outFile,
@@ -116,14 +139,21 @@ async function build(bundle, { force, quiet }) {
     logLevel: 'warning',
   });
   if (bundle.mode) fs.chmodSync(outFile, bundle.mode);
-  fs.writeFileSync(stampFile, hash + '\n');
+  if (stampFile) fs.writeFileSync(stampFile, hash + '\n');
   const bytes = fs.statSync(outFile).size;
-  console.error(`built ${path.relative(root, outFile)} (${(bytes / 1024).toFixed(1)} KiB, ${Object.keys(result.metafile.inputs).length} inputs)`);
+  console.error(`built ${path.relative(root, outFile).split(path.sep).join('/')} (${(bytes / 1024).toFixed(1)} KiB, ${Object.keys(result.metafile.inputs).length} inputs)`);
 }
 
 async function main() {
   const options = { force: process.argv.includes('--force'), quiet: process.argv.includes('--quiet') };
-  for (const bundle of BUNDLES) {
+  if (process.argv.includes('--action')) {
+    const outFile = process.argv.find((a) => a.startsWith('--outfile='))?.slice('--outfile='.length);
+    for (const bundle of BUNDLES.filter((b) => b.committed)) {
+      await build(bundle, { ...options, force: true, ...(outFile ? { outFile: path.resolve(outFile) } : {}) });
+    }
+    return;
+  }
+  for (const bundle of BUNDLES.filter((b) => !b.committed)) {
     if (fs.existsSync(bundle.entry)) await build(bundle, options);
   }
 }
