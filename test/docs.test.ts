@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { headingAnchors, linkTargets } from './support/markdown';
+import { headingAnchors, linkTargets, readmeOpening } from './support/markdown';
 
 const ROOT = path.join(__dirname, '..');
 const PAGES = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md', 'offline/README.md', 'test/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
@@ -39,4 +39,12 @@ test('the README shows the two set-up commands, and the test command is the one 
   expect(readme).toContain('npm ci && npx cdk synth');
   expect(readme).toContain('npm ci && npm test');
   expect(fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^npm test\b/m);
+});
+
+test('the README opens with what a user needs: one line of purpose, the install line, the usage, and only then the contributor set-up', () => {
+  const opening = readmeOpening(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+  expect(opening.purpose).toHaveLength(1);
+  expect(opening.purpose[0]).toMatch(/^An AWS CDK construct library that holds a CloudFormation deployment until a Git sync has succeeded/);
+  expect(opening.firstSection).toBe('Install');
+  expect(opening.landmarks).toEqual(['install line', 'usage code', 'contributor set-up']);
 });

@@ -17,7 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { runBundle } from './cli/cli-fixtures';
-import { headingAnchors, linkTargets } from './support/markdown';
+import { headingAnchors, linkTargets, readmeOpening } from './support/markdown';
 
 const ROOT = path.join(__dirname, '..');
 const NPM_CLI = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -207,6 +207,9 @@ describe('the npm package', () => {
     expect(targets).toHaveLength(linkTargets(readmeBefore).length);
     expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toBe(readmeBefore);
     expect(fs.existsSync(path.join(ROOT, '.tmp', 'pack-readme', 'README.md'))).toBe(false);
+    // The registry page opens with what a user needs, the contributor set-up after it.
+    expect(readmeOpening(packed)).toMatchObject({ firstSection: 'Install', landmarks: ['install line', 'usage code', 'contributor set-up'] });
+    expect(readmeOpening(packed).purpose).toHaveLength(1);
   });
 
   test('its jsii assembly exposes the two gates and their props only, neither subclassable through a base', () => {
