@@ -29,7 +29,7 @@ const FIXTURE_IMPORTS: Record<string, string> = {
 const NAMESPACE_IMPORTS: Record<string, string> = { ssm: 'aws-cdk-lib/aws-ssm' };
 /** Values the prose around a block introduces: an earlier block's gate, a sha the pipeline knows. */
 const FIXTURE_DECLARATIONS = [
-  `import type { ServiceInstanceSyncGate as FixtureGate } from '${LIBRARY}';`,
+  `import type { GitSyncGate as FixtureGate } from '${LIBRARY}';`,
   'declare const gate: FixtureGate;',
   'declare const expectedSha: string;',
 ];
