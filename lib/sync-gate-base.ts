@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
-import { CustomResource, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Attr, Prop } from './contract';
 import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, serviceTimeoutSeconds } from './limits';
 import { SyncGateSource } from './sources';
 import { SyncGateProvider } from './sync-gate-provider';
-import { wholeSeconds } from './validation';
+import { WAIT_TIMEOUT_CAPPED, waitTimeoutCappedWarning, wholeSeconds } from './validation';
 
 /** Props that every sync gate has, whatever source it reads. */
 export interface SyncGateOptions {
@@ -24,6 +24,8 @@ export interface SyncGateOptions {
    * itself at least three minutes plus one poll interval before that limit. An active sync blocker fails the gate
    * at once, whatever the timeout. For a reader (`requireSuccess: false`), it bounds only the wait on a source that
    * cannot be read for a while (throttling, 5xx, timeouts): a reader never waits on sync state.
+   * A waitTimeout longer than the gate can wait adds a warning at synth, id `cdk-git-sync-gate:waitTimeoutCapped`,
+   * that says how long it will wait.
    *
    * @default Duration.minutes(10)
    */
@@ -124,6 +126,8 @@ export abstract class SyncGateBase extends Construct {
       Limits.minPollIntervalSeconds,
       Limits.maxPollIntervalSeconds,
     );
+    const capped = waitTimeoutCappedWarning(waitTimeout, pollInterval);
+    if (capped !== undefined) Annotations.of(this).addWarningV2(WAIT_TIMEOUT_CAPPED, capped);
     if (options.expectedSha !== undefined && !Token.isUnresolved(options.expectedSha)) {
       const sha = options.expectedSha;
       if (sha.trim() === '') {
