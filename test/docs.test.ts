@@ -61,3 +61,9 @@ test('docs/using.md is written for Git sync first: its first gate is a GitSyncGa
   expect(gates.filter((g) => g.gate === 'GitSyncGate').length).toBeGreaterThanOrEqual(4);
   expect(page).toContain('`Custom::CloudFormationGitSync`');
 });
+
+test('API.md reads as prose: no JSDoc inline tag such as {@link ...} is left raw by jsii-docgen', () => {
+  const api = fs.readFileSync(path.join(ROOT, 'API.md'), 'utf8');
+  const raw = api.split('\n').flatMap((line, i) => (/\{@\w+/.test(line) ? [`API.md:${i + 1}: ${line}`] : []));
+  expect(raw).toEqual([]);
+});
