@@ -126,8 +126,6 @@ export abstract class SyncGateBase extends Construct {
       Limits.minPollIntervalSeconds,
       Limits.maxPollIntervalSeconds,
     );
-    const capped = waitTimeoutCappedWarning(waitTimeout, pollInterval);
-    if (capped !== undefined) Annotations.of(this).addWarningV2(WAIT_TIMEOUT_CAPPED, capped);
     if (options.expectedSha !== undefined && !Token.isUnresolved(options.expectedSha)) {
       const sha = options.expectedSha;
       if (sha.trim() === '') {
@@ -143,6 +141,9 @@ export abstract class SyncGateBase extends Construct {
     if (options.region !== undefined && !Token.isUnresolved(options.region) && !isRegionName(options.region)) {
       throw new Error(`Invalid region ${JSON.stringify(options.region)}: expected an AWS region name such as us-east-1.`);
     }
+    // Valid, but cut short: the gate answers by itself before CloudFormation's hour (see waitTimeoutCappedWarning).
+    const capped = waitTimeoutCappedWarning(waitTimeout, pollInterval);
+    if (capped !== undefined) Annotations.of(this).addWarningV2(WAIT_TIMEOUT_CAPPED, capped);
 
     const provider = SyncGateProvider.getOrCreate(this);
     provider.grantSource(subject.source);
