@@ -6,7 +6,7 @@ import { SyncGateSource } from './sources';
 import { SyncGateBase, SyncGateOptions } from './sync-gate-base';
 import { validateResourceName } from './validation';
 
-/** Properties of a {@link GitSyncGate}. */
+/** Properties of a `GitSyncGate`. */
 export interface GitSyncGateProps extends SyncGateOptions {
   /**
    * Name of the stack that CloudFormation Git sync keeps in sync (the ResourceName of its sync
@@ -17,7 +17,7 @@ export interface GitSyncGateProps extends SyncGateOptions {
 
 /**
  * Holds a CloudFormation deployment until a stack synced by CloudFormation Git sync has synced successfully
- * from Git, and exposes the synced sha and status as attributes (the same as {@link ServiceInstanceSyncGate}'s).
+ * from Git, and exposes the synced sha and status as attributes (the same as `ServiceInstanceSyncGate`'s).
  * Resources that depend on the gate are created or updated only after it passes. An active sync blocker on the
  * stack fails the gate at once, with the command that resolves it.
  *

@@ -32,10 +32,14 @@ export interface ProviderNagProps {
 /** Acknowledges the AwsSolutions findings of one provider that are by design; see each reason. */
 export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
   const { userFunctions, provider } = props;
+  const frameworkFunctions = provider.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
+
+  for (const fn of userFunctions) acknowledgeRuntime(fn, handlerRuntimeReason(fn.runtime.name));
+  for (const fn of frameworkFunctions) acknowledgeRuntime(fn, FRAMEWORK_RUNTIME_REASON);
 
   // Framework functions may share a role (the gate gives isComplete and onTimeout one): acknowledge each once.
   const seen = new Set<iam.Role>();
-  for (const fn of provider.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function)) {
+  for (const fn of frameworkFunctions) {
     const role = fn.role;
     if (!(role instanceof iam.Role) || seen.has(role)) continue;
     seen.add(role);
@@ -62,6 +66,35 @@ export function acknowledgeProviderNagFindings(props: ProviderNagProps): void {
       if (policy) acknowledgeInvoke(policy, invoked, 'waiter state machine');
     }
   }
+}
+
+/**
+ * AwsSolutions-L1 (the function does not run the newest runtime of its family, as aws-cdk-lib lists them) is
+ * acknowledged on every function of the provider, whether or not it fires with the aws-cdk-lib at hand: it fires
+ * on all five with aws-cdk-lib 2.278.0 (which lists nodejs26.x), and on aws-cdk-lib releases that pick the
+ * framework's runtime per region through a template mapping cdk-nag cannot evaluate it (a CdkNagValidationFailure,
+ * which the same acknowledgement covers). An acknowledgement of a finding that does not occur changes nothing.
+ */
+const RUNTIME_FINDING = 'AwsSolutions-L1';
+
+/** Why the gate's own handlers run HANDLER_NODE_MAJOR's runtime and not the newest one. */
+function handlerRuntimeReason(runtime: string): string {
+  return (
+    `The gate's handler runs ${runtime} on purpose: its bundle, shipped prebuilt in the package, is built for and ` +
+    'tested on exactly that Node.js version, so a newer Lambda runtime comes with a release of cdk-git-sync-gate that ' +
+    'builds and tests the bundle for it, not with the aws-cdk-lib an app happens to use.'
+  );
+}
+
+const FRAMEWORK_RUNTIME_REASON =
+  "Function of aws-cdk-lib's Provider framework, whose runtime aws-cdk-lib chooses (the Provider has no runtime " +
+  'option; some releases pick it per region through a template mapping). It moves to a newer Node.js when ' +
+  "aws-cdk-lib does; overriding it would run the framework's code on a runtime aws-cdk-lib has not tested it on.";
+
+/** Acknowledges AwsSolutions-L1 on one function's CloudFormation resource. */
+function acknowledgeRuntime(fn: lambda.Function, reason: string): void {
+  const cfnFunction = fn.node.defaultChild;
+  if (cfnFunction instanceof lambda.CfnFunction) acknowledge(cfnFunction, RUNTIME_FINDING, reason);
 }
 
 const SOURCE_READS_FINDING = 'AwsSolutions-IAM5[Resource::*]';

@@ -5,7 +5,7 @@ import { SyncGateSource } from './sources';
 import { SyncGateBase, SyncGateOptions } from './sync-gate-base';
 import { validateResourceName } from './validation';
 
-/** Properties of a {@link ServiceInstanceSyncGate}. */
+/** Properties of a `ServiceInstanceSyncGate`. */
 export interface ServiceInstanceSyncGateProps extends SyncGateOptions {
   /**
    * Name of the Proton service. 1-100 characters matching `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`.
@@ -27,7 +27,7 @@ export interface ServiceInstanceSyncGateProps extends SyncGateOptions {
  * at once, with the command that resolves it.
  *
  * AWS ended support for Proton on 2026-10-07: use this gate only while your account can still call Proton, and
- * {@link GitSyncGate} for stacks synced by CloudFormation Git sync.
+ * `GitSyncGate` for stacks synced by CloudFormation Git sync.
  *
  * ```ts
  * const gate = new ServiceInstanceSyncGate(this, 'Gate', { serviceName: 'api', serviceInstanceName: 'prod' });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
-import { CustomResource, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Attr, Prop } from './contract';
 import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, serviceTimeoutSeconds } from './limits';
 import { SyncGateSource } from './sources';
 import { SyncGateProvider } from './sync-gate-provider';
-import { wholeSeconds } from './validation';
+import { WAIT_TIMEOUT_CAPPED, waitTimeoutCappedWarning, wholeSeconds } from './validation';
 
 /** Props that every sync gate has, whatever source it reads. */
 export interface SyncGateOptions {
@@ -21,9 +21,11 @@ export interface SyncGateOptions {
   /**
    * How long to wait for an in-flight sync before failing with the last status seen. Zero checks once
    * without waiting. At most one hour (CloudFormation's limit for a custom resource); the gate answers by
-   * itself at least three minutes and five seconds before that limit (it waits at most 56m 55s). An active sync blocker fails the gate
-   * at once, whatever the timeout. For a reader (`requireSuccess: false`), it bounds only the wait on a source that
+   * itself at least three minutes and five seconds before that limit (it waits at most 56m 55s, whatever its
+   * pollInterval). An active sync blocker fails the gate at once, whatever the timeout. For a reader (`requireSuccess: false`), it bounds only the wait on a source that
    * cannot be read for a while (throttling, 5xx, timeouts): a reader never waits on sync state.
+   * A waitTimeout longer than the gate can wait adds a warning at synth, id `cdk-git-sync-gate:waitTimeoutCapped`,
+   * that says how long it will wait.
    *
    * @default Duration.minutes(10)
    */
@@ -139,6 +141,9 @@ export abstract class SyncGateBase extends Construct {
     if (options.region !== undefined && !Token.isUnresolved(options.region) && !isRegionName(options.region)) {
       throw new Error(`Invalid region ${JSON.stringify(options.region)}: expected an AWS region name such as us-east-1.`);
     }
+    // Valid, but cut short: the gate answers by itself before CloudFormation's hour (see waitTimeoutCappedWarning).
+    const capped = waitTimeoutCappedWarning(waitTimeout);
+    if (capped !== undefined) Annotations.of(this).addWarningV2(WAIT_TIMEOUT_CAPPED, capped);
 
     const provider = SyncGateProvider.getOrCreate(this);
     provider.grantSource(subject.source);

@@ -1,6 +1,6 @@
 /** Synth-time checks shared by the gates. Internal: not exported from the package. */
 import { Duration, Token } from 'aws-cdk-lib';
-import { Limits } from './limits';
+import { effectiveWaitSeconds, Limits } from './limits';
 
 /**
  * Checks a resource name at synth (skipped for tokens): 1-100 characters matching the APIs' ResourceName
@@ -24,4 +24,28 @@ export function wholeSeconds(prop: string, value: Duration | undefined, dflt: nu
     throw new Error(`Invalid ${prop} ${value.toHumanString()} (${seconds} s): expected whole seconds from ${min} to ${max}.`);
   }
   return seconds;
+}
+
+/**
+ * The id of the synth-time warning for a waitTimeout longer than the gate can wait, by which an app acknowledges it:
+ * `Annotations.of(scope).acknowledgeWarning(WAIT_TIMEOUT_CAPPED, reason)` on the gate or any scope above it.
+ */
+export const WAIT_TIMEOUT_CAPPED = 'cdk-git-sync-gate:waitTimeoutCapped';
+
+/**
+ * The warning for a waitTimeout that the gate cannot use whole: it answers by itself before CloudFormation's one-hour
+ * limit (effectiveWaitSeconds), so a longer waitTimeout is cut short without a word otherwise. Undefined when the
+ * gate waits the whole waitTimeout, or when it is an unresolved token (nothing can be said at synth).
+ */
+export function waitTimeoutCappedWarning(waitTimeoutSeconds: number): string | undefined {
+  if (Token.isUnresolved(waitTimeoutSeconds)) return undefined;
+  const effective = effectiveWaitSeconds(waitTimeoutSeconds);
+  if (effective >= waitTimeoutSeconds) return undefined;
+  const human = (seconds: number): string => Duration.seconds(seconds).toHumanString();
+  return (
+    `waitTimeout ${human(waitTimeoutSeconds)} (${waitTimeoutSeconds} s) is longer than the gate can wait, whatever its ` +
+    `pollInterval: it gives up after ${human(effective)} (${effective} s), so that it answers with its own ` +
+    "reason before CloudFormation's one-hour limit for a custom resource. Set waitTimeout to at most " +
+    `${human(effective)} to say what the gate does, or acknowledge this warning.`
+  );
 }

@@ -9,76 +9,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { Example, wrap } from './support/doc-examples';
 import { codeBlocks } from './support/markdown';
 
 const ROOT = path.join(__dirname, '..');
 const PAGES = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-const VIRTUAL_DIR = path.join(ROOT, '.tmp', 'doc-examples');
-const LIBRARY = 'cdk-git-sync-gate';
-
-/** Names a block may use without importing them, with the import that provides each. */
-const FIXTURE_IMPORTS: Record<string, string> = {
-  App: 'aws-cdk-lib',
-  CfnOutput: 'aws-cdk-lib',
-  CfnResource: 'aws-cdk-lib',
-  Duration: 'aws-cdk-lib',
-  Stack: 'aws-cdk-lib',
-  GitSyncGate: LIBRARY,
-  ServiceInstanceSyncGate: LIBRARY,
-};
-const NAMESPACE_IMPORTS: Record<string, string> = { ssm: 'aws-cdk-lib/aws-ssm' };
-/** Values the prose around a block introduces: an earlier block's gate, a sha the pipeline knows. */
-const FIXTURE_DECLARATIONS = [
-  `import type { ServiceInstanceSyncGate as FixtureGate } from '${LIBRARY}';`,
-  'declare const gate: FixtureGate;',
-  'declare const expectedSha: string;',
-];
-
-interface Example {
-  readonly page: string;
-  readonly line: number;
-  readonly file: string;
-  readonly source: string;
-  /** The line of `source` (0-based) where the block's first line is. */
-  readonly bodyStart: number;
-}
-
-/** The fixture for one block: its imports first, then the fixture's, then the block as a constructor body. */
-function wrap(page: string, index: number, line: number, code: string): Example {
-  const parsed = ts.createSourceFile('block.ts', code, ts.ScriptTarget.ES2022, true);
-  const imported = new Set<string>();
-  const hoisted: string[] = [];
-  let body = code;
-  for (const statement of parsed.statements) {
-    if (!ts.isImportDeclaration(statement)) continue;
-    const clause = statement.importClause;
-    if (clause?.name) imported.add(clause.name.text);
-    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) imported.add(clause.namedBindings.name.text);
-    if (clause?.namedBindings && ts.isNamedImports(clause.namedBindings)) clause.namedBindings.elements.forEach((e) => imported.add(e.name.text));
-    const text = statement.getText(parsed);
-    hoisted.push(text);
-    // Blanked in place, so the block's lines keep their numbers.
-    body = body.slice(0, statement.getStart(parsed)) + text.replace(/[^\n]/g, ' ') + body.slice(statement.getEnd());
-  }
-  const missing = Object.entries(FIXTURE_IMPORTS).filter(([name]) => !imported.has(name));
-  const fixtureImports = [
-    ...[...new Set(missing.map(([, from]) => from))].map((from) => `import { ${missing.filter(([, f]) => f === from).map(([n]) => n).join(', ')} } from '${from}';`),
-    ...Object.entries(NAMESPACE_IMPORTS).filter(([name]) => !imported.has(name)).map(([name, from]) => `import * as ${name} from '${from}';`),
-  ];
-  const head = [
-    ...hoisted,
-    ...fixtureImports,
-    "import { Stack as FixtureStack } from 'aws-cdk-lib';",
-    "import { Construct as FixtureConstruct } from 'constructs';",
-    ...FIXTURE_DECLARATIONS,
-    'export class Example extends FixtureStack {',
-    '  constructor(scope: FixtureConstruct, id: string) {',
-    '    super(scope, id);',
-  ].join('\n');
-  const source = `${head}\n${body}\n  }\n}\n`.replaceAll(`'${LIBRARY}'`, "'../../lib/index'");
-  const file = path.join(VIRTUAL_DIR, `${page.replace(/[/.]/g, '_')}_${index}.ts`);
-  return { page, line, file, source, bodyStart: head.split('\n').length };
-}
 
 function examples(): Example[] {
   return PAGES.flatMap((page) =>

@@ -4,7 +4,8 @@
  * LICENSE; installed into a fresh CDK app next to nothing but aws-cdk-lib and constructs, with no esbuild
  * reachable, it type-checks and synthesizes a stack with a gate whose Lambda code is that prebuilt handler.
  * A second fresh app pinned at exactly the lowest aws-cdk-lib and constructs the peer ranges allow installs it
- * from the registry (npm resolving the peers, no --legacy-peer-deps) and synthesizes a gate there too.
+ * from the registry (npm resolving the peers, no --legacy-peer-deps) and synthesizes a gate there too; a third, at
+ * the same aws-cdk-lib with the cdk-nag that takes it, runs cdk-nag's AwsSolutions pack and finds nothing unacknowledged.
  * The package's command, `cdk-git-sync-gate` (the prebuilt CLI bundle), runs from the app's node_modules/.bin.
  * Packing prints no end-of-life banner (jsii runs on the pinned Node.js 24), and the packed README links only to
  * what the tarball holds or to existing pages of the repository at this version's tag, the repository's README
@@ -16,7 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../offline/fake-proton';
 import { runBundle } from './cli/cli-fixtures';
-import { headingAnchors, linkTargets } from './support/markdown';
+import { headingAnchors, linkTargets, readmeOpening } from './support/markdown';
 
 const ROOT = path.join(__dirname, '..');
 const NPM_CLI = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -37,6 +38,31 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
  * - constructs 10.0.0: the construct uses nothing newer, and aws-cdk-lib 2.183.0 itself accepts ^10.0.0.
  */
 const FLOOR = { 'aws-cdk-lib': '2.183.0', constructs: '10.0.0' } as const;
+
+/**
+ * What a user at the aws-cdk-lib floor runs cdk-nag with. cdk-nag 3 needs aws-cdk-lib ^2.257.0, so such an app runs
+ * cdk-nag 2, whose newest release (2.38.2) takes aws-cdk-lib ^2.176.0 and constructs ^10.5.1 (no cdk-nag release
+ * takes constructs 10.0.0): its constructs is the lowest that range allows. npm installs them without
+ * --legacy-peer-deps, so a cdk-nag whose peer range stopped taking the floor fails the install.
+ */
+const NAG_AT_FLOOR = { 'cdk-nag': '2.38.2', constructs: '10.5.1' } as const;
+
+/** One row of a cdk-nag 2 report (`AwsSolutions-<stack>-NagReport.csv`, every field quoted). */
+interface NagReportRow {
+  readonly rule: string;
+  readonly resource: string;
+  readonly compliance: string;
+  readonly reason: string;
+}
+
+function nagReportRows(csv: string): NagReportRow[] {
+  const [header, ...lines] = csv.split('\n').filter((l) => l.trim() !== '');
+  expect(header).toMatch(/^Rule ID,Resource ID,Compliance,Exception Reason,/);
+  return lines.map((line) => {
+    const fields = [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"'));
+    return { rule: fields[0], resource: fields[1], compliance: fields[2], reason: fields[3] };
+  });
+}
 
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }> };
 
@@ -64,12 +90,29 @@ function run(cmd: string, args: string[], options: ExecFileSyncOptions): string 
 }
 
 /**
+ * Writes `source` as the app's app.ts, type-checks it with the project's TypeScript against the app's own
+ * node_modules, runs it (synth into the app's cdk.out) and returns what it printed.
+ */
+function compileAndRun(app: string, source: string[], env: NodeJS.ProcessEnv): string {
+  fs.writeFileSync(path.join(app, 'app.ts'), [...source, ''].join('\n'));
+  fs.writeFileSync(
+    path.join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [], outDir: 'dist' },
+      files: ['app.ts'],
+    }),
+  );
+  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, env });
+  return run(process.execPath, [path.join('dist', 'app.js')], { cwd: app, env: { ...env, CDK_OUTDIR: path.join(app, 'cdk.out') } });
+}
+
+/**
  * Writes the consumer app (one stack, one gate, two outputs), type-checks it with the project's TypeScript against
  * the app's own aws-cdk-lib, runs it and returns the synthesized template.
  */
 function synthConsumer(app: string, env: NodeJS.ProcessEnv): Template {
-  fs.writeFileSync(
-    path.join(app, 'app.ts'),
+  compileAndRun(
+    app,
     [
       "import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';",
       `import { ServiceInstanceSyncGate } from '${PKG.name}';`,
@@ -80,18 +123,9 @@ function synthConsumer(app: string, env: NodeJS.ProcessEnv): Template {
       "new CfnOutput(stack, 'Sha', { value: gate.sha });",
       "new CfnOutput(stack, 'Logs', { value: gate.logGroup.logGroupName });",
       'app.synth();',
-      '',
-    ].join('\n'),
+    ],
+    env,
   );
-  fs.writeFileSync(
-    path.join(app, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: [], outDir: 'dist' },
-      files: ['app.ts'],
-    }),
-  );
-  run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, env });
-  run(process.execPath, [path.join('dist', 'app.js')], { cwd: app, env: { ...env, CDK_OUTDIR: path.join(app, 'cdk.out') } });
   return JSON.parse(fs.readFileSync(path.join(app, 'cdk.out', 'Consumer.template.json'), 'utf8')) as Template;
 }
 
@@ -173,6 +207,9 @@ describe('the npm package', () => {
     expect(targets).toHaveLength(linkTargets(readmeBefore).length);
     expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toBe(readmeBefore);
     expect(fs.existsSync(path.join(ROOT, '.tmp', 'pack-readme', 'README.md'))).toBe(false);
+    // The registry page opens with what a user needs, the contributor set-up after it.
+    expect(readmeOpening(packed)).toMatchObject({ firstSection: 'Install', landmarks: ['install line', 'usage code', 'contributor set-up'] });
+    expect(readmeOpening(packed).purpose).toHaveLength(1);
   });
 
   test('its jsii assembly exposes the two gates and their props only, neither subclassable through a base', () => {
@@ -342,5 +379,66 @@ describe('the npm package', () => {
     expect(suppressions).toContainEqual(expect.objectContaining({ id: 'AwsSolutions-IAM5', applies_to: ['Resource::*'] }));
     expect(suppressions).toContainEqual(expect.objectContaining({ id: 'AwsSolutions-SF1' }));
     expect(suppressions.filter((x) => x.id.includes('['))).toEqual([]);
+  }, 180_000);
+
+  test('cdk-nag 2 finds nothing unacknowledged in an app pinned at the floor aws-cdk-lib, environment-agnostic or in a region', () => {
+    const nagApp = path.join(work, 'floor-nag-app');
+    fs.mkdirSync(nagApp, { recursive: true });
+    const dependencies = { 'aws-cdk-lib': FLOOR['aws-cdk-lib'], ...NAG_AT_FLOOR, [PKG.name]: `file:${tarball}` };
+    fs.writeFileSync(path.join(nagApp, 'package.json'), JSON.stringify({ name: 'floor-nag-app', version: '1.0.0', private: true, dependencies }, null, 2));
+    const env = consumerEnv();
+    run(NPM_CLI, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], {
+      cwd: nagApp,
+      env: { ...env, PATH: process.env.PATH },
+    });
+    for (const [name, version] of Object.entries(dependencies).filter(([name]) => name !== PKG.name)) {
+      const installed = JSON.parse(fs.readFileSync(path.join(nagApp, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+      expect(`${name}@${installed.version}`).toBe(`${name}@${version}`);
+    }
+
+    // Both gates, in a stack without a region (aws-cdk-lib 2.183.0 gives the Provider framework's functions a
+    // runtime from a region mapping, which cdk-nag's L1 cannot evaluate) and in one with a region (where it
+    // resolves to a runtime older than the handlers').
+    const printed = compileAndRun(
+      nagApp,
+      [
+        "import { App, Aspects, Stack } from 'aws-cdk-lib';",
+        "import { AwsSolutionsChecks } from 'cdk-nag';",
+        `import { GitSyncGate, ServiceInstanceSyncGate } from '${PKG.name}';`,
+        '',
+        'const app = new App();',
+        "for (const [id, env] of [['Agnostic', undefined], ['Regional', { account: '111111111111', region: 'eu-west-1' }]] as const) {",
+        '  const stack = new Stack(app, id, { env });',
+        "  new GitSyncGate(stack, 'GitSync', { stackName: 'network' });",
+        "  new ServiceInstanceSyncGate(stack, 'Proton', { serviceName: 'api', serviceInstanceName: 'prod' });",
+        '}',
+        'Aspects.of(app).add(new AwsSolutionsChecks({ reports: true }));',
+        'const messages = app.synth().stacks.flatMap((s) => s.messages.map((m) => ({ level: m.level, id: m.id, text: String(m.entry.data) })));',
+        'console.log(JSON.stringify(messages));',
+      ],
+      env,
+    );
+
+    // cdk-nag 2 reports a finding as an error or warning annotation: none, not even a rule it could not evaluate.
+    const messages = JSON.parse(printed) as { level: string; id: string; text: string }[];
+    expect(messages.filter((m) => m.level !== 'info').map((m) => `${m.level} ${m.id}: ${m.text.split('\n')[0]}`)).toEqual([]);
+
+    // The pack did run over both stacks and read the acknowledgements: every rule it evaluated is compliant or
+    // acknowledged, and L1 ran on the five functions of each provider, the framework's acknowledged with its reason.
+    const outdir = path.join(nagApp, 'cdk.out');
+    const reports = fs.readdirSync(outdir).filter((f) => /^AwsSolutions-.*NagReport\.csv$/.test(f));
+    expect(reports).toHaveLength(2);
+    const rows = reports.flatMap((f) => nagReportRows(fs.readFileSync(path.join(outdir, f), 'utf8')));
+    expect(rows.filter((r) => r.compliance !== 'Compliant' && r.compliance !== 'Suppressed').map((r) => `${r.rule} @ ${r.resource}: ${r.compliance}`)).toEqual([]);
+    const l1 = rows.filter((r) => r.rule === 'AwsSolutions-L1');
+    expect(l1.map((r) => r.resource.replace(/^(Agnostic|Regional)\//, '')).sort()).toEqual(
+      [
+        ...['OnEvent', 'IsComplete'],
+        ...['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].map((fn) => `Provider/${fn}`),
+      ].flatMap((fn) => [`SyncGateProvider/${fn}/Resource`, `SyncGateProvider/${fn}/Resource`]).sort(),
+    );
+    for (const row of l1.filter((r) => r.resource.includes('/Provider/framework-'))) {
+      expect([row.compliance, row.reason]).toEqual(['Suppressed', expect.stringMatching(/^Function of aws-cdk-lib's Provider framework, whose runtime aws-cdk-lib chooses/)]);
+    }
   }, 180_000);
 });

@@ -166,12 +166,12 @@ export function explainGitSyncError(error: unknown, subject: GitSyncSubject): Sy
         ? `Git sync throttled the read of ${who} (${name}: ${message}): the account's rate limit for the API is in use, and a ` +
           'throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. '
         : `Git sync kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). `) +
-      `Deploy again later; check AWS Health for CodeStar Connections in ${subject.region}, and try ` +
+      'Deploy again later; check AWS Health for CodeStar Connections in that region, and try ' +
       `\`${statusCommand(subject)}\`.`,
     otherAnswer: ({ httpStatus, name, message, afterAttempts }) =>
       `Git sync answered HTTP ${httpStatus} ${name} for ${who}${afterAttempts} (${message}). Try \`${statusCommand(subject)}\`.`,
     unreachable: ({ code, message, afterAttempts }) =>
-      `Could not reach CodeStar Connections (Git sync) in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
+      `Could not reach CodeStar Connections (Git sync) to read the sync status of ${who}${afterAttempts} ` +
       `(${code}: ${message}). Check the region and the network, then deploy again; try \`${statusCommand(subject)}\`.`,
     beforeAnswer: ({ name, message }) =>
       `Reading the Git sync status of ${who} failed before CodeStar Connections answered (${name}: ${message}). ` +

@@ -134,11 +134,11 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
         ? `Proton throttled the read of ${who} (${name}: ${message}): the account's rate limit for the API is in use, and a ` +
           'throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. '
         : `Proton kept answering ${name} for ${who}${afterAttempts} with backoff (${message}). `) +
-      `Deploy again later; check AWS Health for Proton in ${subject.region}. ${END_OF_SUPPORT_NOTE}`,
+      `Deploy again later; check AWS Health for Proton in that region. ${END_OF_SUPPORT_NOTE}`,
     otherAnswer: ({ httpStatus, name, message, afterAttempts }) =>
       `Proton answered HTTP ${httpStatus} ${name} for ${who}${afterAttempts} (${message}). ${END_OF_SUPPORT_NOTE}`,
     unreachable: ({ code, message, afterAttempts }) =>
-      `Could not reach AWS Proton in ${subject.region} to read the sync status of ${who}${afterAttempts} ` +
+      `Could not reach AWS Proton to read the sync status of ${who}${afterAttempts} ` +
       `(${code}: ${message}). ${END_OF_SUPPORT_NOTE} Otherwise check the region and the network, then deploy again; ` +
       `try \`${statusCommand(subject)}\`.`,
     beforeAnswer: ({ name, message }) =>

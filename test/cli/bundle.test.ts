@@ -173,4 +173,15 @@ describe('the built command for CloudFormation Git sync', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/^NO DECISION: /);
   });
+
+  it.each([
+    ['git-sync', ['--stack', 'network'], 'AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS'],
+    ['proton', ['--service', 'api', '--instance', 'prod'], 'AWS_ENDPOINT_URL_PROTON'],
+  ])('check %s names the region once in its reason when the endpoint refuses connections (commands aside)', async (source, names, endpoint) => {
+    const result = await runBundle(BUNDLE, ['check', source, ...names, '--region', 'eu-west-1', '--json'], { [endpoint]: 'http://127.0.0.1:9' });
+    const json = JSON.parse(result.stdout) as { exitCode: number; situation: string; reason: string; gateReason: string };
+    expect([result.code, json.situation]).toEqual([3, 'SOURCE_ERROR']);
+    expect(json.reason).toMatch(/^Could not reach .+ in eu-west-1 after \d+ attempts \(ECONNREFUSED/);
+    for (const reason of [json.reason, json.gateReason]) expect(reason.replace(/`[^`]*`/g, '').split('eu-west-1')).toHaveLength(2);
+  });
 });

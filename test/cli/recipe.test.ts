@@ -67,6 +67,13 @@ function runRecipe(env: Record<string, string>): Promise<{ code: number | null; 
   });
 }
 
+/** The reason in the sync.json the recipe had the check write. */
+function writtenReason(): string {
+  const reason = (JSON.parse(fs.readFileSync(path.join(dir, 'sync.json'), 'utf8')) as { reason?: unknown }).reason;
+  expect(typeof reason).toBe('string');
+  return reason as string;
+}
+
 describe('the pipeline recipe of docs/cli.md', () => {
   it('exits 0 and says so when the commit synced', async () => {
     install();
@@ -82,6 +89,8 @@ describe('the pipeline recipe of docs/cli.md', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^the sync did not succeed:\nGit sync FAILED for stack "network" in eu-west-1 at desired sha /);
     expect(run.stdout).toContain('run the check again');
+    // The whole reason the check wrote, each line ended, so that the pipeline's next line starts on its own.
+    expect(run.stdout).toBe(`the sync did not succeed:\n${writtenReason()}\n`);
   });
 
   it('exits 2 naming the option when the commit is missing (an unset variable) or a branch name', async () => {
@@ -100,6 +109,7 @@ describe('the pipeline recipe of docs/cli.md', () => {
     const run = await runRecipe({ STACK: 'unknown', COMMIT: DESIRED });
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/^could not tell whether the sync succeeded:\nGit sync found no sync status for stack "unknown"/);
+    expect(run.stdout).toBe(`could not tell whether the sync succeeded:\n${writtenReason()}\n`);
   });
 
   it('exits 127 and says how to install it when the command is not installed', async () => {

@@ -162,7 +162,7 @@ test('fails with the end-of-support note when Proton cannot be reached at all', 
   expectWithinLimit(o);
   expect(o.status).toBe('FAILED');
   expect(o.protonCalls).toHaveLength(0);
-  expect(o.reason).toContain('Could not reach AWS Proton in us-east-1');
+  expect(o.reason).toMatch(/Could not reach AWS Proton to read the sync status of [^]* in us-east-1 after/);
   expect(o.reason).toContain(`after ${CallBudget.maxAttempts} attempts`);
   expect(o.reason).toContain(PROTON_END_OF_SUPPORT);
 });

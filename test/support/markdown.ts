@@ -46,3 +46,28 @@ export function codeBlocks(markdown: string): CodeBlock[] {
   }
   return blocks;
 }
+
+/** What marks each part of the README a user or a contributor needs, in the order they must come. */
+const README_LANDMARKS: readonly (readonly [string, RegExp])[] = [
+  ['install line', /^npm install cdk-git-sync-gate$/m],
+  ['usage code', /^<!-- example:readme-usage -->$/m],
+  ['contributor set-up', /^npm ci && npx cdk synth$/m],
+];
+
+/**
+ * How a README opens: the first paragraph under its title (its purpose), the first section's heading, and the
+ * README_LANDMARKS it has, in the order a reader meets them.
+ */
+export function readmeOpening(markdown: string): { purpose: string[]; firstSection: string | undefined; landmarks: string[] } {
+  const lines = markdown.split('\n');
+  let i = lines.findIndex((l) => /^# /.test(l)) + 1;
+  while (i < lines.length && lines[i].trim() === '') i++;
+  const purpose: string[] = [];
+  while (i < lines.length && lines[i].trim() !== '') purpose.push(lines[i++]);
+  const firstSection = /^## (.+)$/m.exec(markdown)?.[1];
+  const landmarks = README_LANDMARKS.map(([name, pattern]) => ({ name, at: markdown.search(pattern) }))
+    .filter((l) => l.at >= 0)
+    .sort((a, b) => a.at - b.at)
+    .map((l) => l.name);
+  return { purpose, firstSection, landmarks };
+}

@@ -247,7 +247,7 @@ describe('Proton errors', () => {
     [
       'a refused connection mentions the end of support',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } }),
-      /Could not reach AWS Proton in us-east-1[^]*ECONNREFUSED[^]*AWS ended support for AWS Proton on 2026-10-07/,
+      /Could not reach AWS Proton to read the sync status of [^]* in us-east-1 after[^]*ECONNREFUSED[^]*AWS ended support for AWS Proton on 2026-10-07/,
       false,
     ],
     [

@@ -53,6 +53,14 @@ export function emptyBlocker(level: string, resolveCommand: string) {
 }
 
 /** A reader's failure: a SyncGateError with exactly this message and transient flag, keeping the SDK error as its cause. */
+/**
+ * How many times a reason names `region` in its prose: the commands it quotes in backticks need `--region` and are
+ * left out. Once is enough; the subject ("stack "network" in eu-west-1") already says it.
+ */
+export function regionMentions(reason: string, region: string): number {
+  return reason.replace(/`[^`]*`/g, '').split(region).length - 1;
+}
+
 export function expectExplained(failure: unknown, cause: Error, message: string, transient: boolean): void {
   expect(failure).toBeInstanceOf(SyncGateError);
   expect((failure as SyncGateError).message).toBe(message);

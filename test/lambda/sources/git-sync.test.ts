@@ -20,7 +20,7 @@ import { createGitSyncClient, gitSyncSource, GitSyncSubject, readGitSyncBlockers
 import { Prop } from '../../../lib/contract';
 import { CallBudget } from '../../../lib/limits';
 import { DESIRED, gitSyncBlocker, gitSyncOutput } from '../../fixtures';
-import { EMPTY_ATTEMPT, emptyBlocker, expectExplained, fixtureStatus } from './expected';
+import { EMPTY_ATTEMPT, emptyBlocker, expectExplained, fixtureStatus, regionMentions } from './expected';
 
 const mock = mockClient(CodeStarConnectionsClient);
 const client = new CodeStarConnectionsClient({ region: 'eu-west-1' });
@@ -161,14 +161,14 @@ describe('Git sync errors', () => {
       new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 1) }),
       `Git sync throttled the read of ${WHO} (ThrottlingException: Rate exceeded): the account's rate limit for the API is in use, ` +
         'and a throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. ' +
-        `Deploy again later; check AWS Health for CodeStar Connections in eu-west-1, and try \`${STATUS_COMMAND}\`.`,
+        `Deploy again later; check AWS Health for CodeStar Connections in that region, and try \`${STATUS_COMMAND}\`.`,
       true,
     ],
     [
       'InternalServer (503) says how many attempts were made',
       new InternalServerException({ message: 'boom', ...meta(503, 5) }),
       `Git sync kept answering InternalServerException for ${WHO} after 5 attempts with backoff (boom). ` +
-        `Deploy again later; check AWS Health for CodeStar Connections in eu-west-1, and try \`${STATUS_COMMAND}\`.`,
+        `Deploy again later; check AWS Health for CodeStar Connections in that region, and try \`${STATUS_COMMAND}\`.`,
       true,
     ],
     [
@@ -180,14 +180,14 @@ describe('Git sync errors', () => {
     [
       'a refused connection is not transient',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } }),
-      `Could not reach CodeStar Connections (Git sync) in eu-west-1 to read the sync status of ${WHO} after 5 attempts ` +
+      `Could not reach CodeStar Connections (Git sync) to read the sync status of ${WHO} after 5 attempts ` +
         `(ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1). Check the region and the network, then deploy again; try \`${STATUS_COMMAND}\`.`,
       false,
     ],
     [
       'a reset connection is transient',
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      `Could not reach CodeStar Connections (Git sync) in eu-west-1 to read the sync status of ${WHO} ` +
+      `Could not reach CodeStar Connections (Git sync) to read the sync status of ${WHO} ` +
         `(ECONNRESET: socket hang up). Check the region and the network, then deploy again; try \`${STATUS_COMMAND}\`.`,
       true,
     ],
@@ -200,7 +200,9 @@ describe('Git sync errors', () => {
     ],
   ])('%s', async (_name, error, message, transient) => {
     mock.on(GetResourceSyncStatusCommand).rejects(error);
-    expectExplained(await readGitSyncStatus(client, SUBJECT).catch((e: unknown) => e), error, message, transient);
+    const failure = await readGitSyncStatus(client, SUBJECT).catch((e: unknown) => e);
+    expectExplained(failure, error, message, transient);
+    expect(regionMentions((failure as Error).message, SUBJECT.region)).toBe(1);
   });
 
   it('keeps an error message of any length within the reason budget', async () => {

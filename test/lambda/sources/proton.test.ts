@@ -17,7 +17,7 @@ import 'aws-sdk-client-mock-jest';
 import { protonSource, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { Prop } from '../../../lib/contract';
 import { PROTON_SUBJECT, protonBlocker, protonOutput } from '../../fixtures';
-import { EMPTY_ATTEMPT, EMPTY_REVISION, emptyBlocker, expectExplained, fixtureStatus } from './expected';
+import { EMPTY_ATTEMPT, EMPTY_REVISION, emptyBlocker, expectExplained, fixtureStatus, regionMentions } from './expected';
 
 const mock = mockClient(ProtonClient);
 const client = new ProtonClient({ region: 'us-east-1' });
@@ -164,14 +164,14 @@ describe('Proton errors', () => {
       new ThrottlingException({ message: 'Rate exceeded', ...meta(429, 1) }),
       `Proton throttled the read of ${WHO} (ThrottlingException: Rate exceeded): the account's rate limit for the API is in use, ` +
         'and a throttled read waits for a later poll. Fewer gates or tools polling it at once, or a longer pollInterval, leave more room. ' +
-        `Deploy again later; check AWS Health for Proton in us-east-1. ${END_OF_SUPPORT}`,
+        `Deploy again later; check AWS Health for Proton in that region. ${END_OF_SUPPORT}`,
       true,
     ],
     [
       'InternalServer says the same',
       new InternalServerException({ message: 'boom', ...meta(500, 5) }),
       `Proton kept answering InternalServerException for ${WHO} after 5 attempts with backoff (boom). ` +
-        `Deploy again later; check AWS Health for Proton in us-east-1. ${END_OF_SUPPORT}`,
+        `Deploy again later; check AWS Health for Proton in that region. ${END_OF_SUPPORT}`,
       true,
     ],
     [
@@ -189,7 +189,7 @@ describe('Proton errors', () => {
     [
       'a refused connection mentions the end of support and the command to check, and is not transient',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 5 } }),
-      `Could not reach AWS Proton in us-east-1 to read the sync status of ${WHO} after 5 attempts ` +
+      `Could not reach AWS Proton to read the sync status of ${WHO} after 5 attempts ` +
         `(ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1). ${END_OF_SUPPORT} Otherwise check the region and the network, then deploy again; ` +
         `try \`${STATUS_COMMAND}\`.`,
       false,
@@ -197,7 +197,7 @@ describe('Proton errors', () => {
     [
       'a reset connection is transient',
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      `Could not reach AWS Proton in us-east-1 to read the sync status of ${WHO} (ECONNRESET: socket hang up). ` +
+      `Could not reach AWS Proton to read the sync status of ${WHO} (ECONNRESET: socket hang up). ` +
         `${END_OF_SUPPORT} Otherwise check the region and the network, then deploy again; try \`${STATUS_COMMAND}\`.`,
       true,
     ],
@@ -210,7 +210,9 @@ describe('Proton errors', () => {
     ],
   ])('%s', async (_name, error, message, transient) => {
     mock.on(GetServiceInstanceSyncStatusCommand).rejects(error);
-    expectExplained(await readProtonSyncStatus(client, PROTON_SUBJECT).catch((e: unknown) => e), error, message, transient);
+    const failure = await readProtonSyncStatus(client, PROTON_SUBJECT).catch((e: unknown) => e);
+    expectExplained(failure, error, message, transient);
+    expect(regionMentions((failure as Error).message, PROTON_SUBJECT.region)).toBe(1);
   });
 });
 
