@@ -33,6 +33,8 @@ const deps: gate.GateDeps = {
   sources: SOURCES,
   readStatus: (source, subject, signal) => connection(source, subject.region).reader.readStatus(subject, signal),
   readBlockers: (source, subject, signal) => connection(source, subject.region).reader.readBlockers(subject, signal),
+  explainExpectedNotDesired: async (source, subject, expectedSha, signal) =>
+    connection(source, subject.region).reader.explainExpectedNotDesired?.(subject, expectedSha, signal),
   pace: (source, region) => connection(source, region).pace,
   sleep: (ms) => sleep(ms),
   describeStack: (stackId, signal) => {

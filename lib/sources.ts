@@ -13,11 +13,12 @@ export enum SyncGateSource {
 }
 
 /**
- * The read-only actions each source's handler needs: the status, then the blockers. All on Resource '*' (none
- * supports resource-level permissions or condition keys). The construct grants them; the handler names them when
- * access is denied.
+ * The read-only actions each source's handler needs: the status, then the blockers, then (Git sync) the sync
+ * configuration, read only to explain an expected sha that never became desired. All on Resource '*' (none supports
+ * resource-level permissions or condition keys). The construct grants them; the handler names them when access is
+ * denied.
  */
-export const SourceActions: { readonly [S in SyncGateSource]: readonly [status: string, blockers: string] } = {
+export const SourceActions: { readonly [S in SyncGateSource]: readonly [status: string, blockers: string, configuration?: string] } = {
   [SyncGateSource.PROTON]: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
-  [SyncGateSource.GIT_SYNC]: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
+  [SyncGateSource.GIT_SYNC]: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary', 'codestar-connections:GetSyncConfiguration'],
 };

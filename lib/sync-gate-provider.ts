@@ -43,10 +43,15 @@ function isSyncGateSource(value: string): value is SyncGateSource {
 /** Marks providers across copies of the library (Symbol.for is shared by every module in the process). */
 const PROVIDER_BRAND = Symbol.for('cdk-git-sync-gate.SyncGateProvider');
 
+function definedActions(source: SyncGateSource): readonly string[] {
+  return SourceActions[source].filter((a): a is string => a !== undefined);
+}
+
 /** Sources whose read actions a provider can grant, with the statement id that keeps each one apart. */
 const SOURCE_GRANTS: Record<SyncGateSource, { readonly sid: string; readonly actions: readonly string[] }> = {
-  [SyncGateSource.PROTON]: { sid: 'ReadProtonSyncStatusAndBlockers', actions: SourceActions[SyncGateSource.PROTON] },
-  [SyncGateSource.GIT_SYNC]: { sid: 'ReadGitSyncStatusAndBlockers', actions: SourceActions[SyncGateSource.GIT_SYNC] },
+  [SyncGateSource.PROTON]: { sid: 'ReadProtonSyncStatusAndBlockers', actions: definedActions(SyncGateSource.PROTON) },
+  // The sid predates the configuration read (GetSyncConfiguration, to explain an expected sha never desired); kept stable.
+  [SyncGateSource.GIT_SYNC]: { sid: 'ReadGitSyncStatusAndBlockers', actions: definedActions(SyncGateSource.GIT_SYNC) },
 };
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A fake AWS CodeStar Connections endpoint on 127.0.0.1 for CloudFormation Git sync: the generic model-checked
- * {@link FakeAwsJsonService} bound to GetResourceSyncStatus and GetSyncBlockerSummary of
+ * {@link FakeAwsJsonService} bound to GetResourceSyncStatus, GetSyncBlockerSummary and GetSyncConfiguration of
  * offline/models/codestar-connections/resource-sync.smithy.json (awsJson1_0, target
  * `CodeStar_connections_20191201.<Operation>`, signing name `codestar-connections`, PascalCase members).
  * Point an SDK at it with `AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS=<endpoint>`.
@@ -14,7 +14,8 @@
  * ```
  *
  * A stack without a sync-status script is not found (ResourceNotFoundException); a stack without a blocker
- * script has no blockers (a summary with only its ResourceName).
+ * script has no blockers (a summary with only its ResourceName); a stack without a configuration script has the
+ * default configuration of wireGitSyncConfiguration (branch main, every commit: ANY_CHANGE).
  */
 import { FakeAwsJsonService } from './fake-aws-json-service';
 import { defaultEvents, epochSeconds, toMs, WireBlockerInput } from './fake-proton';
@@ -40,6 +41,7 @@ export interface FakeCodeStarConnectionsOptions extends FakeServiceOptions {
 
 export const GIT_SYNC_STATUS = 'GetResourceSyncStatus';
 export const GIT_SYNC_BLOCKERS = 'GetSyncBlockerSummary';
+export const GIT_SYNC_CONFIGURATION = 'GetSyncConfiguration';
 
 /** The fake CodeStar Connections endpoint. Start with {@link FakeCodeStarConnections.start}; always close it. */
 export class FakeCodeStarConnections extends FakeAwsJsonService {
@@ -66,6 +68,12 @@ export class FakeCodeStarConnections extends FakeAwsJsonService {
           }),
         },
         { name: GIT_SYNC_BLOCKERS, model, resourceKey, unscripted: (input) => ({ respond: wireGitSyncBlockerSummary(String(input.ResourceName)) }) },
+        {
+          name: GIT_SYNC_CONFIGURATION,
+          model,
+          resourceKey,
+          unscripted: (input) => ({ respond: { SyncConfiguration: wireGitSyncConfiguration({ stackName: String(input.ResourceName) }) } }),
+        },
       ],
       options,
     );
@@ -84,6 +92,11 @@ export class FakeCodeStarConnections extends FakeAwsJsonService {
   /** Scripts the GetSyncBlockerSummary answers for one stack. Unscripted, the summary has no blockers. */
   public scriptBlockers(stackName: string, steps: readonly GitSyncStep[]): void {
     this.scriptOperation(GIT_SYNC_BLOCKERS, stackName, steps);
+  }
+
+  /** Scripts the GetSyncConfiguration answers for one stack. Unscripted, wireGitSyncConfiguration's defaults. */
+  public scriptConfiguration(stackName: string, steps: readonly GitSyncStep[]): void {
+    this.scriptOperation(GIT_SYNC_CONFIGURATION, stackName, steps);
   }
 
   /** The GetResourceSyncStatus calls (or those of `operation`) for one stack, in order. */
@@ -183,5 +196,34 @@ export function wireGitSyncBlockerSummary(stackName: string, blockers?: readonly
       ...(parentResourceName === undefined ? {} : { ParentResourceName: parentResourceName }),
       ...(blockers === undefined ? {} : { LatestBlockers: [...blockers] }),
     },
+  };
+}
+
+/** A Git sync configuration (GetSyncConfiguration's SyncConfiguration) of a stack. */
+export interface WireGitSyncConfigurationInput {
+  readonly stackName: string;
+  readonly branch?: string;
+  /** The deployment file. */
+  readonly configFile?: string;
+  /** Absent leaves the member out (the API's default is ANY_CHANGE). */
+  readonly trigger?: 'ANY_CHANGE' | 'FILE_CHANGE';
+  readonly ownerId?: string;
+  readonly repositoryName?: string;
+}
+
+/** `{ Branch: 'main', ConfigFile: 'deployments/<stack>.yaml', TriggerResourceUpdateOn: 'ANY_CHANGE', ... }`, every required member. */
+export function wireGitSyncConfiguration(c: WireGitSyncConfigurationInput): WireJson {
+  return {
+    Branch: c.branch ?? 'main',
+    ConfigFile: c.configFile ?? `deployments/${c.stackName}.yaml`,
+    OwnerId: c.ownerId ?? 'acme',
+    ProviderType: 'GitHub',
+    RepositoryLinkId: '3f0c5e7a-1b2c-4d5e-8f90-123456789abc',
+    RepositoryName: c.repositoryName ?? 'platform',
+    ResourceName: c.stackName,
+    RoleArn: 'arn:aws:iam::123456789012:role/git-sync-role',
+    SyncType: 'CFN_STACK_SYNC',
+    PublishDeploymentStatus: 'DISABLED',
+    ...(c.trigger === undefined ? {} : { TriggerResourceUpdateOn: c.trigger }),
   };
 }

@@ -167,6 +167,14 @@ export function decideUnreadable(error: { readonly transient: boolean; readonly 
  */
 const BLOCKABLE: ReadonlySet<Situation> = new Set<Situation>(['NEW_SYNC_DUE', 'NEVER_SYNCED', 'NO_DESIRED_STATE', 'EXPECTED_SHA_NOT_DESIRED', 'SYNC_FAILED']);
 
+/**
+ * Whether a failure should say what the source's configuration tells about an expected sha that never became desired:
+ * only the final verdict of a gate that waited for it until its deadline (so at most once per request).
+ */
+export function needsConfiguration(decision: Decision): boolean {
+  return decision.verdict === 'FAIL' && decision.situation === 'TIMED_OUT' && decision.waitingOn === 'EXPECTED_SHA_NOT_DESIRED';
+}
+
 /** Whether the gate should read the sync blockers before acting on this decision. */
 export function needsBlockerCheck(decision: Decision): boolean {
   return BLOCKABLE.has(decision.situation);

@@ -37,6 +37,12 @@ export interface GateDeps {
    * alone would not pass the gate for a reason a blocker may cause (see needsBlockerCheck); never throws.
    */
   readonly readBlockers: (source: SyncSource, subject: Subject, signal?: AbortSignal) => Promise<BlockerReading>;
+  /**
+   * What the source's configuration says of an expected sha that never became desired (Git sync: every commit or
+   * only file changes); asked once, on the read that fails a gate at its deadline for it. Never throws; undefined
+   * when the source has nothing to say.
+   */
+  readonly explainExpectedNotDesired: (source: SyncSource, subject: Subject, expectedSha: string, signal?: AbortSignal) => Promise<string | undefined>;
   readonly now: () => number;
   /** A signal that aborts after `ms` (AbortSignal.timeout in Lambda; tests give one on their own clock). */
   readonly abortAfter: (ms: number) => AbortSignal;
@@ -188,6 +194,7 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   const reader: SourceReader = {
     readStatus: (subj, signal) => deps.readStatus(source, subj, signal),
     readBlockers: (subj, signal) => deps.readBlockers(source, subj, signal),
+    explainExpectedNotDesired: (subj, sha, signal) => deps.explainExpectedNotDesired(source, subj, sha, signal),
   };
   const result = await poll(settings, reader, record, elapsedMs, { signal: sourceBudget });
   const { status, blockerReading, error: readError } = result;

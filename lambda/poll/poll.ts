@@ -7,7 +7,7 @@
  * waiter's ticks, the stack's rollback) is the handler's.
  */
 import { effectiveWaitSeconds } from '../../lib/limits';
-import { decide, Decision, GateFacts, isExpectedSha, judge, needsBlockerCheck } from '../core/decide';
+import { decide, Decision, GateFacts, isExpectedSha, judge, needsBlockerCheck, needsConfiguration } from '../core/decide';
 import { SyncGateError } from '../core/errors';
 import { blockerReadNotes, failureReason } from '../core/reasons';
 import { BlockerReading, SyncStatus } from '../core/sync-status';
@@ -35,6 +35,8 @@ export interface PollResult {
   /** The status this poll read, or the last one read before when it could not. */
   readonly status?: SyncStatus;
   readonly blockerReading?: BlockerReading;
+  /** What the source's configuration says of an expected sha that never became desired (needsConfiguration). */
+  readonly configurationNote?: string;
   /** Why this poll could not read the status, when it could not. */
   readonly error?: SyncGateError;
 }
@@ -80,7 +82,13 @@ export async function poll(
     // blocker fails it now instead of at the timeout. A failed read leaves the verdict to the sync status.
     const blockerReading = needsBlockerCheck(decide(status, criteria)) && !signal?.aborted ? await readBlockersSafely(reader, settings, signal) : undefined;
     const facts: GateFacts = { ...base, criteria, read: { status }, blockers: blockerReading?.blockers };
-    return { facts, decision: judge(facts), status, blockerReading };
+    const decision = judge(facts);
+    // One call, on the read that ends a wait for an expected sha that never became desired: why it may never be.
+    const configurationNote =
+      needsConfiguration(decision) && settings.expectedSha !== undefined && reader.explainExpectedNotDesired
+        ? await reader.explainExpectedNotDesired(subject, settings.expectedSha, signal)
+        : undefined;
+    return { facts, decision, status, blockerReading, ...(configurationNote !== undefined && { configurationNote }) };
   } catch (e) {
     const error = signal?.aborted ? budgetError(source.reasonSubject(subject).source, e) : e instanceof SyncGateError ? e : undefined;
     if (!error) throw e;
@@ -155,6 +163,7 @@ export function failureOf(
   const notes = options.notes ?? [];
   if (result.decision.situation === 'SOURCE_ERROR' && result.error) return [result.error.message, ...notes].join('\n');
   return failureReason(settings.source.reasonSubject(settings.subject), result.decision, result.status, options.logGroupName, [
+    ...(result.configurationNote !== undefined ? [result.configurationNote] : []),
     ...readFailureNotes(record, options.pollsSinceStart),
     ...blockerReadNotes(result.blockerReading?.errors),
     ...notes,

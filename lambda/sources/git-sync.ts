@@ -9,6 +9,7 @@ import {
   GetResourceSyncStatusCommand,
   GetResourceSyncStatusOutput,
   GetSyncBlockerSummaryCommand,
+  GetSyncConfigurationCommand,
   ResourceSyncAttempt,
   Revision as GitSyncRevision,
   SyncBlocker as GitSyncBlocker,
@@ -22,7 +23,7 @@ import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import { ApiPace } from '../polite/api-pace';
-import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
+import { describeBlockerReadFailure, explainReadFailure, isThrottling, readSdkFailure } from './sdk-errors';
 import { ResourceProperties, Subject, SyncSource } from './source';
 
 /** The SyncType of CloudFormation Git sync in the CodeStar Connections API. */
@@ -154,7 +155,7 @@ export function explainGitSyncError(error: unknown, subject: GitSyncSubject): Sy
       'not set up for this stack in that region).',
     accessDenied: ({ message }) =>
       `Access denied reading the Git sync status of ${who} (AccessDeniedException: ${message}). ` +
-      `The handler role needs ${SourceActions[SyncGateSource.GIT_SYNC].join(' and ')} on Resource "*" (they have no resource-level ` +
+      `The handler role needs ${listed(SourceActions[SyncGateSource.GIT_SYNC])} on Resource "*" (they have no resource-level ` +
       'permissions); check that no SCP or permissions boundary denies them.',
     badInputName: 'InvalidInputException',
     badInput: ({ message }) =>
@@ -177,6 +178,58 @@ export function explainGitSyncError(error: unknown, subject: GitSyncSubject): Sy
       `Reading the Git sync status of ${who} failed before CodeStar Connections answered (${name}: ${message}). ` +
       "Check the handler's credentials and region, then deploy again; the poll log has the details.",
   });
+}
+
+/** "a, b and c". */
+function listed(items: readonly (string | undefined)[]): string {
+  const all = items.filter((i): i is string => i !== undefined);
+  return all.length <= 1 ? all.join('') : `${all.slice(0, -1).join(', ')} and ${all[all.length - 1]}`;
+}
+
+/**
+ * Why an expected commit may never have become desired, from the stack's sync configuration (one
+ * GetSyncConfiguration call): with TriggerResourceUpdateOn FILE_CHANGE, Git sync syncs only the commits that change
+ * the deployment file (or the template and parameter files it names), so a commit that changed only other files
+ * never becomes desired; with ANY_CHANGE (the default), every commit pushed to the branch does. Says which, names
+ * the branch and the files, and gives the command that finds the commit to expect. Never throws: a configuration
+ * that cannot be read is said, and changes nothing else.
+ */
+export async function explainGitSyncExpectedNotDesired(
+  client: CodeStarConnectionsClient,
+  subject: GitSyncSubject,
+  expectedSha: string,
+  abortSignal?: AbortSignal,
+): Promise<string> {
+  try {
+    const out = await client.send(new GetSyncConfigurationCommand({ ResourceName: subject.stackName, SyncType: GIT_SYNC_TYPE }), { abortSignal });
+    const config = out.SyncConfiguration;
+    const branch = config?.Branch ?? '(unknown branch)';
+    const repository = [config?.OwnerId, config?.RepositoryName].filter(Boolean).join('/') || '(unknown repository)';
+    const where = `branch ${branch} of ${repository}`;
+    if (config?.TriggerResourceUpdateOn === 'FILE_CHANGE') {
+      const file = config.ConfigFile ?? '(no deployment file named)';
+      return (
+        `Git sync's configuration for ${describeSubject(subject)} syncs ${where} only on commits that change its deployment file ` +
+        `${file} or the template and parameter files it names (TriggerResourceUpdateOn FILE_CHANGE): a commit that changed none ` +
+        `of them, such as ${expectedSha} if it changed only application code, never becomes desired. Expect the newest commit that ` +
+        `changed them: \`git log -1 --format=%H origin/${branch} -- ${file} <the template and parameter files ${file} names>\`.`
+      );
+    }
+    const trigger = config?.TriggerResourceUpdateOn ? `TriggerResourceUpdateOn ${config.TriggerResourceUpdateOn}` : 'TriggerResourceUpdateOn not set: ANY_CHANGE';
+    return (
+      `Git sync's configuration for ${describeSubject(subject)} syncs every commit pushed to ${where} (${trigger}): ${expectedSha} ` +
+      `is not there yet, was pushed to another branch, or a newer push replaced it before Git sync picked it up. The commit ` +
+      `to expect is the branch's head, \`git rev-parse origin/${branch}\`; \`git branch -r --contains ${expectedSha}\` shows where ` +
+      `${expectedSha} is.`
+    );
+  } catch (e) {
+    const { name, message } = readSdkFailure(e);
+    const allow = name === 'AccessDeniedException' ? ` Allow ${SourceActions[SyncGateSource.GIT_SYNC][2]} on Resource "*" to read it.` : '';
+    return (
+      `The sync configuration of ${describeSubject(subject)} could not be read to say whether it syncs every commit or only ` +
+      `changes to its files (${name}: ${message}).${allow} \`${syncConfigurationCommand(subject)}\` shows it.`
+    );
+  }
 }
 
 function stackName(props: ResourceProperties): string {
@@ -215,6 +268,7 @@ export const gitSyncSource: SyncSource<GitSyncSubject> = {
     return {
       readStatus: (subject, signal) => readGitSyncStatus(client, subject, signal),
       readBlockers: (subject, signal) => readGitSyncBlockers(client, subject, signal),
+      explainExpectedNotDesired: (subject, expectedSha, signal) => explainGitSyncExpectedNotDesired(client, subject, expectedSha, signal),
     };
   },
 };

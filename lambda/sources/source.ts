@@ -30,6 +30,13 @@ export interface SourceReader<S extends Subject = Subject> {
    * Git sync: the stack), retries inside. Never throws: a level that cannot be read adds a line to `errors`.
    */
   readBlockers(subject: S, signal?: AbortSignal): Promise<BlockerReading>;
+  /**
+   * For a source whose configuration can say why an expected sha never became desired (Git sync: whether it syncs
+   * every commit or only changes to its files): one call, and a sentence for the failure reason. Asked only when a
+   * gate fails at its deadline waiting for the expected sha (needsConfiguration); never throws. Undefined when the
+   * source has nothing to say.
+   */
+  explainExpectedNotDesired?(subject: S, expectedSha: string, signal?: AbortSignal): Promise<string | undefined>;
 }
 
 export interface SyncSource<S extends Subject = Subject> {

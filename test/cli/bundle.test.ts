@@ -10,7 +10,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ATTRIBUTE_NAMES } from '../../lib/contract';
 import { CallBudget } from '../../lib/limits';
-import { FakeCodeStarConnections, wireGitSyncAttempt, wireGitSyncBlocker, wireGitSyncBlockerSummary, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
+import {
+  FakeCodeStarConnections,
+  GIT_SYNC_CONFIGURATION,
+  wireGitSyncAttempt,
+  wireGitSyncBlocker,
+  wireGitSyncBlockerSummary,
+  wireGitSyncConfiguration,
+  wireGitSyncOutput,
+} from '../../offline/fake-codestar-connections';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
 import { DESIRED } from '../fixtures';
 import { Run, runBundle } from './cli-fixtures';
@@ -166,6 +174,20 @@ describe('the built command for CloudFormation Git sync', () => {
     expect(result.stdout).toMatch(/^FAIL: the gate would fail \(BLOCKED\)\.\n/);
     expect(result.stdout).toContain('blocker-7');
     gitSync.assertHonest();
+  });
+
+  it('says why an expected sha is not desired from the sync configuration: only file changes, the deployment file, the command', async () => {
+    const other = 'b'.repeat(40);
+    gitSync.script('file-stack', [{ respond: wireGitSyncOutput({ desired: other, latest: wireGitSyncAttempt('SUCCEEDED', other) }) }]);
+    gitSync.scriptConfiguration('file-stack', [
+      { respond: { SyncConfiguration: wireGitSyncConfiguration({ stackName: 'file-stack', trigger: 'FILE_CHANGE', configFile: 'deploy/file-stack.yaml' }) } },
+    ]);
+    const result = await checkStack('file-stack', '--expected-sha', DESIRED.slice(0, 7));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL: the gate would fail \(TIMED_OUT\)\.\n/);
+    expect(result.stdout).toContain('only on commits that change its deployment file deploy/file-stack.yaml');
+    expect(result.stdout).toContain('`git log -1 --format=%H origin/main -- deploy/file-stack.yaml');
+    expect(gitSync.callsFor('file-stack', GIT_SYNC_CONFIGURATION)).toHaveLength(1);
   });
 
   it('exits 3 (no decision) when Git sync has no sync configuration for the stack', async () => {

@@ -136,6 +136,7 @@ describe('the check loop', () => {
       sources: SOURCES,
       readStatus: (_source, subject) => reader.readStatus(subject),
       readBlockers: (_source, subject) => reader.readBlockers(subject),
+      explainExpectedNotDesired: async () => undefined,
       describeStack: async () => ({ rollingBack: false }),
       now: () => 0,
       abortAfter: () => new AbortController().signal,

@@ -32,8 +32,14 @@ const BUNDLE = path.join(ROOT, 'assets', 'cli', 'index.js');
 const CDK_CLI = path.join(ROOT, 'node_modules', '.bin', 'cdk');
 /** What `git rev-parse HEAD` prints in the pipeline these commands run in. */
 const HEAD = '5d41402abc4b2a76b9719d911017c592ae3f2b1c';
+/** What `git log -1 --format=%H -- <the deployment and template files>` prints there: an older commit that changed them. */
+const FILES_HEAD = '7b52009b64fd0a2a49e6d8a939753077792b0554';
 /** The shell expansions the guide may use, as the pipeline would expand them. Any other `$` fails the test. */
-const EXPANSIONS: Readonly<Record<string, string>> = { '"$(git rev-parse HEAD)"': HEAD, '$(git rev-parse HEAD)': HEAD };
+const EXPANSIONS: Readonly<Record<string, string>> = {
+  '"$(git rev-parse HEAD)"': HEAD,
+  '$(git rev-parse HEAD)': HEAD,
+  '"$(git log -1 --format=%H -- deployments/network.yaml templates/network.yaml)"': FILES_HEAD,
+};
 /** The region of the pipeline's AWS credentials (AWS_REGION), for the lines that do not name one. */
 const PIPELINE_REGION = 'eu-west-1';
 

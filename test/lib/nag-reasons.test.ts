@@ -113,7 +113,7 @@ describe('rewording the source-read acknowledgement when a second source arrives
       new GitSyncGate(stack, 'GitSync', { stackName: 'network' });
     });
     expect(acks['AwsSolutions-IAM4']).toBe('the team reviewed this policy');
-    expect(acks['AwsSolutions-IAM5[Resource::*]']).toMatch(/^proton:GetServiceInstanceSyncStatus, proton:GetServiceSyncBlockerSummary, codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary support/);
+    expect(acks['AwsSolutions-IAM5[Resource::*]']).toMatch(/^proton:GetServiceInstanceSyncStatus, proton:GetServiceSyncBlockerSummary, codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary, codestar-connections:GetSyncConfiguration support/);
     expect(Object.keys(acks).sort()).toEqual(['AwsSolutions-IAM4', 'AwsSolutions-IAM5[Resource::*]']);
   });
 });

@@ -357,11 +357,11 @@ describe('grantSource', () => {
     const provider = SyncGateProvider.getOrCreate(stack);
     provider.grantSource('git-sync');
     provider.grantSource('git-sync');
-    expect(sourceReadsReason(provider)).toMatch(/^codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary support /);
+    expect(sourceReadsReason(provider)).toMatch(/^codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary, codestar-connections:GetSyncConfiguration support /);
     provider.grantSource('proton');
     provider.grantSource('git-sync');
     expect(sourceReadsReason(provider)).toMatch(
-      /^codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary, proton:GetServiceInstanceSyncStatus, proton:GetServiceSyncBlockerSummary support /,
+      /^codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary, codestar-connections:GetSyncConfiguration, proton:GetServiceInstanceSyncStatus, proton:GetServiceSyncBlockerSummary support /,
     );
     const template = Template.fromStack(stack);
     expect(statementsOf(template, provider.node.findChild('IsCompleteRole'))).toEqual([

@@ -11,7 +11,7 @@ export const PROTON_STATEMENT = {
 
 export const GIT_SYNC_STATEMENT = {
   Sid: 'ReadGitSyncStatusAndBlockers',
-  Action: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
+  Action: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary', 'codestar-connections:GetSyncConfiguration'],
   Effect: 'Allow',
   Resource: '*',
 };

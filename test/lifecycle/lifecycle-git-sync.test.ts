@@ -255,7 +255,7 @@ describe('Create of the GitSyncGate', () => {
     expect(o.gitSyncCalls[0]).toMatchObject({ httpStatus: 403, errorType: 'AccessDeniedException' });
     expect(o.waiterAttempts).toBe(1);
     expect(o.reason).toContain(`Access denied reading the Git sync status of stack "${GIT_SYNC_STACK}" in us-east-1`);
-    expect(o.reason).toContain('codestar-connections:GetResourceSyncStatus and codestar-connections:GetSyncBlockerSummary on Resource "*"');
+    expect(o.reason).toContain('codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary and codestar-connections:GetSyncConfiguration on Resource "*"');
   });
 
   test('throttling is transient: a throttled poll gives up without a retry and waits, and the gate passes when it clears', async () => {

@@ -5,6 +5,7 @@
  * app's template, aws-cdk-lib's framework runtime and the built handler bundle, against the model-checked fakes.
  */
 import { GIT_SYNC_RESOURCE_TYPE } from '../../lib/contract';
+import { GIT_SYNC_CONFIGURATION, wireGitSyncConfiguration } from '../../offline/fake-codestar-connections';
 import { InstalledStack, OfflineWorld } from '../../offline/offline-world';
 import { synthApp, SynthesizedStack } from '../../offline/synth';
 import { ScenarioReport } from '../support/scenario-report';
@@ -85,6 +86,34 @@ describe('a superseded expected commit', () => {
     expect(o.status).toBe('SUCCESS');
     expect(o.polls.map((p) => p.situation)).toEqual(['EXPECTED_SHA_NOT_DESIRED', 'EXPECTED_SHA_NOT_DESIRED', 'IN_SYNC']);
     expect(o.data).toMatchObject({ Sha: A, InSync: 'true' });
+  });
+});
+
+describe('an expected commit that never becomes desired: the sync configuration says why', () => {
+  test('Git sync syncs only file changes: the timeout names the deployment file and the command that finds the commit to expect, after one GetSyncConfiguration', async () => {
+    world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('SUCCEEDED', B, { lastGood: B }))]);
+    world.gitSync.scriptConfiguration(GIT_SYNC_STACK, [
+      { respond: { SyncConfiguration: wireGitSyncConfiguration({ stackName: GIT_SYNC_STACK, trigger: 'FILE_CHANGE', configFile: 'deployments/network.yaml' }) } },
+    ]);
+    const o = report.add('expected sha never desired (FILE_CHANGE)', await world.create(gitExpectingA));
+    expect(o.status).toBe('FAILED');
+    expect(o.polls.at(-1)).toMatchObject({ situation: 'TIMED_OUT' });
+    expect(o.reason).toContain(`the expected sha ${A} is not desired yet (desired sha is ${B})`);
+    expect(o.reason).toContain(
+      'only on commits that change its deployment file deployments/network.yaml or the template and parameter files it names (TriggerResourceUpdateOn FILE_CHANGE)',
+    );
+    expect(o.reason).toContain('`git log -1 --format=%H origin/main -- deployments/network.yaml');
+    expect(world.gitSync.callsFor(GIT_SYNC_STACK, GIT_SYNC_CONFIGURATION)).toHaveLength(1);
+  });
+
+  test('the configuration cannot be read (access denied): the same verdict, and the reason says what to allow', async () => {
+    world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('SUCCEEDED', B, { lastGood: B }))]);
+    world.gitSync.scriptConfiguration(GIT_SYNC_STACK, [{ error: 'AccessDeniedException' }]);
+    const o = report.add('expected sha never desired, configuration denied', await world.create(gitExpectingA));
+    expect(o.status).toBe('FAILED');
+    expect(o.reason).toMatch(/^Gave up waiting for the Git sync/);
+    expect(o.reason).toContain('could not be read to say whether it syncs every commit or only changes to its files (AccessDeniedException');
+    expect(o.reason).toContain('Allow codestar-connections:GetSyncConfiguration on Resource "*"');
   });
 });
 

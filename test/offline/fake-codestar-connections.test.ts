@@ -3,12 +3,14 @@
  * expects: GetResourceSyncStatus and GetSyncBlockerSummary with PascalCase members, epoch-second dates, the
  * model's enums. The honesty checks it shares with the fake Proton are in fake-services.test.ts.
  */
-import { CodeStarConnectionsClient, GetResourceSyncStatusCommand, GetSyncBlockerSummaryCommand } from '@aws-sdk/client-codestar-connections';
+import { CodeStarConnectionsClient, GetResourceSyncStatusCommand, GetSyncBlockerSummaryCommand, GetSyncConfigurationCommand } from '@aws-sdk/client-codestar-connections';
 import {
   FakeCodeStarConnections,
+  GIT_SYNC_CONFIGURATION,
   wireGitSyncAttempt,
   wireGitSyncBlocker,
   wireGitSyncBlockerSummary,
+  wireGitSyncConfiguration,
   wireGitSyncEvent,
   wireGitSyncOutput,
 } from '../../offline/fake-codestar-connections';
@@ -88,4 +90,18 @@ test('refuses a blocker script outside the model, e.g. a blocker id longer than 
   expect(() => gitSync.scriptBlockers('app-stack', [{ respond: wireGitSyncBlockerSummary('app-stack', [wireGitSyncBlocker({ id: 'x'.repeat(51) })]) }])).toThrow(
     /LatestBlockers\[0\]\.Id: 51 characters, more than the model's maximum 50/,
   );
+});
+
+test('GetSyncConfiguration: a default configuration that syncs every commit of main, or the one scripted, as the SDK reads it', async () => {
+  const unscripted = await client.send(new GetSyncConfigurationCommand({ ResourceName: 'app-stack', SyncType: 'CFN_STACK_SYNC' }));
+  expect(unscripted.SyncConfiguration).toMatchObject({ Branch: 'main', ConfigFile: 'deployments/app-stack.yaml', ResourceName: 'app-stack', SyncType: 'CFN_STACK_SYNC' });
+  expect(unscripted.SyncConfiguration?.TriggerResourceUpdateOn).toBeUndefined();
+  gitSync.scriptConfiguration('app-stack', [
+    { respond: { SyncConfiguration: wireGitSyncConfiguration({ stackName: 'app-stack', branch: 'release', trigger: 'FILE_CHANGE', configFile: 'deploy/app.yaml' }) } },
+  ]);
+  const scripted = await client.send(new GetSyncConfigurationCommand({ ResourceName: 'app-stack', SyncType: 'CFN_STACK_SYNC' }));
+  expect(scripted.SyncConfiguration).toMatchObject({ Branch: 'release', ConfigFile: 'deploy/app.yaml', TriggerResourceUpdateOn: 'FILE_CHANGE' });
+  expect(gitSync.callsFor('app-stack', GIT_SYNC_CONFIGURATION).map((c) => c.httpStatus)).toEqual([200, 200]);
+  // A configuration the real service cannot send is refused when scripted.
+  expect(() => gitSync.scriptConfiguration('app-stack', [{ respond: { SyncConfiguration: { Branch: 'main' } } }])).toThrow();
 });

@@ -10,7 +10,7 @@ import * as gate from '../../../lambda/handler/gate';
 import { PollHistory } from '../../../lambda/handler/poll-history';
 import { ApiPace } from '../../../lambda/polite/api-pace';
 import { SOURCES } from '../../../lambda/sources';
-import { GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
+import { explainGitSyncExpectedNotDesired, GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
 import { ProtonSubject, readProtonBlockers, readProtonSyncStatus } from '../../../lambda/sources/proton';
 import { Limits } from '../../../lib/limits';
 import { createEvent } from '../../fixtures';
@@ -57,6 +57,8 @@ export class GateWorld {
         subject.source === 'git-sync'
           ? readGitSyncBlockers(gitSyncClient, subject as GitSyncSubject)
           : readProtonBlockers(protonClient, subject as ProtonSubject),
+      explainExpectedNotDesired: async (_source, subject, expectedSha) =>
+        subject.source === 'git-sync' ? explainGitSyncExpectedNotDesired(gitSyncClient, subject as GitSyncSubject, expectedSha) : undefined,
       describeStack: async (stackId) => {
         this.rollbackQueries.push(stackId);
         const answer = this.stackAnswers.length > 0 ? this.stackAnswers.shift()! : this.rollingBack;

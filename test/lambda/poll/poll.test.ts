@@ -4,7 +4,7 @@
  */
 import { SyncGateError } from '../../../lambda/core/errors';
 import { SyncStatus } from '../../../lambda/core/sync-status';
-import { poll, PollRecord, pollsSince, readFailureNotes } from '../../../lambda/poll/poll';
+import { failureOf, poll, PollRecord, pollsSince, readFailureNotes } from '../../../lambda/poll/poll';
 import { parseSettings } from '../../../lambda/poll/settings';
 import { SOURCES } from '../../../lambda/sources';
 import { SourceReader } from '../../../lambda/sources/source';
@@ -60,6 +60,46 @@ describe('poll', () => {
     const denied = await poll(settings, readerOf(new SyncGateError('Access denied')), record, 0);
     expect(denied.decision).toMatchObject({ verdict: 'FAIL', situation: 'SOURCE_ERROR' });
     await expect(poll(settings, readerOf(new TypeError('a bug')), record, 0)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('the configuration note of an expected sha that never became desired', () => {
+  const gitSettings = parseSettings({ [Prop.StackName]: 'network', [Prop.ExpectedSha]: A, [Prop.WaitTimeoutSeconds]: '60' }, 'us-east-1', SOURCES);
+  const notDesired = syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED));
+
+  function explaining(answers: (SyncStatus | Error)[]): SourceReader & { explained: number } {
+    const reader = {
+      ...readerOf(...answers),
+      explained: 0,
+      explainExpectedNotDesired: async () => {
+        reader.explained += 1;
+        return 'The configuration syncs only file changes.';
+      },
+    };
+    return reader;
+  }
+
+  it('is asked once, on the read that fails the gate at its deadline waiting for the expected sha, and goes into the reason', async () => {
+    const reader = explaining([notDesired, notDesired]);
+    const record: PollRecord = { polls: 0, failedPolls: 0 };
+    const waiting = await poll(gitSettings, reader, record, 0);
+    expect(waiting.decision.situation).toBe('EXPECTED_SHA_NOT_DESIRED');
+    expect(reader.explained).toBe(0);
+    const last = await poll(gitSettings, reader, record, 60_000);
+    expect(last.decision).toMatchObject({ verdict: 'FAIL', situation: 'TIMED_OUT', waitingOn: 'EXPECTED_SHA_NOT_DESIRED' });
+    expect(reader.explained).toBe(1);
+    expect(failureOf(gitSettings, last, record)).toMatch(/is not desired yet[^]*\nThe configuration syncs only file changes\./);
+  });
+
+  it.each([
+    ['a sync that times out running', syncStatus(A, attempt('IN_PROGRESS', A))],
+    ['a FAILED sync of the expected sha', syncStatus(A, attempt('FAILED', A))],
+  ])('is not asked for %s: the configuration explains nothing there', async (_name, status) => {
+    const reader = explaining([status]);
+    const result = await poll(gitSettings, reader, { polls: 0, failedPolls: 0 }, 60_000);
+    expect(result.decision.verdict).toBe('FAIL');
+    expect(reader.explained).toBe(0);
+    expect(result.configurationNote).toBeUndefined();
   });
 });
 

@@ -7,6 +7,7 @@ import {
   CodeStarConnectionsClient,
   GetResourceSyncStatusCommand,
   GetSyncBlockerSummaryCommand,
+  GetSyncConfigurationCommand,
   InternalServerException,
   InvalidInputException,
   ResourceNotFoundException,
@@ -16,7 +17,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { MAX_REASON_JSON_BYTES } from '../../../lambda/core/reasons';
 import { jsonBytes } from '../../../lambda/core/text';
-import { createGitSyncClient, gitSyncSource, GitSyncSubject, readGitSyncBlockers, readGitSyncStatus } from '../../../lambda/sources/git-sync';
+import {
+  createGitSyncClient,
+  explainGitSyncExpectedNotDesired,
+  gitSyncSource,
+  GitSyncSubject,
+  readGitSyncBlockers,
+  readGitSyncStatus,
+} from '../../../lambda/sources/git-sync';
 import { Prop } from '../../../lib/contract';
 import { CallBudget } from '../../../lib/limits';
 import { DESIRED, gitSyncBlocker, gitSyncOutput } from '../../fixtures';
@@ -145,7 +153,7 @@ describe('Git sync errors', () => {
       'AccessDenied names the exact IAM actions',
       new AccessDeniedException({ message: 'not authorized', ...meta(403) }),
       `Access denied reading the Git sync status of ${WHO} (AccessDeniedException: not authorized). ` +
-        'The handler role needs codestar-connections:GetResourceSyncStatus and codestar-connections:GetSyncBlockerSummary on Resource "*" ' +
+        'The handler role needs codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary and codestar-connections:GetSyncConfiguration on Resource "*" ' +
         '(they have no resource-level permissions); check that no SCP or permissions boundary denies them.',
       false,
     ],
@@ -209,6 +217,60 @@ describe('Git sync errors', () => {
     mock.on(GetResourceSyncStatusCommand).rejects(new InvalidInputException({ message: '"'.repeat(100_000), $metadata: { httpStatusCode: 400 } }));
     const failure = await readGitSyncStatus(client, SUBJECT).catch((e: Error) => e);
     expect(jsonBytes((failure as Error).message)).toBeLessThanOrEqual(MAX_REASON_JSON_BYTES);
+  });
+});
+
+describe('GetSyncConfiguration: why an expected sha never became desired', () => {
+  const SHA = 'e'.repeat(40);
+  const config = (overrides: Record<string, unknown> = {}) => ({
+    SyncConfiguration: {
+      Branch: 'release',
+      ConfigFile: 'deploy/network.yaml',
+      OwnerId: 'acme',
+      ProviderType: 'GitHub' as const,
+      RepositoryLinkId: '3f0c5e7a-1b2c-4d5e-8f90-123456789abc',
+      RepositoryName: 'platform',
+      ResourceName: 'network',
+      RoleArn: 'arn:aws:iam::123456789012:role/sync',
+      SyncType: 'CFN_STACK_SYNC' as const,
+      ...overrides,
+    },
+  });
+
+  it('for a configuration that syncs only file changes: says so, names the branch, the repository and the deployment file, and the git log command', async () => {
+    mock.on(GetSyncConfigurationCommand).resolves(config({ TriggerResourceUpdateOn: 'FILE_CHANGE' }));
+    const note = await explainGitSyncExpectedNotDesired(client, SUBJECT, SHA);
+    expect(mock).toHaveReceivedCommandWith(GetSyncConfigurationCommand, { ResourceName: 'network', SyncType: 'CFN_STACK_SYNC' });
+    expect(mock.calls()).toHaveLength(1);
+    expect(note).toBe(
+      `Git sync's configuration for ${WHO} syncs branch release of acme/platform only on commits that change its deployment file ` +
+        'deploy/network.yaml or the template and parameter files it names (TriggerResourceUpdateOn FILE_CHANGE): a commit that ' +
+        `changed none of them, such as ${SHA} if it changed only application code, never becomes desired. Expect the newest ` +
+        'commit that changed them: `git log -1 --format=%H origin/release -- deploy/network.yaml <the template and parameter files deploy/network.yaml names>`.',
+    );
+  });
+
+  it.each([
+    ['ANY_CHANGE', { TriggerResourceUpdateOn: 'ANY_CHANGE' }, 'TriggerResourceUpdateOn ANY_CHANGE'],
+    ['no trigger (the default)', {}, 'TriggerResourceUpdateOn not set: ANY_CHANGE'],
+  ])('for a configuration that syncs every commit (%s): says so, and the commands for the branch head and where the sha is', async (_name, overrides, trigger) => {
+    mock.on(GetSyncConfigurationCommand).resolves(config(overrides));
+    const note = await explainGitSyncExpectedNotDesired(client, SUBJECT, SHA);
+    expect(note).toContain(`syncs every commit pushed to branch release of acme/platform (${trigger}): ${SHA} is not there yet`);
+    expect(note).toContain('`git rev-parse origin/release`');
+    expect(note).toContain(`\`git branch -r --contains ${SHA}\``);
+    expect(note).not.toContain('FILE_CHANGE');
+  });
+
+  it.each([
+    ['access denied, naming the action to allow', new AccessDeniedException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }), /\(AccessDeniedException: not authorized\)\. Allow codestar-connections:GetSyncConfiguration on Resource "\*" to read it\./],
+    ['throttled', new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }), /\(ThrottlingException: Rate exceeded\)\. `aws codestar-connections get-sync-configuration/],
+  ])('never throws when the configuration cannot be read (%s): says so and gives the command that shows it', async (_name, error, says) => {
+    mock.on(GetSyncConfigurationCommand).rejects(error);
+    const note = await explainGitSyncExpectedNotDesired(client, SUBJECT, SHA);
+    expect(note).toMatch(new RegExp(`^The sync configuration of ${WHO} could not be read to say whether it syncs every commit or only changes to its files`));
+    expect(note).toMatch(says);
+    expect(note).toContain('--region eu-west-1 --sync-type CFN_STACK_SYNC --resource-name network`');
   });
 });
 
