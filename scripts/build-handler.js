@@ -28,6 +28,11 @@ const BUNDLES = [
     stampFile: path.join(root, 'assets', 'handler.stamp'),
     /** The Node.js of the handler's Lambda runtime, which the construct names from the same constant. */
     target: () => `node${handlerNodeMajor()}`,
+    /**
+     * The SDK's default credential chain gives way to the environment's credentials, where Lambda puts the execution
+     * role's (lambda/env-credentials.ts says why).
+     */
+    alias: { '@aws-sdk/credential-provider-node': path.join(root, 'lambda', 'env-credentials.ts') },
   },
   {
     name: 'cli',
@@ -110,6 +115,7 @@ async function build(bundle, { force, quiet }) {
     legalComments: 'none',
     ...(bundle.banner ? { banner: { js: bundle.banner } } : {}),
     ...(bundle.define ? { define: bundle.define } : {}),
+    ...(bundle.alias ? { alias: bundle.alias } : {}),
     // Prefer the SDK's ES module builds, which tree-shake better.
     mainFields: ['module', 'main'],
     metafile: true,

@@ -78,6 +78,40 @@ describe('the handler build', () => {
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
   });
 
+  it("signs with the credentials Lambda puts in the environment only: a profile in ~/.aws is not the handler's to use", () => {
+    // GIVEN the bundle alone, a home with a default profile in ~/.aws/credentials, and no credentials in the environment
+    const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-credentials-'));
+    try {
+      fs.copyFileSync(bundlePath(), path.join(alone, 'index.js'));
+      fs.mkdirSync(path.join(alone, '.aws'));
+      fs.writeFileSync(path.join(alone, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIAFROMPROFILE00000\naws_secret_access_key = profile-secret\n');
+      const event = {
+        RequestType: 'Create',
+        RequestId: 'r-1',
+        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/00000000-0000-4000-8000-000000000000',
+        LogicalResourceId: 'Gate',
+        ResourceType: 'Custom::CloudFormationGitSync',
+        ResourceProperties: { StackName: 'network', WaitTimeoutSeconds: '0' },
+        GateStartedAtEpochMs: 0,
+      };
+      const script = `require('./index.js').isComplete({ ...${JSON.stringify(event)}, GateStartedAtEpochMs: Date.now() }).then((r) => console.log('answered', JSON.stringify(r)), (e) => console.log('failed', e.message))`;
+      // WHEN its isComplete reads the Git sync status (the endpoint is a closed port: nothing may be sent anywhere)
+      const probe = spawnSync(process.execPath, ['-e', script], {
+        cwd: alone,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: alone, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      });
+      // THEN it fails for want of environment credentials, before any request: the profile was never read
+      expect(probe.stdout).toMatch(/^failed Reading the Git sync status of stack "network" in us-east-1 failed before CodeStar Connections answered \(CredentialsProviderError: Unable to find environment variable credentials\.\)/m);
+    } finally {
+      fs.rmSync(alone, { recursive: true, force: true });
+    }
+    // The SDK's other providers are not in the handler's bundle at all; the check command keeps them (it runs with a user's profile).
+    expect(fs.readFileSync(bundlePath(), 'utf8').includes('credential-provider-ini - fromIni')).toBe(false);
+    const cli = path.join(ROOT, 'assets', 'cli', 'index.js');
+    expect(fs.readFileSync(cli, 'utf8').includes('credential-provider-ini - fromIni')).toBe(true);
+  });
+
   it('builds the handler for the Node.js that lib/limits.ts names for the runtime, and says so when it names none', () => {
     const limits = path.join(work, 'lib', 'limits.ts');
     const original = fs.readFileSync(limits, 'utf8');
