@@ -6,6 +6,7 @@
 import { performance } from 'perf_hooks';
 import { standardRetry } from '../lambda/client-config';
 import { SOURCES } from '../lambda/sources';
+import { connectSubject, createStsClient } from '../lambda/sources/reader-role';
 import { runCli } from './run';
 
 /** The package's version, put in by the build (scripts/build-handler.js); absent when run from the sources. */
@@ -22,8 +23,9 @@ runCli(process.argv.slice(2), {
   stderr: process.stderr,
   sources: SOURCES,
   // Someone waits for the answer: a throttled or 5xx read is retried as the SDK's standard mode does, within the
-  // call budget's attempts, before the check counts it as a poll that could not read.
-  connect: (source, region) => source.connect(region, standardRetry()),
+  // call budget's attempts, before the check counts it as a poll that could not read. With --role-arn, the same
+  // reader through a role as the gate's, its STS client in the check's region.
+  connect: (source, subject) => connectSubject(source, subject, standardRetry(), () => createStsClient(subject.region), subject.region),
   // Monotonic: a wall clock set back or forth while waiting does not change how long the check waits.
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -54,6 +54,9 @@ export interface CheckSettings {
 /** The gate's settings for a check; throws UsageError naming the option. */
 export function checkSettings(request: CheckRequest, env: NodeJS.ProcessEnv, sources: readonly SyncSource[]): CheckSettings {
   const helpCommand = `${PROGRAM} check ${request.command.name} --help`;
+  if (request.externalId !== undefined && request.roleArn === undefined) {
+    throw new UsageError('Option --external-id goes with --role-arn: the external id is sent only when the check assumes a role. Add --role-arn, or remove --external-id.', helpCommand);
+  }
   const region = regionOf(request, env);
   const wait = seconds('wait', request.wait, '0s', helpCommand);
   const poll = seconds('poll', request.poll, DEFAULT_POLL, helpCommand);
@@ -63,6 +66,8 @@ export function checkSettings(request: CheckRequest, env: NodeJS.ProcessEnv, sou
     ...(request.expectedSha === undefined ? {} : { [Prop.ExpectedSha]: request.expectedSha }),
     [Prop.WaitTimeoutSeconds]: String(wait),
     [Prop.PollIntervalSeconds]: String(poll),
+    ...(request.roleArn === undefined ? {} : { [Prop.ReaderRoleArn]: request.roleArn }),
+    ...(request.externalId === undefined ? {} : { [Prop.ReaderRoleExternalId]: request.externalId }),
   };
   // What each property was given as, to name it in messages.
   const given: Record<string, string> = {
@@ -71,6 +76,8 @@ export function checkSettings(request: CheckRequest, env: NodeJS.ProcessEnv, sou
     [Prop.ExpectedSha]: '--expected-sha',
     [Prop.WaitTimeoutSeconds]: `--wait ${JSON.stringify(request.wait ?? '0s')}`,
     [Prop.PollIntervalSeconds]: `--poll ${JSON.stringify(request.poll ?? DEFAULT_POLL)}`,
+    [Prop.ReaderRoleArn]: '--role-arn',
+    [Prop.ReaderRoleExternalId]: '--external-id',
   };
   try {
     return { settings: parseSettings(properties, region.value, sources), properties };
