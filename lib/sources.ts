@@ -21,3 +21,9 @@ export const SourceActions: { readonly [S in SyncGateSource]: readonly [status: 
   [SyncGateSource.PROTON]: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
   [SyncGateSource.GIT_SYNC]: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'],
 };
+
+/** The statement id (`Sid`) of each source's read actions, the same in the provider's role and in a reader role. */
+export const SourceStatementIds: { readonly [S in SyncGateSource]: string } = {
+  [SyncGateSource.PROTON]: 'ReadProtonSyncStatusAndBlockers',
+  [SyncGateSource.GIT_SYNC]: 'ReadGitSyncStatusAndBlockers',
+};
