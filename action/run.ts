@@ -10,7 +10,7 @@ import { ExitCode, runCheck, waitCap } from '../cli/check';
 import { sourceCommands } from '../cli/commands';
 import { headline, jsonResult, progressLine, ResultContext, summary, waitCapNote } from '../cli/output';
 import { checkSettings } from '../cli/settings';
-import { SourceReader, SyncSource } from '../lambda/sources/source';
+import { SourceReader, Subject, SyncSource } from '../lambda/sources/source';
 import { checkRequest, INPUT_NAMES } from './inputs';
 import { ActionOutputs, badInputOutputs, checkOutputs } from './outputs';
 import { errorCommand } from './runner';
@@ -26,8 +26,8 @@ export interface ActionDeps {
   readonly appendSummary: (markdown: string) => void;
   /** The sources the gate knows (lambda/sources SOURCES). */
   readonly sources: readonly SyncSource[];
-  /** A reader of `source` in `region`: the command's own (cli/connect.ts). */
-  readonly connect: (source: SyncSource, region: string) => SourceReader;
+  /** A reader of the subject: the command's own (cli/connect.ts). */
+  readonly connect: (source: SyncSource, subject: Subject) => SourceReader;
   /** Milliseconds since any fixed origin. */
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -57,7 +57,7 @@ export async function runAction(deps: ActionDeps): Promise<number> {
   // As the command in a pipeline's log: one line per poll while waiting; a single read has only its result.
   const waiting = settings.waitTimeoutMs > 0;
   const outcome = await runCheck(settings, {
-    reader: deps.connect(source, subject.region),
+    reader: deps.connect(source, subject),
     now: deps.now,
     sleep: deps.sleep,
     onPoll: (report) => {

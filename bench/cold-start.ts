@@ -1,8 +1,9 @@
 /**
  * Cold start: a fresh Node process (bench/cold-start-child.js) loads a handler and answers one event, which creates
  * the client of the gate's source and makes one call against the fake: Proton for ours and AwsCustomResource, and,
- * when given, CodeStar Connections for a GitSyncGate (the same handler bundle, another event). One discarded run
- * each first, then interleaved.
+ * when given, CodeStar Connections for a GitSyncGate (the same handler bundle, another event) and for a GitSyncGate
+ * that reads another account through a reader role (STS AssumeRole first, then the read). One discarded run each
+ * first, then interleaved.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -70,8 +71,11 @@ async function coldStart(node: string, s: Subject, env: NodeJS.ProcessEnv): Prom
   return { loadMs: res.loadMs, firstCallMs: res.firstCallMs, totalMs: res.totalMs, processMs: r.ms };
 }
 
-/** Cold runs of ours (a Proton gate) and AwsCustomResource, and of ours as a GitSyncGate when its event was given. */
-export type ColdRuns = Record<Variant, ColdRun[]> & { gitSync?: ColdRun[] };
+/**
+ * Cold runs of ours (a Proton gate) and AwsCustomResource, and of ours as a GitSyncGate and as a cross-account
+ * GitSyncGate when their events were given.
+ */
+export type ColdRuns = Record<Variant, ColdRun[]> & { gitSync?: ColdRun[]; crossAccount?: ColdRun[] };
 
 /** The cold runs of every subject under `node` (a node executable's path). */
 export async function coldStarts(
@@ -81,6 +85,7 @@ export async function coldStarts(
   runs: number,
   tmp: string,
   gitSync?: { readonly event: Event; readonly endpoint: string },
+  crossAccount?: { readonly event: Event; readonly stsEndpoint: string },
 ): Promise<ColdRuns> {
   const write = (name: string, event: Event): string => {
     const file = path.join(tmp, `event-${name}.json`);
@@ -89,9 +94,10 @@ export async function coldStarts(
   };
   const subjects: Record<string, Subject> = { ours: { variant: 'ours', eventFile: write('ours', events.ours) } };
   if (gitSync) subjects.gitSync = { variant: 'ours', eventFile: write('ours-git-sync', gitSync.event) };
+  if (gitSync && crossAccount) subjects.crossAccount = { variant: 'ours', eventFile: write('ours-cross-account', crossAccount.event) };
   subjects.awscr = { variant: 'awscr', eventFile: write('awscr', events.awscr) };
   const names = Object.keys(subjects);
-  const env = protonEnv(endpoint, gitSync?.endpoint);
+  const env = protonEnv(endpoint, gitSync?.endpoint, crossAccount?.stsEndpoint);
   // One discarded run each first, so all start with the files in the OS page cache.
   for (const name of names) await coldStart(node, subjects[name], env);
   const out: Record<string, ColdRun[]> = Object.fromEntries(names.map((name) => [name, []]));

@@ -14,3 +14,8 @@ export const EXAMPLE_PROTON_ONLY: ContextOverrides = { ...EXAMPLE_PROTON_CONTEXT
 export function exampleBothGates(stackName: string): ContextOverrides {
   return { ...EXAMPLE_PROTON_CONTEXT, gitSyncStackName: stackName };
 }
+
+/** The example app with its Git sync gate alone, reading `stackName` in another account through `readerRoleArn`. */
+export function exampleCrossAccountGitSync(stackName: string, readerRoleArn: string): ContextOverrides {
+  return { gitSyncStackName: stackName, readerRoleArn };
+}

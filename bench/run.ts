@@ -21,16 +21,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Prop } from '../lib/contract';
+import { synthExampleApp } from '../offline/synth';
 import { findIamBreak } from './breaking-n';
 import { coldStartNodes, coldStarts } from './cold-start';
 import { measureDetection } from './detection';
 import { gitSyncIsCompleteEvent, handlerEvents } from './events';
+import { exampleCrossAccountGitSync } from './example-context';
 import { measureAssets } from './handler-assets';
 import { LoadResult, measureLoad } from './load';
-import { startGitSync, startProton } from './proton-endpoint';
+import { READER_ROLE_ARN, startGitSync, startProton, SYNC_OWNER_ACCOUNT } from './proton-endpoint';
 import { BenchResults, ColdUnderNode, RunInfo, renderReport } from './report';
 import { fmtInt } from './report/format';
-import { log, ROOT } from './runner';
+import { BENCH_ACCOUNT, log, ROOT } from './runner';
 import { gitSyncProps, measureSources, SourcesResult, synthBothSources } from './sync-sources';
 import { SYNTH_COMMAND, synthAll } from './synth';
 import { LIMITS, Template } from './template-stats';
@@ -108,21 +110,32 @@ async function main(): Promise<void> {
     const iam = { ours: findIamBreak('ours', maxN, tmp), awscr: findIamBreak('awscr', maxN, tmp) };
     const events = handlerEvents(synth.firstTemplates, Date.now());
 
-    // The example app with both gates: the GitSyncGate's cold-start event and the sources section.
+    // The example app with both gates: the GitSyncGate's cold-start event and the sources section; and with its Git
+    // sync gate reading another account through a reader role: the cross-account cold-start event.
     const bothSources = synthBothSources();
+    const gitSyncStack = String(gitSyncProps(bothSources)[Prop.StackName]);
+    const [crossAccount] = synthExampleApp([exampleCrossAccountGitSync(gitSyncStack, READER_ROLE_ARN)]);
     const proton = await startProton();
-    const gitSync = await startGitSync(String(gitSyncProps(bothSources)[Prop.StackName]));
+    const gitSync = await startGitSync(gitSyncStack);
     let measured: Pick<BenchResults, 'cold' | 'coldOtherNodes' | 'warm' | 'deploymentCalls'>;
     try {
       const gitSyncEvent = gitSyncIsCompleteEvent(bothSources.template as Template, Date.now());
+      const crossAccountEvent = gitSyncIsCompleteEvent(crossAccount.template as Template, Date.now());
       // Every Node in turn, the first deciding the Handler table (Node 24 from tools/node24 when there is one).
       const colds: ColdUnderNode[] = [];
       for (const node of COLD_NODES) {
-        const cold = await coldStarts(node.path, events, proton.endpoint, COLD_RUNS, tmp, { event: gitSyncEvent, endpoint: gitSync.endpoint });
+        const cold = await coldStarts(node.path, events, proton.endpoint, COLD_RUNS, tmp, { event: gitSyncEvent, endpoint: gitSync.endpoint }, {
+          event: crossAccountEvent,
+          stsEndpoint: gitSync.stsEndpoint,
+        });
         colds.push({ nodeVersion: nodeVersion(node.path), from: node.from, cold });
       }
-      const expectedGitSyncCalls = COLD_NODES.length * (COLD_RUNS + 1);
-      if (gitSync.totalCalls() !== expectedGitSyncCalls) throw new Error(`Git sync cold starts made ${gitSync.totalCalls()} calls, expected ${expectedGitSyncCalls}`);
+      // Each cold start read once, in the account it was meant to: its own, or through one AssumeRole the owner's.
+      const expected = COLD_NODES.length * (COLD_RUNS + 1);
+      const made = { own: gitSync.callsIn(BENCH_ACCOUNT), owner: gitSync.callsIn(SYNC_OWNER_ACCOUNT), assumed: gitSync.assumedRoles() };
+      if (made.own !== expected || made.owner !== expected || made.assumed !== expected) {
+        throw new Error(`Git sync cold starts made ${JSON.stringify(made)} successful calls, expected ${expected} of each`);
+      }
       const handlers = loadHandlers(events, proton.endpoint);
       try {
         const warm = await warmDecisions(handlers, proton, DECISIONS);

@@ -71,16 +71,23 @@ export function offlineEnv(): NodeJS.ProcessEnv {
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
 }
 
+/** The access key of the benchmark's fake credentials (a user of BENCH_ACCOUNT, to the fakes that know IAM). */
+export const BENCH_ACCESS_KEY_ID = 'AKIABENCHMARKFAKE000';
+
+/** The account of the benchmark's gates (the account in the events' stack ids). */
+export const BENCH_ACCOUNT = '123456789012';
+
 /**
  * Fake credentials and the loopback endpoints: the only way Proton (and, when given, CodeStar Connections for
- * Git sync) is reached in this benchmark.
+ * Git sync, and STS for a gate with a reader role) is reached in this benchmark.
  */
-export function protonEnv(endpoint: string, gitSyncEndpoint?: string): NodeJS.ProcessEnv {
+export function protonEnv(endpoint: string, gitSyncEndpoint?: string, stsEndpoint?: string): NodeJS.ProcessEnv {
   return {
     ...(gitSyncEndpoint === undefined ? {} : { AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS: gitSyncEndpoint }),
+    ...(stsEndpoint === undefined ? {} : { AWS_ENDPOINT_URL_STS: stsEndpoint }),
     ...offlineEnv(),
     AWS_REGION: BENCH_REGION,
-    AWS_ACCESS_KEY_ID: 'AKIABENCHMARKFAKE000',
+    AWS_ACCESS_KEY_ID: BENCH_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: 'bench-fake-secret',
     AWS_ENDPOINT_URL_PROTON: endpoint,
     // Any other service (e.g. the gate's DescribeStacks on an Update) goes to a dead loopback port, never to AWS.

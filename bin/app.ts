@@ -8,6 +8,7 @@
  *   npx cdk synth -c gitSyncStackName=app -c expectedSha=<sha> -c region=eu-west-1
  *   npx cdk synth -c serviceName=api -c serviceInstanceName=prod    # adds a Proton gate
  *   npx cdk synth -c gitSyncStackName= -c serviceName=api -c serviceInstanceName=prod   # the Proton gate alone
+ *   npx cdk synth -c readerRoleArn=arn:aws:iam::222222222222:role/sync-gate-reader    # "network" synced in another account
  */
 import { App } from 'aws-cdk-lib';
 import { exampleStackProps } from './example-context';

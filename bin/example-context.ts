@@ -5,7 +5,7 @@
 import type { ExampleStackProps } from './example-stack';
 
 /** Every context key the example app reads (docs/deployment.md's context table lists them). */
-export const CONTEXT_KEYS = ['gitSyncStackName', 'serviceName', 'serviceInstanceName', 'expectedSha', 'region'] as const;
+export const CONTEXT_KEYS = ['gitSyncStackName', 'serviceName', 'serviceInstanceName', 'expectedSha', 'region', 'readerRoleArn', 'externalId'] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
 /** The example stack's props from the context values that `read` returns (e.g. `app.node.tryGetContext`). */
@@ -20,5 +20,7 @@ export function exampleStackProps(read: (key: ContextKey) => unknown): ExampleSt
     serviceInstanceName: value('serviceInstanceName'),
     expectedSha: value('expectedSha'),
     region: value('region'),
+    readerRoleArn: value('readerRoleArn'),
+    externalId: value('externalId'),
   };
 }

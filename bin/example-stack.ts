@@ -1,7 +1,9 @@
 import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { GitSyncGate, ServiceInstanceSyncGate } from '../lib';
+import { parseRoleArn, ROLE_ARN_RULE } from '../lib/limits';
 
 export interface ExampleStackProps extends StackProps {
   /** A stack that CloudFormation Git sync deploys: when set, the stack gets a GitSyncGate for it. */
@@ -14,6 +16,13 @@ export interface ExampleStackProps extends StackProps {
   readonly expectedSha?: string;
   /** Region of the Git-synced stack and of the Proton service instance, when not the stack's. */
   readonly region?: string;
+  /**
+   * When the syncs are in another account: the ARN of the role there that the gates read through (a
+   * SyncStatusReaderRole deployed in that account).
+   */
+  readonly readerRoleArn?: string;
+  /** The external id that role's owner requires, if any. */
+  readonly externalId?: string;
 }
 
 /**
@@ -28,7 +37,7 @@ export class ExampleStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
-    const { gitSyncStackName, serviceName, serviceInstanceName, expectedSha, region } = props;
+    const { gitSyncStackName, serviceName, serviceInstanceName, expectedSha, region, externalId } = props;
     if (!serviceName !== !serviceInstanceName) {
       const [given, missing] = serviceName ? ['serviceName', 'serviceInstanceName'] : ['serviceInstanceName', 'serviceName'];
       throw new Error(
@@ -43,8 +52,15 @@ export class ExampleStack extends Stack {
       );
     }
 
+    // Both gates read through the same role when the syncs are in another account. Checked here: aws-cdk-lib's
+    // fromRoleArn would refuse a malformed ARN without naming the context key.
+    if (props.readerRoleArn !== undefined && !parseRoleArn(props.readerRoleArn)) {
+      throw new Error(`Invalid readerRoleArn ${JSON.stringify(props.readerRoleArn)}: ${ROLE_ARN_RULE}. Pass -c readerRoleArn=<the ARN of the reader role in the account that owns the sync>.`);
+    }
+    const readerRole = props.readerRoleArn === undefined ? undefined : iam.Role.fromRoleArn(this, 'ReaderRole', props.readerRoleArn);
+
     if (gitSyncStackName) {
-      const gate = new GitSyncGate(this, 'GitSyncGate', { stackName: gitSyncStackName, expectedSha, region });
+      const gate = new GitSyncGate(this, 'GitSyncGate', { stackName: gitSyncStackName, expectedSha, region, readerRole, externalId });
       this.gitSyncGate = gate;
       this.recordSha(gate, 'GitSyncedSha', `/sync-gate/git-sync/${gitSyncStackName}/synced-sha`, 'CloudFormation Git sync synced successfully to the stack');
       new CfnOutput(this, 'GitSyncSha', { value: gate.sha, description: 'Desired sha of the Git-synced stack that synced successfully' });
@@ -52,7 +68,7 @@ export class ExampleStack extends Stack {
     }
 
     if (serviceName && serviceInstanceName) {
-      const gate = new ServiceInstanceSyncGate(this, 'ProtonSyncGate', { serviceName, serviceInstanceName, expectedSha, region });
+      const gate = new ServiceInstanceSyncGate(this, 'ProtonSyncGate', { serviceName, serviceInstanceName, expectedSha, region, readerRole, externalId });
       this.protonGate = gate;
       this.recordSha(gate, 'ProtonSyncedSha', `/sync-gate/${serviceName}/${serviceInstanceName}/synced-sha`, 'the Proton service instance synced successfully');
       new CfnOutput(this, 'ProtonSha', { value: gate.sha, description: 'Desired sha of the Proton service instance that synced successfully' });

@@ -26,6 +26,10 @@ export interface CheckRequest {
   readonly expectedSha?: string;
   readonly wait?: string;
   readonly poll?: string;
+  /** --role-arn: a role in the account that owns the sync, to read through. */
+  readonly roleArn?: string;
+  /** --external-id: the external id the role's owner asks for. */
+  readonly externalId?: string;
   readonly json: boolean;
 }
 
@@ -35,7 +39,7 @@ export type Invocation =
   | { readonly kind: 'check'; readonly request: CheckRequest };
 
 /** Options of every check that take a value, and the flags. */
-const VALUE_OPTIONS = ['region', 'expected-sha', 'wait', 'poll'] as const;
+const VALUE_OPTIONS = ['region', 'expected-sha', 'wait', 'poll', 'role-arn', 'external-id'] as const;
 const FLAGS = ['json', 'help'] as const;
 
 interface RawOption {
@@ -146,6 +150,8 @@ function checkRequest(command: SourceCommand, extra: readonly string[], options:
     expectedSha: str('expected-sha'),
     wait: str('wait'),
     poll: str('poll'),
+    roleArn: str('role-arn'),
+    externalId: str('external-id'),
     json: values.get('json') === true,
   };
 }

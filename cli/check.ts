@@ -113,7 +113,7 @@ export async function runCheck(settings: GateSettings, deps: CheckDeps): Promise
     // saw move on is evidence that it was superseded.
     const result = await poll(settings, deps.reader, record, elapsedMs, { recordIsWhole: true });
     const { decision, error } = result;
-    const attributes = toAttributes(record.lastStatus ?? {});
+    const attributes = toAttributes(record.lastStatus ?? {}, settings.location);
     deps.onPoll?.({
       poll: record.polls,
       elapsedMs,

@@ -27,6 +27,10 @@ export const COMMON_OPTIONS_HELP = [
   `                           1m30s (at most ${Limits.maxWaitTimeoutSeconds / 3600}h; capped like the gate's waitTimeout at the hour less`,
   `                           ${Limits.cloudFormationReserveSeconds / 60}m ${Limits.waiterTickSeconds}s). Default: check once, do not wait.`,
   `  --poll <duration>        Time between polls while waiting, ${Limits.minPollIntervalSeconds}s to ${Limits.maxPollIntervalSeconds / 60}m. Default: ${DEFAULT_POLL}.`,
+  '  --role-arn <arn>         Read through this IAM role in the account that owns the sync (STS AssumeRole, session',
+  '                           cdk-git-sync-gate-check), as a gate with readerRole does. Default: read with your own',
+  "                           credentials, in their account.",
+  "  --external-id <id>       The external id the role's owner asks for (sts:ExternalId). Only with --role-arn.",
   '  --json                   Print one JSON object on stdout instead of the summary.',
   '  -h, --help               Show this help.',
 ].join('\n');

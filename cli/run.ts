@@ -3,7 +3,7 @@
  * that tests run it without a process: parse, check the options against the gate's rules, poll, print, and
  * return the exit code.
  */
-import { SourceReader, SyncSource } from '../lambda/sources/source';
+import { SourceReader, Subject, SyncSource } from '../lambda/sources/source';
 import { parseArgs, UsageError } from './args';
 import { ExitCode, runCheck, waitCap } from './check';
 import { sourceCommands } from './commands';
@@ -17,8 +17,11 @@ export interface CliDeps {
   readonly stderr: ProgressStream;
   /** The sources the gate knows (lambda/sources SOURCES). */
   readonly sources: readonly SyncSource[];
-  /** A reader of `source` in `region`; the entry uses the source's own, `source.connect(region)`. */
-  readonly connect: (source: SyncSource, region: string) => SourceReader;
+  /**
+   * A reader of `source` for `subject` (its region, and its reader role when --role-arn names one); the entry uses
+   * the one the gate uses, connectSubject.
+   */
+  readonly connect: (source: SyncSource, subject: Subject) => SourceReader;
   /** Milliseconds since any fixed origin. */
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -60,7 +63,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   if (cap) deps.stderr.write(`${waitCapNote(cap)}\n`);
   try {
     const outcome = await runCheck(settings, {
-      reader: deps.connect(source, subject.region),
+      reader: deps.connect(source, subject),
       now: deps.now,
       sleep: deps.sleep,
       onPoll: (report) => progress?.update(report),

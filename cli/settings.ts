@@ -76,6 +76,13 @@ export function checkSettings(
   names: OptionNames = CLI_OPTION_NAMES,
 ): CheckSettings {
   const helpCommand = `${PROGRAM} check ${request.command.name} --help`;
+  if (request.externalId !== undefined && request.roleArn === undefined) {
+    throw new UsageError(
+      `Option ${names.option('external-id')} goes with ${names.option('role-arn')}: the external id is sent only when the check assumes a role. ` +
+        `Add ${names.option('role-arn')}, or remove ${names.option('external-id')}.`,
+      helpCommand,
+    );
+  }
   const region = regionOf(request, env, names);
   const wait = seconds(names.option('wait'), request.wait, '0s', helpCommand);
   const poll = seconds(names.option('poll'), request.poll, DEFAULT_POLL, helpCommand);
@@ -85,6 +92,8 @@ export function checkSettings(
     ...(request.expectedSha === undefined ? {} : { [Prop.ExpectedSha]: request.expectedSha }),
     [Prop.WaitTimeoutSeconds]: String(wait),
     [Prop.PollIntervalSeconds]: String(poll),
+    ...(request.roleArn === undefined ? {} : { [Prop.ReaderRoleArn]: request.roleArn }),
+    ...(request.externalId === undefined ? {} : { [Prop.ReaderRoleExternalId]: request.externalId }),
   };
   // What each property was given as, to name it in messages.
   const given: Record<string, string> = {
@@ -93,6 +102,8 @@ export function checkSettings(
     [Prop.ExpectedSha]: names.option('expected-sha'),
     [Prop.WaitTimeoutSeconds]: `${names.option('wait')} ${JSON.stringify(request.wait ?? '0s')}`,
     [Prop.PollIntervalSeconds]: `${names.option('poll')} ${JSON.stringify(request.poll ?? DEFAULT_POLL)}`,
+    [Prop.ReaderRoleArn]: names.option('role-arn'),
+    [Prop.ReaderRoleExternalId]: names.option('external-id'),
   };
   try {
     return { settings: parseSettings(properties, region.value, sources), properties };

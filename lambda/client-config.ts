@@ -1,7 +1,7 @@
 /** Settings shared by every AWS client the handler and the `check` command create. */
 import { setTimeout as sleep } from 'timers/promises';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { CallBudget } from '../lib/limits';
 import { ApiPace } from './polite/api-pace';
 import { PoliteRetryStrategy } from './polite/polite-retry';
@@ -33,12 +33,19 @@ export function standardRetry(maxAttempts: number = CallBudget.maxAttempts): Ret
  * Client settings under which every call, with all its attempts, fits inside the handler's Lambda timeout: the
  * caller's retry strategy (politeRetry or standardRetry, each the SDK's standard strategy underneath, with its
  * backoff slept through timers/promises), its attempts, and bounded connection and request timeouts. `budget` is
- * for tests; the handler uses CallBudget.
+ * for tests; the handler uses CallBudget. `credentials`, when given, replace the client's default chain (a reader
+ * role's, lambda/sources/reader-role.ts).
  */
-export function boundedClientConfig(region: string, retryStrategy: RetryStrategyV2, budget: Omit<ClientBudget, 'maxAttempts'> = CallBudget) {
+export function boundedClientConfig(
+  region: string,
+  retryStrategy: RetryStrategyV2,
+  budget: Omit<ClientBudget, 'maxAttempts'> = CallBudget,
+  credentials?: AwsCredentialIdentityProvider,
+) {
   const maxAttempts = retryStrategy instanceof SleepingStandardRetryStrategy ? retryStrategy.maxAttempts : CallBudget.maxAttempts;
   return {
     region,
+    ...(credentials ? { credentials } : {}),
     maxAttempts,
     retryStrategy,
     requestHandler: new NodeHttpHandler({

@@ -26,6 +26,10 @@ export const Prop = {
   PollIntervalSeconds: 'PollIntervalSeconds',
   /** Changes on every synth when re-checking on every deployment is on; the handler ignores its value. */
   DeploymentNonce: 'DeploymentNonce',
+  /** The role in the account that owns the sync, which the handler assumes to read it (the gate's `readerRole`). */
+  ReaderRoleArn: 'ReaderRoleArn',
+  /** The external id the owner of that role asks for (`sts:ExternalId`; the gate's `externalId`). */
+  ReaderRoleExternalId: 'ReaderRoleExternalId',
 } as const;
 
 /** Attributes the handler returns on SUCCESS; every key is always present, as a string. */
@@ -42,6 +46,10 @@ export const Attr = {
   LatestSuccessfulSyncSha: 'LatestSuccessfulSyncSha',
   LatestSuccessfulSyncStartedAt: 'LatestSuccessfulSyncStartedAt',
   LatestSyncEvent: 'LatestSyncEvent',
+  /** The account whose sync status was read: the reader role's, else the gate's own stack's. */
+  SyncAccount: 'SyncAccount',
+  /** The region whose sync status was read. */
+  SyncRegion: 'SyncRegion',
 } as const;
 
 export type AttrName = (typeof Attr)[keyof typeof Attr];

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { GIT_SYNC_RESOURCE_TYPE, Prop } from './contract';
-import { isResourceName } from './limits';
+import { isResourceName, parseRoleArn } from './limits';
 import { SyncGateSource } from './sources';
 import { SyncGateBase, SyncGateOptions } from './sync-gate-base';
 import { validateResourceName } from './validation';
@@ -41,12 +41,17 @@ export class GitSyncGate extends SyncGateBase {
 /**
  * A gate on the stack it is deployed in would wait for that stack's own Git sync deployment, which waits for the
  * gate: it could only time out. Rejected here when both names are known at synth (the handler rejects it at
- * deploy time when one is a token). Only a gate in another region may watch a stack of the same name.
+ * deploy time when one is a token). Only a gate in another region, or reading another account through its reader
+ * role, may watch a stack of the same name.
  */
 function rejectOwnStack(scope: Construct, props: GitSyncGateProps): void {
   const stack = Stack.of(scope);
   if (Token.isUnresolved(props.stackName) || Token.isUnresolved(stack.stackName)) return;
   if (props.region !== undefined && (Token.isUnresolved(props.region) || Token.isUnresolved(stack.region) || props.region !== stack.region)) return;
+  if (props.readerRole !== undefined) {
+    const account = Token.isUnresolved(props.readerRole.roleArn) ? undefined : parseRoleArn(props.readerRole.roleArn)?.account;
+    if (account === undefined || Token.isUnresolved(stack.account) || account !== stack.account) return;
+  }
   if (props.stackName === stack.stackName) {
     throw new Error(
       `Invalid stackName ${JSON.stringify(props.stackName)}: it is the stack this GitSyncGate is in (${stack.node.path}), so the gate ` +

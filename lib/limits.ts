@@ -30,6 +30,13 @@ export const Limits = {
    * or tag name, fewer than 7 digits) could never match a desired sha, so it is rejected rather than waited on.
    */
   commitShaPattern: '^[0-9a-fA-F]{7,64}$',
+  /**
+   * An IAM role's ARN, of any partition: `arn:<partition>:iam::<account>:role/<path/><name>`, the account 12 digits,
+   * the name 1-64 of IAM's name characters, the path (optional) printable ASCII between slashes (IAM's CreateRole).
+   */
+  roleArnPattern: '^arn:(aws(?:-[a-z]+)*):iam::(\\d{12}):role\\/((?:[\\x21-\\x7e]*\\/)?)([\\w+=,.@-]{1,64})$',
+  /** An external id as STS's AssumeRole takes it (ExternalId): 2-1224 of these characters. */
+  externalIdPattern: '^[\\w+=,.@:\\/-]{2,1224}$',
   /** CloudFormation gives a custom resource at most one hour. */
   maxWaitTimeoutSeconds: 3600,
   /**
@@ -121,6 +128,36 @@ const COMMIT_SHA = new RegExp(Limits.commitShaPattern);
 /** Whether `value` is an acceptable expected sha (Limits.commitShaPattern). */
 export function isCommitSha(value: unknown): value is string {
   return typeof value === 'string' && COMMIT_SHA.test(value);
+}
+
+/** The parts of an IAM role's ARN. */
+export interface RoleArnParts {
+  readonly partition: string;
+  readonly account: string;
+  /** `/` or `/path/`. */
+  readonly path: string;
+  readonly name: string;
+}
+
+/** What a reader role's ARN may be, as the construct's, the handler's and the CLI's errors say it. */
+export const ROLE_ARN_RULE = "expected an IAM role's ARN, arn:<partition>:iam::<12-digit account>:role/<optional path/><name>";
+
+/** What an external id may be, as the errors say it. */
+export const EXTERNAL_ID_RULE = "expected 2-1224 characters of letters, digits and _+=,.@:/- (STS's ExternalId)";
+
+/** The parts of `value` when it is an IAM role's ARN (Limits.roleArnPattern), else undefined. */
+export function parseRoleArn(value: unknown): RoleArnParts | undefined {
+  if (typeof value !== 'string' || value.length > 2048) return undefined;
+  const match = new RegExp(Limits.roleArnPattern).exec(value);
+  if (!match) return undefined;
+  const [, partition, account, path, name] = match;
+  if (path.length > 512) return undefined;
+  return { partition, account, path: path === '' ? '/' : path, name };
+}
+
+/** Whether `value` is an acceptable external id (Limits.externalIdPattern). */
+export function isExternalId(value: unknown): value is string {
+  return typeof value === 'string' && new RegExp(Limits.externalIdPattern).test(value);
 }
 
 /** Whether `value` looks like an AWS region name. */

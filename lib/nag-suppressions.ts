@@ -100,17 +100,22 @@ function acknowledgeRuntime(fn: lambda.Function, reason: string): void {
 const SOURCE_READS_FINDING = 'AwsSolutions-IAM5[Resource::*]';
 
 /**
- * Acknowledges Resource '*' on the isComplete role's policy, naming exactly the source actions granted so far.
- * The provider calls it on every new source grant: the first call acknowledges, later ones reword that same
- * acknowledgement (one finding, one acknowledgement, whose reason lists every action it covers).
+ * Acknowledges Resource '*' on a role's policy that allows the sources' read actions, naming exactly the actions
+ * granted so far: the isComplete role (the provider calls it on every new source grant: the first call acknowledges,
+ * later ones reword that same acknowledgement, one finding, one acknowledgement, whose reason lists every action it
+ * covers), or a SyncStatusReaderRole (`holder` says which role it is and who may use it).
  */
-export function acknowledgeSourceReads(isCompleteRole: iam.Role, actions: readonly string[]): void {
-  const policy = defaultPolicyOf(isCompleteRole);
+export function acknowledgeSourceReads(
+  role: iam.Role,
+  actions: readonly string[],
+  holder = 'the sources this stack has gates for) are allowed on the role of the isComplete handler alone',
+): void {
+  const policy = defaultPolicyOf(role);
   if (!policy) return;
   const reason =
     `${actions.join(', ')} support no resource-level permissions and no condition keys (AWS Service Authorization ` +
-    "Reference), so IAM accepts only Resource '*' for them. These read-only actions (sync status and sync blockers " +
-    'of the sources this stack has gates for) are allowed on the role of the isComplete handler alone.';
+    "Reference), so IAM accepts only Resource '*' for them. These read-only actions (sync status, sync blockers and Git sync configuration " +
+    `of ${holder}.`;
   if (!rewordAcknowledgement(policy, SOURCE_READS_FINDING, reason)) acknowledge(policy, SOURCE_READS_FINDING, reason);
 }
 

@@ -22,3 +22,14 @@ export const SourceActions: { readonly [S in SyncGateSource]: readonly [status: 
   [SyncGateSource.PROTON]: ['proton:GetServiceInstanceSyncStatus', 'proton:GetServiceSyncBlockerSummary'],
   [SyncGateSource.GIT_SYNC]: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary', 'codestar-connections:GetSyncConfiguration'],
 };
+
+/** Every read action of `source`, as a provider's role or a reader role grants them. */
+export function readActionsOf(source: SyncGateSource): readonly string[] {
+  return SourceActions[source].filter((a): a is string => a !== undefined);
+}
+
+/** The statement id (`Sid`) of each source's read actions, the same in the provider's role and in a reader role. */
+export const SourceStatementIds: { readonly [S in SyncGateSource]: string } = {
+  [SyncGateSource.PROTON]: 'ReadProtonSyncStatusAndBlockers',
+  [SyncGateSource.GIT_SYNC]: 'ReadGitSyncStatusAndBlockers',
+};

@@ -1,9 +1,11 @@
 import { randomUUID } from 'crypto';
-import { Annotations, CustomResource, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { Attr, Prop } from './contract';
-import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, serviceTimeoutSeconds } from './limits';
+import { COMMIT_SHA_RULE, EXTERNAL_ID_RULE, isCommitSha, isExternalId, isRegionName, Limits, parseRoleArn, ROLE_ARN_RULE, serviceTimeoutSeconds } from './limits';
 import { SyncGateSource } from './sources';
 import { SyncGateProvider } from './sync-gate-provider';
 import { WAIT_TIMEOUT_CAPPED, waitTimeoutCappedWarning, wholeSeconds } from './validation';
@@ -65,6 +67,26 @@ export interface SyncGateOptions {
    * @default true
    */
   readonly recheckOnEveryDeployment?: boolean;
+
+  /**
+   * A role in the account that owns the sync, which the gate assumes (STS AssumeRole) to read the sync status there:
+   * a sync status can be read only in the account of its sync configuration. Name it by ARN,
+   * `iam.Role.fromRoleArn(this, 'Reader', 'arn:aws:iam::222222222222:role/sync-gate-reader')`; a
+   * `SyncStatusReaderRole` deployed in that account creates it. The stack's provider is allowed `sts:AssumeRole` on
+   * exactly the roles its gates name. The role must be in the stack's partition. Adding, changing or removing it
+   * updates the gate in place.
+   *
+   * @default - the gate reads in its own stack's account, with the provider's role
+   */
+  readonly readerRole?: iam.IRole;
+
+  /**
+   * The external id the reader role's owner requires (a condition on `sts:ExternalId` in the role's trust policy):
+   * 2-1224 characters of letters, digits and `_+=,.@:/-`. Only with `readerRole`.
+   *
+   * @default - no external id is sent
+   */
+  readonly externalId?: string;
 }
 
 /**
@@ -141,12 +163,14 @@ export abstract class SyncGateBase extends Construct {
     if (options.region !== undefined && !Token.isUnresolved(options.region) && !isRegionName(options.region)) {
       throw new Error(`Invalid region ${JSON.stringify(options.region)}: expected an AWS region name such as us-east-1.`);
     }
+    validateReaderRole(scope, options);
     // Valid, but cut short: the gate answers by itself before CloudFormation's hour (see waitTimeoutCappedWarning).
     const capped = waitTimeoutCappedWarning(waitTimeout);
     if (capped !== undefined) Annotations.of(this).addWarningV2(WAIT_TIMEOUT_CAPPED, capped);
 
     const provider = SyncGateProvider.getOrCreate(this);
     provider.grantSource(subject.source);
+    if (options.readerRole) provider.grantAssumeRole(options.readerRole.roleArn);
     this.logGroup = provider.logGroup;
 
     this.resource = new CustomResource(this, RESOURCE_IDS[subject.source], {
@@ -163,6 +187,8 @@ export abstract class SyncGateBase extends Construct {
         [Prop.WaitTimeoutSeconds]: String(waitTimeout),
         [Prop.PollIntervalSeconds]: String(pollInterval),
         [Prop.DeploymentNonce]: options.recheckOnEveryDeployment ?? true ? randomUUID() : undefined,
+        [Prop.ReaderRoleArn]: options.readerRole?.roleArn,
+        [Prop.ReaderRoleExternalId]: options.externalId,
       },
     });
     // Escape hatches (`gate.node.defaultChild`) find the custom resource whatever its id.
@@ -227,5 +253,63 @@ export abstract class SyncGateBase extends Construct {
   /** Short summary of the latest sync's newest event: time, type and text. @attribute */
   public get latestSyncEvent(): string {
     return this.resource.getAttString(Attr.LatestSyncEvent);
+  }
+
+  /** The account whose sync status the gate read: the reader role's, else the gate's own stack's. @attribute */
+  public get syncAccount(): string {
+    return this.resource.getAttString(Attr.SyncAccount);
+  }
+
+  /** The region whose sync status the gate read. @attribute */
+  public get syncRegion(): string {
+    return this.resource.getAttString(Attr.SyncRegion);
+  }
+}
+
+/** The partition a region is in, when the region is a literal that aws-cdk-lib's region facts know. */
+function partitionOfRegion(region: string | undefined): string | undefined {
+  if (region === undefined || Token.isUnresolved(region)) return undefined;
+  return RegionInfo.get(region).partition;
+}
+
+/**
+ * Checks `readerRole` and `externalId` at synth (each skipped for a token): a role's ARN in the partition of the
+ * stack and of the gate's region, and an external id only with a role. Messages name the prop, show the value and
+ * say what is allowed.
+ */
+function validateReaderRole(scope: Construct, options: SyncGateOptions): void {
+  const { readerRole, externalId } = options;
+  if (externalId !== undefined && readerRole === undefined) {
+    throw new Error(
+      `Invalid externalId ${JSON.stringify(externalId)}: an external id is sent only when the gate assumes a reader role. ` +
+        'Set readerRole to the role in the account that owns the sync, or remove externalId.',
+    );
+  }
+  if (externalId !== undefined && !Token.isUnresolved(externalId) && !isExternalId(externalId)) {
+    throw new Error(`Invalid externalId ${JSON.stringify(externalId)}: ${EXTERNAL_ID_RULE}.`);
+  }
+  if (readerRole === undefined || Token.isUnresolved(readerRole.roleArn)) return;
+  const arn = readerRole.roleArn;
+  const parts = parseRoleArn(arn);
+  if (!parts) {
+    throw new Error(
+      `Invalid readerRole ${JSON.stringify(arn)}: ${ROLE_ARN_RULE}, e.g. iam.Role.fromRoleArn(this, 'Reader', ` +
+        "'arn:aws:iam::222222222222:role/sync-gate-reader').",
+    );
+  }
+  const stack = Stack.of(scope);
+  const stackPartition = partitionOfRegion(stack.region) ?? (Token.isUnresolved(stack.partition) ? undefined : stack.partition);
+  if (stackPartition !== undefined && parts.partition !== stackPartition) {
+    throw new Error(
+      `Invalid readerRole ${JSON.stringify(arn)}: the role is in partition ${parts.partition}, and stack ${stack.stackName} deploys to ` +
+        `${stackPartition}: a role can be assumed only with credentials of its own partition. Name a role in ${stackPartition}.`,
+    );
+  }
+  const regionPartition = partitionOfRegion(options.region);
+  if (regionPartition !== undefined && parts.partition !== regionPartition) {
+    throw new Error(
+      `Invalid readerRole ${JSON.stringify(arn)}: the role is in partition ${parts.partition}, and the gate's region ${options.region} is in ` +
+        `${regionPartition}: its credentials cannot read there. Name a role in ${regionPartition}, or the region the sync is in.`,
+    );
   }
 }

@@ -8,7 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CallBudget, HANDLER_NODE_MAJOR, Limits } from './limits';
 import { acknowledgeProviderNagFindings, acknowledgeSourceReads } from './nag-suppressions';
-import { SourceActions, SyncGateSource } from './sources';
+import { readActionsOf, SourceStatementIds, SyncGateSource } from './sources';
 
 /** Where the prebuilt handler bundle lives, relative to this file (lib/*.ts and lib/*.js alike). */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', 'assets', 'handler');
@@ -43,15 +43,11 @@ function isSyncGateSource(value: string): value is SyncGateSource {
 /** Marks providers across copies of the library (Symbol.for is shared by every module in the process). */
 const PROVIDER_BRAND = Symbol.for('cdk-git-sync-gate.SyncGateProvider');
 
-function definedActions(source: SyncGateSource): readonly string[] {
-  return SourceActions[source].filter((a): a is string => a !== undefined);
-}
-
 /** Sources whose read actions a provider can grant, with the statement id that keeps each one apart. */
 const SOURCE_GRANTS: Record<SyncGateSource, { readonly sid: string; readonly actions: readonly string[] }> = {
-  [SyncGateSource.PROTON]: { sid: 'ReadProtonSyncStatusAndBlockers', actions: definedActions(SyncGateSource.PROTON) },
-  // The sid predates the configuration read (GetSyncConfiguration, to explain an expected sha never desired); kept stable.
-  [SyncGateSource.GIT_SYNC]: { sid: 'ReadGitSyncStatusAndBlockers', actions: definedActions(SyncGateSource.GIT_SYNC) },
+  [SyncGateSource.PROTON]: { sid: SourceStatementIds[SyncGateSource.PROTON], actions: readActionsOf(SyncGateSource.PROTON) },
+  // The Git sync sid predates the configuration read (GetSyncConfiguration, to explain an expected sha never desired); kept stable.
+  [SyncGateSource.GIT_SYNC]: { sid: SourceStatementIds[SyncGateSource.GIT_SYNC], actions: readActionsOf(SyncGateSource.GIT_SYNC) },
 };
 
 /**
@@ -105,6 +101,10 @@ export class SyncGateProvider extends Construct {
   private readonly isCompleteRole: iam.Role;
   /** Sources granted so far, in the order of their first gate. */
   private readonly granted: SyncGateSource[] = [];
+  /** The one statement that allows sts:AssumeRole on the reader roles the stack's gates name, once a gate names one. */
+  private assumeStatement?: iam.PolicyStatement;
+  /** The reader role ARNs granted so far (tokens by their string form). */
+  private readonly assumable: string[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -228,5 +228,20 @@ export class SyncGateProvider extends Construct {
       new iam.PolicyStatement({ sid: grant.sid, actions: [...grant.actions], resources: ['*'] }),
     );
     acknowledgeSourceReads(this.isCompleteRole, this.granted.flatMap((s) => SOURCE_GRANTS[s].actions));
+  }
+
+  /**
+   * Lets the isComplete handler assume `roleArn`, a gate's reader role: one statement (`Sid` `AssumeReaderRoles`)
+   * for all of them, whose resources are exactly the roles the stack's gates name, added on the first. Idempotent.
+   */
+  public grantAssumeRole(roleArn: string): void {
+    if (this.assumable.includes(roleArn)) return;
+    this.assumable.push(roleArn);
+    if (this.assumeStatement) {
+      this.assumeStatement.addResources(roleArn);
+      return;
+    }
+    this.assumeStatement = new iam.PolicyStatement({ sid: 'AssumeReaderRoles', actions: ['sts:AssumeRole'], resources: [roleArn] });
+    this.isCompleteRole.addToPrincipalPolicy(this.assumeStatement);
   }
 }

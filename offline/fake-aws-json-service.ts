@@ -10,11 +10,17 @@
  *   {@link scenarioViolations}, and {@link assertHonest} fails.
  * - Errors as awsJson sends them: `{"__type": "<shape id>", "<message member>": ...}` with the model's HTTP status.
  * - A Date header on the service clock ({@link now}), which the offline world sets to its virtual clock.
- * - An optional account-wide rate limit (token bucket on {@link now}) answering ThrottlingException.
+ * - An optional account-wide rate limit (token bucket on {@link now}, one per account) answering ThrottlingException.
+ * - Accounts: with {@link iam} set (the world sets its FakeIam), the access key of the SigV4 signature says who
+ *   calls: an unknown key is answered UnrecognizedClientException and an expired one ExpiredTokenException (common
+ *   errors of every JSON API, not in the models), a session whose role's policies do not allow the operation
+ *   AccessDeniedException, and scripts answer only for resources of the caller's account. Without it, every caller
+ *   is of {@link homeAccount}.
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import type { FakeIam, Identity } from './fake-iam';
 import type { FakeServiceOptions, OperationBinding, RateLimit, ServiceCall, Step, WireJson } from './fake-service-types';
 import { listenOnLoopback } from './loopback';
 import type { OperationInfo } from './smithy-model';
@@ -32,7 +38,16 @@ interface Script<C extends ServiceCall> {
   served: number;
 }
 
-const SIGV4 = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
+const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/;
+
+/** The account a fake serves every caller as when it knows no IAM (the offline world's own). */
+export const DEFAULT_ACCOUNT = '123456789012';
+
+/** Errors every JSON API answers about the caller's credentials, outside the services' models (HTTP 400). */
+const COMMON_CREDENTIAL_ERRORS = {
+  unknown: { name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' },
+  expired: { name: 'ExpiredTokenException', message: 'The security token included in the request is expired' },
+} as const;
 
 /** The generic fake. Subclasses bind operations and add typed script methods; always {@link close} it. */
 export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
@@ -46,13 +61,19 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
   public now: () => number = () => Date.now();
   /** Tells which offline-world request made an HTTP request (set by the world; see ServiceCall.requestTag). */
   public attribute?: (req: http.IncomingMessage) => string | undefined;
+  /** Who signs with which key, and what they may do (set by the world); without it, every caller is of homeAccount. */
+  public iam?: FakeIam;
+  /** The account of callers when there is no IAM, and of scripts that name none. */
+  public homeAccount = DEFAULT_ACCOUNT;
 
   private readonly operations = new Map<string, Served>();
   private readonly scripts = new Map<string, Script<C>>();
   private readonly server: http.Server;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly onCall?: (call: C) => void;
-  private bucket?: TokenBucket;
+  private limit?: RateLimit;
+  /** The rate limit's bucket of each account that called, filled when the account first calls. */
+  private readonly buckets = new Map<string, TokenBucket>();
 
   protected constructor(
     /** The service's name in messages, e.g. `Proton`. */
@@ -74,28 +95,41 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Sets (or, without an argument, lifts) the account-wide rate limit; the bucket starts full. */
+  /** Sets (or, without an argument, lifts) the account-wide rate limit, each account's bucket starting full. */
   public setRateLimit(limit?: RateLimit): void {
     if (limit) {
       for (const { info } of this.operations.values()) {
         if (!info.errors.has('ThrottlingException')) throw new Error(`${info.name} has no ThrottlingException in the model: it cannot be rate limited`);
       }
+      new TokenBucket(limit, this.now()); // checks the limit now rather than at the first call
     }
-    this.bucket = limit ? new TokenBucket(limit, this.now()) : undefined;
+    this.limit = limit;
+    this.buckets.clear();
   }
 
   /** The rate limit in force, if any. */
   public get rateLimit(): RateLimit | undefined {
-    return this.bucket?.limit;
+    return this.limit;
+  }
+
+  private bucketOf(account: string): TokenBucket | undefined {
+    if (!this.limit) return undefined;
+    let bucket = this.buckets.get(account);
+    if (!bucket) {
+      bucket = new TokenBucket(this.limit, this.now());
+      this.buckets.set(account, bucket);
+    }
+    return bucket;
   }
 
   /**
-   * Scripts the answers of `operation` for one resource, replacing any earlier script for it (calls already
-   * served stay recorded). Steps run in order, each for `times` calls; the last step repeats forever.
+   * Scripts the answers of `operation` for one resource of `account` (default: homeAccount), replacing any earlier
+   * script for it (calls already served stay recorded). Steps run in order, each for `times` calls; the last step
+   * repeats forever.
    *
    * @throws when a step would serve a body the model does not allow (the scenario cannot exist).
    */
-  public scriptOperation(operation: string, resourceKey: string, steps: readonly Step<string, C>[]): void {
+  public scriptOperation(operation: string, resourceKey: string, steps: readonly Step<string, C>[], account: string = this.homeAccount): void {
     const op = this.served(operation);
     if (steps.length === 0) throw new Error('a script needs at least one step');
     const problems: string[] = [];
@@ -113,12 +147,14 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     if (problems.length > 0) {
       throw new Error(`Fake${this.serviceLabel}: the ${operation} script for ${resourceKey} serves what ${this.serviceLabel} cannot send:\n${problems.join('\n')}`);
     }
-    this.scripts.set(`${operation} ${resourceKey}`, { steps, index: 0, served: 0 });
+    this.scripts.set(scriptKey(operation, account, resourceKey), { steps, index: 0, served: 0 });
   }
 
-  /** The calls of `operation` (every operation when undefined) about one resource, in order. */
-  public callsOf(operation: string | undefined, resourceKey: string): C[] {
-    return this.calls.filter((c) => c.resourceKey === resourceKey && (operation === undefined || c.operation === operation));
+  /** The calls of `operation` (every operation when undefined) about one resource (of `account`, when given), in order. */
+  public callsOf(operation: string | undefined, resourceKey: string, account?: string): C[] {
+    return this.calls.filter(
+      (c) => c.resourceKey === resourceKey && (operation === undefined || c.operation === operation) && (account === undefined || c.account === account),
+    );
   }
 
   /** Throws when the fake served (or was scripted to serve) anything outside the model. */
@@ -128,13 +164,13 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     }
   }
 
-  /** Forgets scripts and recorded calls and refills the rate limit's bucket (the server keeps running). */
+  /** Forgets scripts and recorded calls and refills the rate limit's buckets (the server keeps running). */
   public reset(): void {
     this.scripts.clear();
     this.calls.length = 0;
     this.requestViolations.length = 0;
     this.scenarioViolations.length = 0;
-    this.setRateLimit(this.bucket?.limit);
+    this.setRateLimit(this.limit);
   }
 
   /** Stops the server, cutting open connections and pending delays. */
@@ -179,8 +215,11 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     req.on('end', () => {
       let call: C | undefined;
       try {
-        const { op, input, problems, region } = this.checkRequest(req, Buffer.concat(chunks).toString('utf8'));
+        const { op, input, problems, region, accessKeyId } = this.checkRequest(req, Buffer.concat(chunks).toString('utf8'));
         const valid = problems.length === 0 && op && input;
+        const key = this.iam && accessKeyId !== undefined ? this.iam.lookup(accessKeyId) : undefined;
+        const caller: Identity | undefined = key && 'identity' in key ? key.identity : undefined;
+        const account = this.iam ? caller?.account : this.homeAccount;
         // One reading of the service's clock for the call's time and its rate-limit decision, so that the two
         // agree (two readings can straddle the moment a token refills).
         const at = this.now();
@@ -193,6 +232,8 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
           receivedAt: Date.now(),
           serviceTimeAt: at,
           region,
+          ...(account === undefined ? {} : { account }),
+          ...(caller ? { caller: caller.arn } : {}),
           requestTag: this.attribute?.(req),
           outcome: 'pending',
           clientGaveUp: false,
@@ -204,10 +245,16 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
         });
         this.onCall?.(call);
         const target = op ?? [...this.operations.values()][0];
+        const action = `${target.info.signingName}:${target.info.name}`;
         if (!valid) {
           this.requestViolations.push(...problems.map((p) => `call ${recorded.seq}: ${p}`));
           this.sendError(res, recorded, target, validationError(target.info), problems.join('; '), 'rejected');
-        } else if (this.bucket && !this.bucket.take(at)) {
+        } else if (key && 'problem' in key) {
+          const { name, message } = COMMON_CREDENTIAL_ERRORS[key.problem];
+          this.sendCommonError(res, recorded, op.info, name, 400, message);
+        } else if (caller && this.iam?.identityAllows(caller, action, '*') === false) {
+          this.sendError(res, recorded, op, 'AccessDeniedException', `User: ${caller.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`);
+        } else if (account !== undefined && this.bucketOf(account)?.take(at) === false) {
           recorded.throttled = true;
           this.sendError(res, recorded, op, 'ThrottlingException', 'Rate exceeded');
         } else {
@@ -221,7 +268,10 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     });
   }
 
-  private checkRequest(req: http.IncomingMessage, raw: string): { op?: Served; input?: Record<string, unknown>; problems: string[]; region?: string } {
+  private checkRequest(
+    req: http.IncomingMessage,
+    raw: string,
+  ): { op?: Served; input?: Record<string, unknown>; problems: string[]; region?: string; accessKeyId?: string } {
     const problems: string[] = [];
     const any = [...this.operations.values()][0].info;
     if (req.method !== 'POST') problems.push(`method ${req.method}, expected POST`);
@@ -234,7 +284,7 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     const auth = req.headers.authorization ?? '';
     const scope = SIGV4.exec(auth);
     if (!scope) problems.push(`Authorization header is not a SigV4 signature: ${JSON.stringify(auth.slice(0, 80))}`);
-    else if (any.signingName && scope[2] !== any.signingName) problems.push(`signed for service ${scope[2]}, expected ${any.signingName}`);
+    else if (any.signingName && scope[3] !== any.signingName) problems.push(`signed for service ${scope[3]}, expected ${any.signingName}`);
     let input: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = JSON.parse(raw);
@@ -244,11 +294,11 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
       problems.push(`body is not JSON: ${JSON.stringify(raw.slice(0, 80))}`);
     }
     if (input && op) problems.push(...op.binding.model.validate(op.info.inputShape, input));
-    return { op, input, problems, region: scope?.[1] };
+    return { op, input, problems, region: scope?.[2], accessKeyId: scope?.[1] };
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse, op: Served, input: Record<string, unknown>, call: C): void {
-    const script = this.scripts.get(`${op.info.name} ${call.resourceKey}`);
+    const script = this.scripts.get(scriptKey(op.info.name, call.account ?? this.homeAccount, call.resourceKey ?? ''));
     let step: Step<string, C>;
     if (script) {
       call.stepIndex = script.index;
@@ -318,6 +368,13 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     this.send(res, call, op.info, error.httpStatus, { __type: error.id, ...body });
   }
 
+  /** An error every JSON API answers that no service model lists (about the caller's credentials). */
+  private sendCommonError(res: http.ServerResponse, call: C, info: OperationInfo, name: string, status: number, message: string): void {
+    call.outcome = 'error';
+    call.errorType = name;
+    this.send(res, call, info, status, { __type: name, message });
+  }
+
   private send(res: http.ServerResponse, call: C, info: OperationInfo, status: number, body: WireJson): void {
     const text = JSON.stringify(body);
     call.httpStatus = status;
@@ -334,6 +391,11 @@ export class FakeAwsJsonService<C extends ServiceCall = ServiceCall> {
     });
     res.end(text);
   }
+}
+
+/** Where a script is kept: per operation, account and resource. */
+function scriptKey(operation: string, account: string, resourceKey: string): string {
+  return `${operation} ${account} ${resourceKey}`;
 }
 
 /** The operation's client error for a malformed request: ValidationException (Proton), InvalidInputException (CodeStar). */

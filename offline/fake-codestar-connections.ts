@@ -81,17 +81,18 @@ export class FakeCodeStarConnections extends FakeAwsJsonService {
 
   /**
    * Scripts the GetResourceSyncStatus answers for one stack (the ResourceName of a CFN_STACK_SYNC), replacing
-   * any earlier script for it. A stack without a script is answered ResourceNotFoundException.
+   * any earlier script for it. A stack without a script is answered ResourceNotFoundException. `account`: the
+   * simulated account whose Git sync deploys the stack (default: the world's own).
    *
    * @throws when a step would serve a body the model does not allow.
    */
-  public script(stackName: string, steps: readonly GitSyncStep[]): void {
-    this.scriptOperation(GIT_SYNC_STATUS, stackName, steps);
+  public script(stackName: string, steps: readonly GitSyncStep[], account?: string): void {
+    this.scriptOperation(GIT_SYNC_STATUS, stackName, steps, account);
   }
 
-  /** Scripts the GetSyncBlockerSummary answers for one stack. Unscripted, the summary has no blockers. */
-  public scriptBlockers(stackName: string, steps: readonly GitSyncStep[]): void {
-    this.scriptOperation(GIT_SYNC_BLOCKERS, stackName, steps);
+  /** Scripts the GetSyncBlockerSummary answers for one stack (of `account`). Unscripted, the summary has no blockers. */
+  public scriptBlockers(stackName: string, steps: readonly GitSyncStep[], account?: string): void {
+    this.scriptOperation(GIT_SYNC_BLOCKERS, stackName, steps, account);
   }
 
   /** Scripts the GetSyncConfiguration answers for one stack. Unscripted, wireGitSyncConfiguration's defaults. */
@@ -99,9 +100,9 @@ export class FakeCodeStarConnections extends FakeAwsJsonService {
     this.scriptOperation(GIT_SYNC_CONFIGURATION, stackName, steps);
   }
 
-  /** The GetResourceSyncStatus calls (or those of `operation`) for one stack, in order. */
-  public callsFor(stackName: string, operation: string = GIT_SYNC_STATUS): ServiceCall[] {
-    return this.callsOf(operation, stackName);
+  /** The GetResourceSyncStatus calls (or those of `operation`) for one stack (of `account`, when given), in order. */
+  public callsFor(stackName: string, operation: string = GIT_SYNC_STATUS, account?: string): ServiceCall[] {
+    return this.callsOf(operation, stackName, account);
   }
 }
 

@@ -108,26 +108,27 @@ export class FakeProton extends FakeAwsJsonService<ProtonCall> {
   /**
    * Scripts the GetServiceInstanceSyncStatus answers for one service instance, replacing any earlier script for
    * it. Steps run in order, each for `times` calls; the last step repeats forever. An instance without a script
-   * is answered ResourceNotFoundException, as Proton does for an unknown instance.
+   * is answered ResourceNotFoundException, as Proton does for an unknown instance. `account`: the simulated account
+   * the instance is in (default: the world's own).
    *
    * @throws when a step would serve a body the model does not allow (the scenario cannot exist).
    */
-  public script(serviceName: string, serviceInstanceName: string, steps: readonly Step[]): void {
-    this.scriptOperation(SYNC_STATUS, instanceKey(serviceName, serviceInstanceName), steps);
+  public script(serviceName: string, serviceInstanceName: string, steps: readonly Step[], account?: string): void {
+    this.scriptOperation(SYNC_STATUS, instanceKey(serviceName, serviceInstanceName), steps, account);
   }
 
   /**
    * Scripts the GetServiceSyncBlockerSummary answers for a service (`serviceInstanceName` undefined: requests
    * without an instance name) or one service instance. Unscripted, the summary has no blockers.
    */
-  public scriptBlockers(serviceName: string, serviceInstanceName: string | undefined, steps: readonly Step[]): void {
-    this.scriptOperation(SYNC_BLOCKERS, blockerKey(serviceName, serviceInstanceName), steps);
+  public scriptBlockers(serviceName: string, serviceInstanceName: string | undefined, steps: readonly Step[], account?: string): void {
+    this.scriptOperation(SYNC_BLOCKERS, blockerKey(serviceName, serviceInstanceName), steps, account);
   }
 
-  /** The GetServiceInstanceSyncStatus calls (or those of `operation`) for one service instance, in order. */
-  public callsFor(serviceName: string, serviceInstanceName: string, operation: string = SYNC_STATUS): ProtonCall[] {
+  /** The GetServiceInstanceSyncStatus calls (or those of `operation`) for one service instance (of `account`), in order. */
+  public callsFor(serviceName: string, serviceInstanceName: string, operation: string = SYNC_STATUS, account?: string): ProtonCall[] {
     const key = operation === SYNC_STATUS ? instanceKey(serviceName, serviceInstanceName) : blockerKey(serviceName, serviceInstanceName);
-    return this.callsOf(operation, key);
+    return this.callsOf(operation, key, account);
   }
 }
 

@@ -59,6 +59,10 @@ export interface ServiceCall {
   readonly serviceTimeAt: number;
   /** Region from the SigV4 credential scope. */
   readonly region?: string;
+  /** The account the caller signed as (see FakeAwsJsonService.iam); undefined when its key is not known. */
+  readonly account?: string;
+  /** The ARN the caller signed as, when the fake knows IAM and the key. */
+  readonly caller?: string;
   /**
    * Which lifecycle request of the offline world made the call (its CloudFormation RequestId), when the fake
    * was told how to tell (see `FakeAwsJsonService.attribute`).

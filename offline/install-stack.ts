@@ -1,11 +1,14 @@
 /**
  * Installing a synthesized stack in the offline world: what CloudFormation creates before the custom resources
  * that depend on it. The template's Lambda functions go to the Lambda emulator (code from the cloud assembly's
- * asset directories) and its state machines to the Step Functions emulator; Ref and Fn::GetAtt resolve to the
- * physical names and ARNs the world gives them.
+ * asset directories), its state machines to the Step Functions emulator, and its IAM roles and policies to the
+ * world's IAM (in the account of the installation); Ref and Fn::GetAtt resolve to the physical names and ARNs the
+ * world gives them (a role's RoleName when the template names it).
  */
 import { createHash } from 'crypto';
 import { CfnResponseServer } from './cfn-response-server';
+import { FakeIam, roleArn } from './fake-iam';
+import type { PolicyDocument } from './iam-policy';
 import { resolveIntrinsics } from './intrinsics';
 import { FakeLambda } from './lambda-emulator';
 import { FakeStepFunctions, StateMachineDefinition } from './step-functions';
@@ -33,6 +36,8 @@ export interface InstallTarget {
   readonly lambda: FakeLambda;
   readonly stepFunctions: FakeStepFunctions;
   readonly cfn: CfnResponseServer;
+  /** Where the template's roles and policies go, when the world has IAM. */
+  readonly iam?: FakeIam;
 }
 
 /** Installs `synthesized` (see OfflineWorld.install). */
@@ -52,9 +57,12 @@ export function installStack(synthesized: SynthesizedStack, target: InstallTarge
         names.set(id, { ref: arn, arn });
         break;
       }
-      case 'AWS::IAM::Role':
-        names.set(id, { ref: physical, arn: `arn:aws:iam::${accountId}:role/${physical}` });
+      case 'AWS::IAM::Role': {
+        const p = resource.Properties ?? {};
+        const name = typeof p.RoleName === 'string' ? p.RoleName : physical;
+        names.set(id, { ref: name, arn: roleArn('aws', accountId, name, typeof p.Path === 'string' ? p.Path : '/') });
         break;
+      }
       case 'AWS::Logs::LogGroup':
         names.set(id, { ref: physical, arn: `arn:aws:logs:${region}:${accountId}:log-group:${physical}:*` });
         break;
@@ -71,6 +79,14 @@ export function installStack(synthesized: SynthesizedStack, target: InstallTarge
     'AWS::StackId': stackId,
   };
   const resolve = (value: unknown): unknown => resolveIntrinsics(value, names, pseudo);
+
+  if (target.iam) {
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Role' && resource.Type !== 'AWS::IAM::Policy') continue;
+      const action = { stackName, logicalId: id, type: resource.Type, properties: resolve(resource.Properties ?? {}) as Record<string, unknown> };
+      putIam(target.iam, action, accountId, resource.Type === 'AWS::IAM::Role' ? names.get(id)!.arn! : undefined);
+    }
+  }
 
   const functionNames = new Map<string, string>();
   for (const [id, resource] of Object.entries(template.Resources)) {
@@ -121,6 +137,7 @@ export function registerFunction(target: Pick<InstallTarget, 'lambda' | 'cfn'>, 
     runtime: String(p.Runtime),
     logGroupName: logging?.LogGroup ?? `/aws/lambda/${fn.name}`,
     environment: ((p.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {}) as Record<string, string>,
+    ...(typeof p.Role === 'string' ? { role: p.Role } : {}),
     onLoad: (load) => routeFrameworkResponses(codeDir, load, target.cfn),
   });
 }
@@ -151,6 +168,36 @@ function routeFrameworkResponses(codeDir: string, load: (file: string) => Record
     if (options.hostname !== '127.0.0.1') return Promise.reject(new Error(`offline world: refusing a ResponseURL PUT to ${String(options.hostname)}`));
     return real({ ...options, port: cfn.port, ca: cfn.ca }, body);
   };
+}
+
+/**
+ * Puts a template's `AWS::IAM::Role` (its trust policy, inline policies and MaxSessionDuration, under `arn`) or
+ * `AWS::IAM::Policy` (attached to the roles its `Roles` name, in `accountId`) in the world's IAM.
+ */
+export function putIam(
+  iam: FakeIam,
+  resource: { readonly stackName: string; readonly logicalId: string; readonly type: string; readonly properties: Record<string, unknown> },
+  accountId: string,
+  arn?: string,
+): void {
+  const p = resource.properties;
+  if (resource.type === 'AWS::IAM::Role') {
+    const inline = (p.Policies as { PolicyName: string; PolicyDocument: PolicyDocument }[] | undefined) ?? [];
+    iam.putRole({
+      arn: arn!,
+      trust: p.AssumeRolePolicyDocument as PolicyDocument,
+      inline: Object.fromEntries(inline.map((policy) => [policy.PolicyName, policy.PolicyDocument])),
+      ...(typeof p.MaxSessionDuration === 'number' ? { maxSessionSeconds: p.MaxSessionDuration } : {}),
+    });
+  } else {
+    const roles = ((p.Roles as string[] | undefined) ?? []).map((name) => roleArn('aws', accountId, name));
+    iam.putPolicy(policyId(resource), p.PolicyDocument as PolicyDocument, roles);
+  }
+}
+
+/** The world's IAM id of a template's `AWS::IAM::Policy`. */
+export function policyId(resource: { readonly stackName: string; readonly logicalId: string }): string {
+  return `${resource.stackName}/${resource.logicalId}`;
 }
 
 function stableUuid(seed: string): string {

@@ -58,6 +58,8 @@ export interface FunctionSpec {
   readonly logGroupName: string;
   /** Environment variables from the template. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The execution role's ARN (the template's Role), whose credentials Lambda puts in the function's environment. */
+  readonly role?: string;
   /**
    * Called once per execution environment after its modules are loaded, with a loader of the asset's modules
    * (the same instances the function uses). The world uses it to route the framework's ResponseURL PUT.
@@ -131,6 +133,12 @@ export class FakeLambda {
   public readonly attribution = new RequestAttribution();
   /** Set to true to also print every function log line (debugging). */
   public echoLogs = process.env.OFFLINE_WORLD_ECHO_LOGS === '1';
+  /**
+   * Credentials of a session of the execution role `roleArn` named after the function, as Lambda puts them in each
+   * execution environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); the world sets it from its
+   * IAM. Without it (or for a function without a role), functions sign with the world's environment credentials.
+   */
+  public credentials?: (roleArn: string, functionName: string) => { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 
   private readonly functions = new Map<string, FunctionSpec>();
   /** How many execution environments each function has had. */
@@ -353,6 +361,7 @@ export class FakeLambda {
       LAMBDA_TASK_ROOT: spec.codeDir,
       _HANDLER: spec.handler,
       TZ: ':UTC',
+      ...executionRoleCredentials(spec, this.credentials),
       ...spec.environment,
     };
     const write = (...args: unknown[]): void => this.writeLog(spec, util.format(...args));
@@ -453,4 +462,11 @@ function toRuntimeError(e: unknown): { errorType: string; errorMessage: string; 
     return { errorType: err.name ?? 'Error', errorMessage: err.message ?? '', trace: String(err.stack ?? '').split('\n') };
   }
   return { errorType: 'Error', errorMessage: String(e), trace: [] };
+}
+
+/** The environment variables of the execution role's credentials, when the function has a role and the world issues them. */
+function executionRoleCredentials(spec: FunctionSpec, issue: FakeLambda['credentials']): Record<string, string> {
+  if (!spec.role || !issue) return {};
+  const c = issue(spec.role, spec.name);
+  return { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, AWS_SESSION_TOKEN: c.sessionToken };
 }

@@ -5,6 +5,7 @@
 import type { DescribeStacksCall } from './fake-cloudformation-api';
 import type { ProtonCall } from './fake-proton';
 import type { ServiceCall } from './fake-service-types';
+import type { StsCall } from './fake-sts';
 
 /** What CloudFormation got back for one lifecycle request, and what it took. */
 export interface LifecycleOutcome {
@@ -32,6 +33,8 @@ export interface LifecycleOutcome {
   readonly apiCalls: readonly ServiceCall[];
   /** CloudFormation DescribeStacks calls this request's functions made. */
   readonly describeStacksCalls: readonly DescribeStacksCall[];
+  /** STS calls (AssumeRole of a reader role) this request's functions made. */
+  readonly stsCalls: readonly StsCall[];
   /** How many times the waiter ran the framework's isComplete task. */
   readonly waiterAttempts: number;
   /** Virtual time from sending the request to receiving the answer. */

@@ -11,6 +11,8 @@
  * - Proton ({@link FakeProton}) and CodeStar Connections for CloudFormation Git sync
  *   ({@link FakeCodeStarConnections}): scripted, model-checked, optionally rate limited.
  * - CloudFormation's DescribeStacks ({@link FakeCloudFormationApi}): the stack status during the request.
+ * - IAM ({@link FakeIam}) and STS ({@link FakeSts}): simulated accounts, the roles of the stacks installed in them,
+ *   each function's execution role credentials, and AssumeRole into another account's role.
  * - Time ({@link VirtualClock}): waits jump when the world is quiet; the functions' Date follows.
  *
  * Requests may run concurrently, as CloudFormation creates independent resources at once:
@@ -35,7 +37,9 @@ import { randomUUID } from 'crypto';
 import { CfnResponseServer, MAX_RESPONSE_BYTES, ReceivedResponse } from './cfn-response-server';
 import { FakeCloudFormationApi } from './fake-cloudformation-api';
 import { FakeCodeStarConnections } from './fake-codestar-connections';
+import { FakeIam } from './fake-iam';
 import { FakeProton } from './fake-proton';
+import { FakeSts } from './fake-sts';
 import { InstalledStack, installStack, InstallTarget } from './install-stack';
 import { asCloudFormationSends } from './intrinsics';
 import { ENVIRONMENT_REUSES, EnvironmentReuse, FakeLambda } from './lambda-emulator';
@@ -88,6 +92,15 @@ export interface OfflineWorldOptions {
   readonly gitSync?: FakeCodeStarConnections;
 }
 
+/** The access key of the world's environment credentials, which sign as the world's deployer. */
+export const WORLD_ACCESS_KEY_ID = 'AKIAOFFLINEWORLD0000';
+
+/** Options of {@link OfflineWorld.install}. */
+export interface InstallOptions {
+  /** The simulated account the stack is installed in (default: the world's own), e.g. a sync owner's reader role. */
+  readonly accountId?: string;
+}
+
 /** The world's environment reuse when a caller names none: OFFLINE_WORLD_ENVIRONMENTS, or `fresh`. */
 export function defaultEnvironments(env: NodeJS.ProcessEnv = process.env): EnvironmentReuse {
   const named = env.OFFLINE_WORLD_ENVIRONMENTS;
@@ -103,6 +116,10 @@ export class OfflineWorld {
   public static async start(options: OfflineWorldOptions = {}): Promise<OfflineWorld> {
     const clock = new VirtualClock(options.timeScale ?? 1000, { standsStillWhileBusy: options.invocationMs !== undefined });
     const region = options.region ?? 'us-east-1';
+    const accountId = options.accountId ?? '123456789012';
+    const iam = new FakeIam();
+    iam.now = () => clock.now();
+    iam.addKey(WORLD_ACCESS_KEY_ID, { account: accountId, arn: `arn:aws:iam::${accountId}:user/offline-world-deployer`, principalArn: `arn:aws:iam::${accountId}:user/offline-world-deployer` });
     const proton = options.proton ?? (await FakeProton.start());
     const gitSync = options.gitSync ?? (await FakeCodeStarConnections.start());
     const lambda = await FakeLambda.start({
@@ -112,7 +129,12 @@ export class OfflineWorld {
       environments: options.environments ?? defaultEnvironments(),
       seed: options.seed,
     });
+    // Lambda gives each execution environment its execution role's credentials, a session named after the function.
+    lambda.credentials = (roleArn, functionName) => iam.startSession(roleArn, functionName);
     const sfn = await FakeStepFunctions.start({ lambda, clock });
+    const sts = await FakeSts.start({ iam });
+    sts.now = () => clock.now();
+    sts.attribute = (req) => lambda.attribution.tagOf(req);
     const cfn = await CfnResponseServer.start();
     const cloudFormation = await FakeCloudFormationApi.start();
     // Services that the handler's SDK (which sees the virtual clock) talks to answer with virtual Date headers,
@@ -121,11 +143,14 @@ export class OfflineWorld {
       fake.now = () => clock.now();
       fake.setRateLimit(fake.rateLimit);
       fake.attribute = (req) => lambda.attribution.tagOf(req);
+      // Callers are who their access keys say, in the world's accounts.
+      fake.iam = iam;
+      fake.homeAccount = accountId;
     }
     cloudFormation.now = () => clock.now();
     cloudFormation.attribute = (req) => lambda.attribution.tagOf(req);
     const owned = [...(options.proton ? [] : [proton]), ...(options.gitSync ? [] : [gitSync])];
-    return new OfflineWorld(clock, proton, gitSync, owned, lambda, sfn, cfn, cloudFormation, region, options.accountId ?? '123456789012', options.responseTimeoutMs ?? 45_000);
+    return new OfflineWorld(clock, proton, gitSync, owned, lambda, sfn, cfn, cloudFormation, iam, sts, region, accountId, options.responseTimeoutMs ?? 45_000);
   }
 
   private readonly restoreEnvironment: () => void;
@@ -146,6 +171,10 @@ export class OfflineWorld {
     private readonly cfn: CfnResponseServer,
     /** CloudFormation's DescribeStacks, reporting the status of the stack being deployed. */
     public readonly cloudFormation: FakeCloudFormationApi,
+    /** The simulated accounts' roles and who signs with which key. */
+    public readonly iam: FakeIam,
+    /** STS, which the gate's handler assumes reader roles with. */
+    public readonly sts: FakeSts,
     public readonly region: string,
     public readonly accountId: string,
     private readonly responseTimeoutMs: number,
@@ -156,6 +185,7 @@ export class OfflineWorld {
       lambda: lambda.endpoint,
       sfn: stepFunctions.endpoint,
       cloudformation: cloudFormation.endpoint,
+      sts: sts.endpoint,
     };
     this.restoreEnvironment = applyEnvironment(worldEnvironment(region, this.defaultEndpoints));
   }
@@ -163,16 +193,17 @@ export class OfflineWorld {
   /**
    * Installs a synthesized stack's Lambda functions and state machines (what CloudFormation would create before
    * the custom resources that depend on them). Installing another synthesis of the same stack replaces them;
-   * installing an InstalledStack again puts its functions back.
+   * installing an InstalledStack again puts its functions back. Its roles and policies go to the world's IAM, in
+   * `options.accountId` (default: the world's account): e.g. the reader role a sync's owner deploys.
    */
-  public install(stack: SynthesizedStack | InstalledStack): InstalledStack {
+  public install(stack: SynthesizedStack | InstalledStack, options: InstallOptions = {}): InstalledStack {
     const synthesized = 'synthesized' in stack ? stack.synthesized : stack;
-    return installStack(synthesized, { region: this.region, accountId: this.accountId, lambda: this.lambda, stepFunctions: this.stepFunctions, cfn: this.cfn });
+    return installStack(synthesized, { ...this.installTarget, accountId: options.accountId ?? this.accountId });
   }
 
-  /** Where a deployer installs a template's Lambda functions and state machines (see StackDeployment). */
+  /** Where a deployer installs a template's Lambda functions, state machines and roles (see StackDeployment). */
   public get installTarget(): InstallTarget {
-    return { region: this.region, accountId: this.accountId, lambda: this.lambda, stepFunctions: this.stepFunctions, cfn: this.cfn };
+    return { region: this.region, accountId: this.accountId, lambda: this.lambda, stepFunctions: this.stepFunctions, cfn: this.cfn, iam: this.iam };
   }
 
   /** Sends a Create for the resource as the stack's template defines it. */
@@ -229,6 +260,7 @@ export class OfflineWorld {
     await this.stepFunctions.close();
     await this.lambda.close();
     await this.cloudFormation.close();
+    await this.sts.close();
     for (const fake of this.owned) await fake.close();
     this.restoreEnvironment();
   }
@@ -321,6 +353,7 @@ export class OfflineWorld {
       gitSyncCalls,
       apiCalls: [...protonCalls, ...gitSyncCalls].sort((a, b) => a.receivedAt - b.receivedAt),
       describeStacksCalls: this.cloudFormation.calls.filter((c) => c.requestTag === requestId),
+      stsCalls: this.sts.calls.filter((c) => c.requestTag === requestId),
       waiterAttempts: this.stepFunctions.executions
         .filter((e) => e.requestTag === requestId)
         .reduce((n, e) => n + e.attempts.filter((a) => a.state.includes('isComplete')).length, 0),

@@ -1,14 +1,16 @@
 /**
  * The resources of a template other than custom resources and nested stacks, simulated simply for
  * {@link StackDeployment}: Lambda functions and state machines are installed in the world's emulators (so that a
- * custom resource's ServiceToken reaches the code of the template that deployed it), IAM, logs and anything else
- * succeed with a physical name, and an `AWS::SSM::Parameter` refuses an empty value as SSM does.
+ * custom resource's ServiceToken reaches the code of the template that deployed it), roles and policies go to the
+ * world's IAM (when it has one), logs and anything else succeed with a physical name, and an `AWS::SSM::Parameter`
+ * refuses an empty value as SSM does.
  *
  * Physical names follow CloudFormation's pattern for resources without an explicit name: the stack name, the
  * logical id and a random suffix, shortened to fit the type's limits (Lambda function names: 64 characters).
  */
 import { randomBytes } from 'crypto';
-import { InstallTarget, registerFunction, registerStateMachine } from './install-stack';
+import { roleArn } from './fake-iam';
+import { InstallTarget, policyId, putIam, registerFunction, registerStateMachine } from './install-stack';
 
 /** One resource operation CloudFormation makes on a resource of a stack. */
 export interface ResourceAction {
@@ -55,7 +57,7 @@ export function needsReplacement(type: string, before: Record<string, unknown>, 
 }
 
 /** Where simulated resources live: the world's emulators, its account and region, the assembly's code assets. */
-export interface SimulationTarget extends Pick<InstallTarget, 'lambda' | 'stepFunctions' | 'cfn' | 'region' | 'accountId'> {
+export interface SimulationTarget extends Pick<InstallTarget, 'lambda' | 'stepFunctions' | 'cfn' | 'region' | 'accountId' | 'iam'> {
   readonly assetDirs: ReadonlyMap<string, string>;
 }
 
@@ -63,7 +65,11 @@ export interface SimulationTarget extends Pick<InstallTarget, 'lambda' | 'stepFu
 export function applySimulated(action: ResourceAction, target: SimulationTarget): ResourceIdentity {
   const { region, accountId } = target;
   const p = action.properties;
-  if (action.requestType === 'Delete') return { physicalId: action.physicalId! };
+  if (action.requestType === 'Delete') {
+    if (action.type === 'AWS::IAM::Role') target.iam?.deleteRole(roleArn('aws', accountId, action.physicalId!, String(p.Path ?? '/')));
+    if (action.type === 'AWS::IAM::Policy') target.iam?.deletePolicy(policyId(action));
+    return { physicalId: action.physicalId! };
+  }
   const name = (explicit: unknown, max = 64): string => (typeof explicit === 'string' && explicit !== '' ? explicit : action.physicalId ?? generatedName(action, max));
   switch (action.type) {
     case 'AWS::Lambda::Function': {
@@ -84,8 +90,13 @@ export function applySimulated(action: ResourceAction, target: SimulationTarget)
     }
     case 'AWS::IAM::Role': {
       const role = name(p.RoleName);
-      return { physicalId: role, arn: `arn:aws:iam::${accountId}:role${String(p.Path ?? '/')}${role}` };
+      const arn = roleArn('aws', accountId, role, String(p.Path ?? '/'));
+      if (target.iam) putIam(target.iam, action, accountId, arn);
+      return { physicalId: role, arn };
     }
+    case 'AWS::IAM::Policy':
+      if (target.iam) putIam(target.iam, action, accountId);
+      return { physicalId: action.physicalId ?? generatedName(action, 128) };
     case 'AWS::Logs::LogGroup': {
       const group = name(p.LogGroupName, 512);
       return { physicalId: group, arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}:*` };

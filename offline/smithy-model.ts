@@ -3,9 +3,10 @@
  * offline/models/proton). It walks shapes and their traits (required, length, pattern, enum, range) instead of
  * checking fields by hand, so a fake service that uses it can only send what the real model allows.
  *
- * Scope: the shape types and traits an awsJson1_0 operation needs (structure, list, map, string, enum, numbers,
- * boolean, timestamp as epoch seconds, blob as base64, document). A trait it does not know is ignored only
- * when it does not constrain values (documentation, sensitive, error, httpError, retryable, deprecated...).
+ * Scope: the shape types and traits an awsJson1_0 or awsQuery operation needs (structure, list, map, string, enum,
+ * numbers, boolean, timestamp as epoch seconds for awsJson and as an ISO 8601 date-time for awsQuery's XML, blob
+ * as base64, document). A trait it does not know is ignored only when it does not constrain values (documentation,
+ * sensitive, error, httpError, retryable, deprecated, XML names...).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,6 +17,8 @@ export const PROTON_MODEL_PATH = path.join(__dirname, 'models', 'proton', 'get-s
 export const PROTON_BLOCKERS_MODEL_PATH = path.join(__dirname, 'models', 'proton', 'sync-blockers.smithy.json');
 /** CodeStar Connections' resource-sync operations (CloudFormation Git sync: GetResourceSyncStatus, GetSyncBlockerSummary, ...). */
 export const CODESTAR_CONNECTIONS_MODEL_PATH = path.join(__dirname, 'models', 'codestar-connections', 'resource-sync.smithy.json');
+/** STS's AssumeRole and GetCallerIdentity (awsQuery), written from the STS API Reference (see the file's metadata). */
+export const STS_MODEL_PATH = path.join(__dirname, 'models', 'sts', 'assume-role.smithy.json');
 
 interface MemberRef {
   readonly target: string;
@@ -33,6 +36,21 @@ interface Shape {
   readonly output?: { target: string };
   readonly errors?: { target: string }[];
   readonly operations?: { target: string }[];
+  readonly version?: string;
+}
+
+const CONTENT_TYPES = {
+  awsJson1_0: 'application/x-amz-json-1.0',
+  awsJson1_1: 'application/x-amz-json-1.1',
+  awsQuery: 'application/x-www-form-urlencoded',
+} as const;
+
+/** The protocol a service's traits name, if it is one the fakes speak. */
+function protocolOf(traits: Record<string, unknown>): OperationInfo['protocol'] | undefined {
+  if ('aws.protocols#awsJson1_0' in traits) return 'awsJson1_0';
+  if ('aws.protocols#awsJson1_1' in traits) return 'awsJson1_1';
+  if ('aws.protocols#awsQuery' in traits) return 'awsQuery';
+  return undefined;
 }
 
 interface ModelJson {
@@ -57,6 +75,9 @@ const NON_CONSTRAINING_TRAITS = new Set([
   'smithy.api#addedDefault',
   'smithy.api#timestampFormat',
   'smithy.api#jsonName',
+  'smithy.api#xmlNamespace',
+  'smithy.api#xmlName',
+  'smithy.api#xmlFlattened',
 ]);
 const CONSTRAINING_TRAITS = new Set(['smithy.api#required', 'smithy.api#length', 'smithy.api#pattern', 'smithy.api#enum', 'smithy.api#range']);
 
@@ -86,12 +107,20 @@ export interface OperationInfo {
   readonly target: string;
   readonly inputShape: string;
   readonly outputShape: string;
-  /** Error shape ids the operation may return, each with its HTTP status code from the model. */
-  readonly errors: ReadonlyMap<string, { readonly id: string; readonly httpStatus: number; readonly fault: string }>;
-  /** Content type of the protocol (awsJson1_0 or awsJson1_1). */
+  /**
+   * Error shape ids the operation may return, each with its HTTP status code from the model and the code it goes
+   * on the wire with (awsQuery: the `awsQueryError` trait's, e.g. `MalformedPolicyDocument`; else the shape's name).
+   */
+  readonly errors: ReadonlyMap<string, { readonly id: string; readonly httpStatus: number; readonly fault: string; readonly code: string }>;
+  /** The service's protocol. */
+  readonly protocol: 'awsJson1_0' | 'awsJson1_1' | 'awsQuery';
+  /** Content type of the requests: awsJson1_0 or 1_1, or a form for awsQuery. */
   readonly contentType: string;
   /** SigV4 signing name of the service. */
   readonly signingName?: string;
+  /** awsQuery: the API version a request's `Version` parameter names, and the XML namespace of the answers. */
+  readonly version?: string;
+  readonly xmlNamespace?: string;
 }
 
 /** A Smithy model loaded from a JSON AST file, able to validate wire values against its shapes. */
@@ -102,10 +131,18 @@ export class SmithyModel {
   }
 
   private readonly shapes: Record<string, Shape>;
+  /**
+   * How timestamps go on the wire: epoch seconds (a JSON number) in awsJson, an ISO 8601 date-time (text in the XML)
+   * in awsQuery, the protocol of the model's services.
+   */
+  private readonly timestamps: 'epoch-seconds' | 'date-time';
 
   constructor(json: ModelJson) {
     if (!json.smithy?.startsWith('2.')) throw new Error(`unsupported Smithy model version ${json.smithy}`);
     this.shapes = json.shapes;
+    const protocols = new Set(Object.values(json.shapes).filter((s) => s.type === 'service').map((s) => protocolOf(s.traits ?? {})));
+    if (protocols.size > 1 && protocols.has('awsQuery')) throw new Error('a model with awsQuery and awsJson services: timestamps would be ambiguous');
+    this.timestamps = protocols.has('awsQuery') ? 'date-time' : 'epoch-seconds';
   }
 
   /** The shape with this id (model or prelude); throws for an unknown id. */
@@ -125,25 +162,23 @@ export class SmithyModel {
     if (services.length !== 1) throw new Error(`expected exactly one service binding ${id}, found ${services.length}`);
     const [serviceId, service] = services[0];
     const traits = service.traits ?? {};
-    const contentType =
-      'aws.protocols#awsJson1_0' in traits
-        ? 'application/x-amz-json-1.0'
-        : 'aws.protocols#awsJson1_1' in traits
-          ? 'application/x-amz-json-1.1'
-          : undefined;
-    if (!contentType) throw new Error(`service ${serviceId} uses a protocol other than awsJson1_0/1_1`);
-    const errors = new Map<string, { id: string; httpStatus: number; fault: string }>();
+    const protocol = protocolOf(traits);
+    if (!protocol) throw new Error(`service ${serviceId} uses a protocol other than awsJson1_0/1_1 or awsQuery`);
+    const errors = new Map<string, { id: string; httpStatus: number; fault: string; code: string }>();
     for (const ref of op.errors ?? []) {
       const shape = this.shape(ref.target);
       const fault = String(shape.traits?.['smithy.api#error'] ?? '');
       const status = shape.traits?.['smithy.api#httpError'];
+      const query = shape.traits?.['aws.protocols#awsQueryError'] as { code?: string; httpResponseCode?: number } | undefined;
       errors.set(shortName(ref.target), {
         id: ref.target,
         fault,
-        httpStatus: typeof status === 'number' ? status : fault === 'server' ? 500 : 400,
+        httpStatus: query?.httpResponseCode ?? (typeof status === 'number' ? status : fault === 'server' ? 500 : 400),
+        code: protocol === 'awsQuery' ? (query?.code ?? shortName(ref.target)) : shortName(ref.target),
       });
     }
     const sigv4 = traits['aws.auth#sigv4'] as { name?: string } | undefined;
+    const xml = traits['smithy.api#xmlNamespace'] as { uri?: string } | undefined;
     return {
       id,
       name: shortName(id),
@@ -151,8 +186,10 @@ export class SmithyModel {
       inputShape: op.input.target,
       outputShape: op.output.target,
       errors,
-      contentType,
+      protocol,
+      contentType: CONTENT_TYPES[protocol],
       signingName: sigv4?.name,
+      ...(protocol === 'awsQuery' ? { version: service.version, xmlNamespace: xml?.uri } : {}),
     };
   }
 
@@ -214,6 +251,13 @@ export class SmithyModel {
         checkEnum(shape, traits, value, at, problems);
         return;
       case 'timestamp':
+        if (this.timestamps === 'date-time') {
+          // awsQuery: an ISO 8601 date-time (RFC 3339), as XML text.
+          if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+            problems.push(`${at}: expected a timestamp as an ISO 8601 date-time, got ${describe(value)}`);
+          }
+          return;
+        }
         // awsJson protocols default to epoch-seconds: a JSON number, fractional seconds allowed.
         if (typeof value !== 'number' || !Number.isFinite(value)) {
           problems.push(`${at}: expected a timestamp as epoch seconds (JSON number), got ${describe(value)}`);

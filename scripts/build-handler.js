@@ -33,6 +33,24 @@ const BUNDLES = [
     stampFile: path.join(root, 'assets', 'handler.stamp'),
     /** The Node.js of the handler's Lambda runtime, which the construct names from the same constant. */
     target: () => `node${handlerNodeMajor()}`,
+    /**
+     * What the handler never uses stays out of its cold start: the SDK's default credential chain gives way to the
+     * environment's credentials, where Lambda puts the execution role's (lambda/env-credentials.ts), and the SDK's
+     * event-stream support, which no operation of the gate needs, to a stub (lambda/no-event-streams.ts). Each of them
+     * is reached through an `import()`, which makes esbuild wrap every module it reaches, most of the SDK's core, in a
+     * lazily evaluated function that V8 parses twice.
+     */
+    alias: {
+      '@aws-sdk/credential-provider-node': path.join(root, 'lambda', 'env-credentials.ts'),
+      '@smithy/core/event-streams': path.join(root, 'lambda', 'no-event-streams.ts'),
+    },
+    /**
+     * `import()` of a Node.js builtin (the SDK's HTTP handler imports `node:http` that way, for http endpoints) becomes
+     * `require()`. esbuild keeps it an ESM import otherwise, and the first one starts Node's ESM loader and builds the
+     * builtin's ESM facade, which reads every export of `node:http`, among them the getters that load undici: about
+     * 30 ms of a cold start under Node.js 24 (AwsCustomResource's CommonJS SDK requires it).
+     */
+    supported: { 'dynamic-import': false },
   },
   {
     name: 'cli',
@@ -133,6 +151,8 @@ async function build(bundle, { force, quiet, outFile = bundle.outFile }) {
     legalComments: 'none',
     ...(bundle.banner ? { banner: { js: bundle.banner } } : {}),
     ...(bundle.define ? { define: bundle.define } : {}),
+    ...(bundle.alias ? { alias: bundle.alias } : {}),
+    ...(bundle.supported ? { supported: bundle.supported } : {}),
     // Prefer the SDK's ES module builds, which tree-shake better.
     mainFields: ['module', 'main'],
     metafile: true,

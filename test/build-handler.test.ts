@@ -3,10 +3,11 @@
  * run first: it must build the bundle when it is missing or stale, and only then, for the Node.js the construct's
  * Lambda runtime names (HANDLER_NODE_MAJOR in lib/limits.ts).
  */
-import { spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { FakeCodeStarConnections, wireGitSyncAttempt, wireGitSyncOutput } from '../offline/fake-codestar-connections';
 
 const ROOT = path.join(__dirname, '..');
 let work: string;
@@ -76,6 +77,74 @@ describe('the handler build', () => {
     // Checked as booleans: a failure message with the whole bundle in it would be unreadable.
     expect(bundle.includes('AwsProton20200720') && bundle.includes('GetServiceInstanceSyncStatusCommand')).toBe(true);
     expect(bundle.length / bundle.split('\n').length).toBeGreaterThan(1000);
+  });
+
+  it("signs with the credentials Lambda puts in the environment only: a profile in ~/.aws is not the handler's to use", () => {
+    // GIVEN the bundle alone, a home with a default profile in ~/.aws/credentials, and no credentials in the environment
+    const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-credentials-'));
+    try {
+      fs.copyFileSync(bundlePath(), path.join(alone, 'index.js'));
+      fs.mkdirSync(path.join(alone, '.aws'));
+      fs.writeFileSync(path.join(alone, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIAFROMPROFILE00000\naws_secret_access_key = profile-secret\n');
+      const event = {
+        RequestType: 'Create',
+        RequestId: 'r-1',
+        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/00000000-0000-4000-8000-000000000000',
+        LogicalResourceId: 'Gate',
+        ResourceType: 'Custom::CloudFormationGitSync',
+        ResourceProperties: { StackName: 'network', WaitTimeoutSeconds: '0' },
+        GateStartedAtEpochMs: 0,
+      };
+      const script = `require('./index.js').isComplete({ ...${JSON.stringify(event)}, GateStartedAtEpochMs: Date.now() }).then((r) => console.log('answered', JSON.stringify(r)), (e) => console.log('failed', e.message))`;
+      // WHEN its isComplete reads the Git sync status (the endpoint is a closed port: nothing may be sent anywhere)
+      const probe = spawnSync(process.execPath, ['-e', script], {
+        cwd: alone,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: alone, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      });
+      // THEN it fails for want of environment credentials, before any request: the profile was never read
+      expect(probe.stdout).toMatch(/^failed Reading the Git sync status of stack "network" in us-east-1 failed before CodeStar Connections answered \(CredentialsProviderError: Unable to find environment variable credentials\.\)/m);
+    } finally {
+      fs.rmSync(alone, { recursive: true, force: true });
+    }
+    // The SDK's other providers are not in the handler's bundle at all; the check command keeps them (it runs with a user's profile).
+    expect(fs.readFileSync(bundlePath(), 'utf8').includes('credential-provider-ini - fromIni')).toBe(false);
+    const cli = path.join(ROOT, 'assets', 'cli', 'index.js');
+    expect(fs.readFileSync(cli, 'utf8').includes('credential-provider-ini - fromIni')).toBe(true);
+  });
+
+  it("leaves out what the handler never uses: no import() (builtins are required), no event-stream code, and undici stays unloaded over http", async () => {
+    build();
+    const bundle = fs.readFileSync(bundlePath(), 'utf8');
+    expect(bundle.match(/\bimport\(/g) ?? []).toEqual([]);
+    expect(bundle.includes('EventStreamCodec')).toBe(false);
+    expect(bundle.includes('leaves out the AWS SDK event-stream support')).toBe(true);
+    // A read against an http endpoint under the Node.js of the Lambda runtime (when npm ci installed it): the SDK's
+    // HTTP handler loads node:http then, which as an ESM import would load undici (Node.js 24's http getters).
+    const fake = await FakeCodeStarConnections.start();
+    try {
+      const sha = 'a'.repeat(40);
+      fake.script('network', [{ respond: wireGitSyncOutput({ desired: sha, latest: wireGitSyncAttempt('SUCCEEDED', sha) }) }]);
+      const event = {
+        RequestType: 'Create',
+        RequestId: 'r-1',
+        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/00000000-0000-4000-8000-000000000000',
+        LogicalResourceId: 'Gate',
+        ResourceType: 'Custom::CloudFormationGitSync',
+        ResourceProperties: { StackName: 'network', WaitTimeoutSeconds: '0' },
+      };
+      const script =
+        `console.log = () => {}; require(${JSON.stringify(bundlePath())}).isComplete({ ...${JSON.stringify(event)}, GateStartedAtEpochMs: Date.now() })` +
+        ".then((r) => process.stdout.write(JSON.stringify({ passed: r.IsComplete, undici: process.moduleLoadList.some((m) => m.includes('undici')) })))";
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const node = (require('../scripts/supported-node.js') as { supportedNode: () => string | undefined }).supportedNode() ?? process.execPath;
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(node, ['-e', script], { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDBUILDTEST', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS: fake.endpoint, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } }, (e, stdout) => (e ? reject(e) : resolve(stdout))),
+      );
+      expect(JSON.parse(out)).toEqual({ passed: true, undici: false });
+    } finally {
+      await fake.close();
+    }
   });
 
   it('builds the handler for the Node.js that lib/limits.ts names for the runtime, and says so when it names none', () => {

@@ -212,7 +212,7 @@ describe('the npm package', () => {
     expect(readmeOpening(packed).purpose).toHaveLength(1);
   });
 
-  test('its jsii assembly exposes the two gates and their props only, neither subclassable through a base', () => {
+  test('its jsii assembly exposes the two gates and their props, the reader role and its props, and the sources; no gate subclassable through a base', () => {
     const extracted = path.join(work, 'extracted');
     fs.mkdirSync(extracted, { recursive: true });
     run('tar', ['-xzf', tarball, '-C', extracted, 'package/.jsii'], {});
@@ -225,7 +225,16 @@ describe('the npm package', () => {
     const assembly = JSON.parse(fs.readFileSync(path.join(extracted, 'package', '.jsii'), 'utf8')) as { name: string; types: Record<string, JsiiType> };
     expect(assembly.name).toBe(PKG.name);
     expect(Object.keys(assembly.types).sort()).toEqual(
-      ['GitSyncGate', 'GitSyncGateProps', 'ServiceInstanceSyncGate', 'ServiceInstanceSyncGateProps', 'SyncGateOptions'].map((t) => `${PKG.name}.${t}`),
+      [
+        'GitSyncGate',
+        'GitSyncGateProps',
+        'ServiceInstanceSyncGate',
+        'ServiceInstanceSyncGateProps',
+        'SyncGateOptions',
+        'SyncGateSource',
+        'SyncStatusReaderRole',
+        'SyncStatusReaderRoleProps',
+      ].map((t) => `${PKG.name}.${t}`),
     );
     const type = (name: string) => assembly.types[`${PKG.name}.${name}`];
     // Each type's own members. Each gate's props: its own names, plus the options both share (inherited, so Python,
@@ -233,7 +242,10 @@ describe('the npm package', () => {
     const own = (name: string) => type(name).properties?.map((p) => p.name).sort();
     expect(own('ServiceInstanceSyncGateProps')).toEqual(['serviceInstanceName', 'serviceName']);
     expect(own('GitSyncGateProps')).toEqual(['stackName']);
-    expect(own('SyncGateOptions')).toEqual(['expectedSha', 'pollInterval', 'recheckOnEveryDeployment', 'region', 'requireSuccess', 'waitTimeout']);
+    expect(own('SyncGateOptions')).toEqual(['expectedSha', 'externalId', 'pollInterval', 'readerRole', 'recheckOnEveryDeployment', 'region', 'requireSuccess', 'waitTimeout']);
+    expect(own('SyncStatusReaderRoleProps')).toEqual(['externalId', 'roleName', 'sources', 'trustedAccount', 'trustedRoleArn']);
+    expect(type('SyncStatusReaderRole').base).toBe('constructs.Construct');
+    expect(own('SyncStatusReaderRole')).toEqual(['role', 'roleArn']);
     for (const props of ['ServiceInstanceSyncGateProps', 'GitSyncGateProps']) {
       expect(type(props).interfaces).toEqual([`${PKG.name}.SyncGateOptions`]);
     }
@@ -275,9 +287,10 @@ describe('the npm package', () => {
     expect(resolveEsbuild(app).trim()).toBe('missing');
     expect(resolveEsbuild(installed).trim()).toBe('missing');
 
-    // What JavaScript and TypeScript users can import: the two gates, not their internal base.
+    // What JavaScript and TypeScript users can import: the two gates, the reader role and the sources, not the gates'
+    // internal base.
     const entry = run(process.execPath, ['-e', `console.log(Object.keys(require(${JSON.stringify(PKG.name)})).sort().join(','))`], { cwd: app, env });
-    expect(entry.trim()).toBe('GitSyncGate,ServiceInstanceSyncGate');
+    expect(entry.trim()).toBe('GitSyncGate,ServiceInstanceSyncGate,SyncGateSource,SyncStatusReaderRole');
 
     // Type-checks against the shipped declarations, with the project's TypeScript, and synthesizes.
     const template = synthConsumer(app, env);

@@ -58,14 +58,16 @@ export function handlerTable(r: BenchResults): string[] {
     '',
     ...table(['', 'ours', 'AwsCustomResource', 'ratio ours/theirs'], ['l', 'r', 'r', 'r'], rows),
     '',
-    `Assets: ours is \`assets/handler/index.js\`, one esbuild bundle with the AWS SDK clients it uses inside (Proton, CodeStar Connections, CloudFormation); theirs is aws-cdk-lib's ` +
+    `Assets: ours is \`assets/handler/index.js\`, one esbuild bundle with the AWS SDK clients it uses inside (Proton, CodeStar Connections, CloudFormation, STS); theirs is aws-cdk-lib's ` +
       `\`aws-custom-resource-handler/index.js\`, which \`require\`s \`@aws-sdk/client-proton\` at the first call from the Lambda runtime's ` +
       'preinstalled SDK (not in its asset, not counted). In this benchmark it loads the same client version from the project\'s node_modules.',
     'Cold start: a fresh `node` process per run (bench/cold-start-child.js) requires the handler and answers one Create/isComplete event ' +
       'built from the synthesized template against the fake Proton; times are measured inside the process from its first line. ' +
       "AwsCustomResource's response PUT to the ResponseURL is captured in-process instead of sent. One discarded run each first (page cache), then interleaved. " +
       "The Git sync gate's runs (when measured) load the same bundle and answer the GitSyncGate's isComplete event from the example app " +
-      "with both gates (`-c gitSyncStackName=app-stack -c serviceName=sample-service -c serviceInstanceName=sample-instance`) against the fake CodeStar Connections; AwsCustomResource's Proton cold start is the reference for both.",
+      "with both gates (`-c gitSyncStackName=app-stack -c serviceName=sample-service -c serviceInstanceName=sample-instance`) against the fake CodeStar Connections; " +
+      "the cross-account Git sync gate's runs answer the GitSyncGate's event of the example app with `-c readerRoleArn=arn:aws:iam::222222222222:role/sync-gate-reader`: " +
+      "STS AssumeRole of that role (the fake STS, offline/fake-sts.ts), then the read in that account with its credentials. AwsCustomResource's Proton cold start is the reference for all three.",
     "Warm decisions: both handlers loaded in the benchmark's process, console.log silenced for both; ours = one `isComplete` call " +
       '(parse, one GetServiceInstanceSyncStatus, decide), theirs = one `handler` invocation (parse, new client, one call, response).',
     ...coldByNode(r),
@@ -81,16 +83,18 @@ function coldByNode(r: BenchResults): string[] {
   const med = (runs: readonly { totalMs: number }[] | undefined): number | undefined => (runs && runs.length ? median(runs.map((c) => c.totalMs)) : undefined);
   const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : fmtMs(x));
   const rowFor = (label: string, cold: ColdSet): Cell[] => {
-    const [ours, git, theirs] = [med(cold.ours), med(cold.gitSync), med(cold.awscr)];
+    const [ours, git, cross, theirs] = [med(cold.ours), med(cold.gitSync), med(cold.crossAccount), med(cold.awscr)];
     const ratio = (a: number | undefined): string => (a === undefined || theirs === undefined ? 'n/a' : fmtRatio(a / theirs));
     const part = (runs: readonly ColdRun[], f: (c: ColdRun) => number): string => ms(median(runs.map(f)));
     return [
       label,
       ms(ours),
       ms(git),
+      ms(cross),
       ms(theirs),
       ratio(ours),
       ratio(git),
+      ratio(cross),
       `${part(cold.ours, (c) => c.loadMs)} + ${part(cold.ours, (c) => c.firstCallMs)}`,
       `${part(cold.awscr, (c) => c.loadMs)} + ${part(cold.awscr, (c) => c.firstCallMs)}`,
       `${part(cold.ours, (c) => c.processMs)} / ${part(cold.awscr, (c) => c.processMs)}`,
@@ -107,14 +111,16 @@ function coldByNode(r: BenchResults): string[] {
         'Node.js',
         'ours, Proton gate',
         'ours, Git sync gate',
+        'ours, cross-account Git sync gate',
         'AwsCustomResource',
         'ratio Proton gate',
         'ratio Git sync gate',
+        'ratio cross-account',
         'ours: `require` + first invocation',
         'theirs: `require` + first invocation',
         'whole process ours / theirs',
       ],
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       [
         rowFor(`${r.run.coldStartNodeVersion}${first ? ` (${fromText[first]})` : ''}`, r.cold),
         ...others.map((o) => rowFor(`${o.nodeVersion} (${fromText[o.from]})`, o.cold)),
@@ -140,13 +146,19 @@ function detectionDetails(r: BenchResults): string[] {
   ];
 }
 
-/** The GitSyncGate's cold start against AwsCustomResource's (which calls Proton), when measured. */
+/** The GitSyncGates' cold starts (in their own account, and through a reader role) against AwsCustomResource's (which calls Proton), when measured. */
 function gitSyncColdRows(r: BenchResults): Cell[][] {
-  const git = r.cold.gitSync;
-  if (!git || git.length === 0) return [];
-  const ours = median(git.map((c) => c.totalMs));
   const theirs = coldMedian(r, 'awscr', (c) => c.totalMs);
-  return [['cold start, Git sync gate: same bundle, create CodeStar Connections client + first call (interleaved)', fmtMs(ours), fmtMs(theirs), fmtRatio(ours / theirs)]];
+  const rows: [string, readonly ColdRun[] | undefined][] = [
+    ['cold start, Git sync gate: same bundle, create CodeStar Connections client + first call (interleaved)', r.cold.gitSync],
+    ['cold start, cross-account Git sync gate: same bundle, STS AssumeRole of its reader role + CodeStar Connections client + first call (interleaved)', r.cold.crossAccount],
+  ];
+  return rows
+    .filter((row): row is [string, readonly ColdRun[]] => row[1] !== undefined && row[1].length > 0)
+    .map(([label, runs]) => {
+      const ours = median(runs.map((c) => c.totalMs));
+      return [label, fmtMs(ours), fmtMs(theirs), fmtRatio(ours / theirs)];
+    });
 }
 
 /** The ratio the all-clients cold-start target allows: ours at most this fraction of AwsCustomResource's. */
@@ -155,13 +167,14 @@ export const ALL_CLIENTS_COLD_RATIO = 0.7;
 /** Cold start of the handler that carries every client, for both gate types, against AwsCustomResource's. */
 export function allClientsColdStartTarget(r: BenchResults): TargetRow {
   const target =
-    `cold start of the handler with all its clients (Proton, CodeStar Connections, CloudFormation) at most ${ALL_CLIENTS_COLD_RATIO}× ` +
-    "AwsCustomResource's, for a Proton gate and a Git sync gate";
+    `cold start of the handler with all its clients (Proton, CodeStar Connections, CloudFormation, STS) at most ${ALL_CLIENTS_COLD_RATIO}× ` +
+    "AwsCustomResource's, for a Proton gate, a Git sync gate and a Git sync gate reading another account through a reader role";
   const theirs = coldMedian(r, 'awscr', (c) => c.totalMs);
-  const git = r.cold.gitSync;
+  const med = (runs: readonly ColdRun[] | undefined): number | undefined => (runs && runs.length ? median(runs.map((c) => c.totalMs)) : undefined);
   const kinds: [string, number | undefined][] = [
     ['Proton gate', coldMedian(r, 'ours', (c) => c.totalMs)],
-    ['Git sync gate', git && git.length ? median(git.map((c) => c.totalMs)) : undefined],
+    ['Git sync gate', med(r.cold.gitSync)],
+    ['cross-account Git sync gate', med(r.cold.crossAccount)],
   ];
   const measured = kinds.map(([k, ms]) => (ms === undefined ? `${k} not measured` : `${k} ${fmtRatio(ms / theirs)} (${fmtMs(ms)} vs ${fmtMs(theirs)})`));
   const over = kinds.filter(([, ms]) => ms !== undefined && ms / theirs > ALL_CLIENTS_COLD_RATIO).map(([k, ms]) => `${k} over by ${fmtRatio(ms! / theirs - ALL_CLIENTS_COLD_RATIO)}`);

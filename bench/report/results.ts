@@ -50,8 +50,11 @@ export interface BenchSettings {
   readonly nonDefault?: readonly string[];
 }
 
-/** One set of cold starts: ours (a Proton gate), AwsCustomResource, and ours as a GitSyncGate when measured. */
-export type ColdSet = Readonly<Record<Variant, readonly ColdRun[]>> & { readonly gitSync?: readonly ColdRun[] };
+/**
+ * One set of cold starts: ours (a Proton gate), AwsCustomResource, and ours as a GitSyncGate and as a GitSyncGate
+ * reading another account through a reader role, when measured.
+ */
+export type ColdSet = Readonly<Record<Variant, readonly ColdRun[]>> & { readonly gitSync?: readonly ColdRun[]; readonly crossAccount?: readonly ColdRun[] };
 
 /** Cold starts under one more Node.js. */
 export interface ColdUnderNode {

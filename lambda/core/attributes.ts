@@ -29,8 +29,31 @@ export function summarizeLatestEvent(attempt: SyncAttempt | undefined): string {
 
 export type Attributes = Record<AttrName, string>;
 
+/** The attributes that say where the status was read (known before any read), as opposed to what it says. */
+type LocationAttrName = typeof Attr.SyncAccount | typeof Attr.SyncRegion;
+
+/** The attributes a sync status gives. */
+export type StatusAttributes = Omit<Attributes, LocationAttrName>;
+
+/** Where a gate reads: the account and region that own the sync. */
+export interface ReadLocation {
+  /** 12 digits: the reader role's account, else the gate's own stack's; '' when not known (the check without --role-arn). */
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The location attributes. */
+function locationAttributes(where: ReadLocation): Pick<Attributes, LocationAttrName> {
+  return { [Attr.SyncAccount]: where.account, [Attr.SyncRegion]: where.region };
+}
+
 /** Every attribute, as a string; absent fields give ''. */
-export function toAttributes(status: SyncStatus): Attributes {
+export function toAttributes(status: SyncStatus, where: ReadLocation): Attributes {
+  return { ...statusAttributes(status), ...locationAttributes(where) };
+}
+
+/** The attributes a sync status gives, as strings; absent fields give ''. */
+export function statusAttributes(status: SyncStatus): StatusAttributes {
   const desired = status.desiredRevision;
   const latest = status.latestAttempt;
   const good = status.latestSuccessfulAttempt;
@@ -57,28 +80,32 @@ export function toAttributes(status: SyncStatus): Attributes {
  * status read, each is as usual and a field the source does not report says NONE. With none (the source could not be
  * read), each says UNKNOWN and InSync `false`, but Sha is the expected sha when the rollback's properties have one:
  * the commit the deployment being restored gated on, so that a resource built from it (an image tag) is restored
- * as it was.
+ * as it was. SyncAccount and SyncRegion say where the gate reads either way (known without a read).
  */
-export function rollbackAttributes(status: SyncStatus | undefined, expectedSha: string | undefined): Attributes {
+export function rollbackAttributes(status: SyncStatus | undefined, expectedSha: string | undefined, where: ReadLocation): Attributes {
+  const location = locationAttributes({ account: where.account || VALUE_UNKNOWN, region: where.region || VALUE_UNKNOWN });
   if (!status) {
     const unknown = Object.fromEntries(Object.values(Attr).map((name) => [name, VALUE_UNKNOWN])) as Attributes;
-    return { ...unknown, [Attr.InSync]: 'false', [Attr.Sha]: expectedSha ?? VALUE_UNKNOWN };
+    return { ...unknown, [Attr.InSync]: 'false', [Attr.Sha]: expectedSha ?? VALUE_UNKNOWN, ...location };
   }
-  const read = toAttributes(status);
-  return Object.fromEntries(Object.entries(read).map(([name, value]) => [name, value === '' ? STATUS_NONE : value])) as Attributes;
+  const read = statusAttributes(status);
+  return { ...(Object.fromEntries(Object.entries(read).map(([name, value]) => [name, value === '' ? STATUS_NONE : value])) as StatusAttributes), ...location };
 }
 
 /**
  * Order in which attributes give up bytes when the response would be too large: free text first, then the enum
  * values (cut already to MAX_ENUM_VALUE_CHARS), the shas that later resources read last (real Git shas are 40 or
- * 64 hex characters and are never cut). Every attribute whose value the API chooses is in it; the others are
- * bounded by their form (InSync is 'true' or 'false', the StartedAt attributes ISO 8601 times or '').
+ * 64 hex characters and are never cut). Every attribute whose value the API chooses is in it, and SyncRegion, whose
+ * pattern has no length limit (a real region name, at most about 20 characters, is never cut); the others are
+ * bounded by their form (InSync is 'true' or 'false', the StartedAt attributes ISO 8601 times or '', SyncAccount 12
+ * digits or '').
  */
 export const TRUNCATION_ORDER: readonly AttrName[] = [
   Attr.LatestSyncEvent,
   Attr.Directory,
   Attr.Branch,
   Attr.RepositoryName,
+  Attr.SyncRegion,
   Attr.RepositoryProvider,
   Attr.Status,
   Attr.LatestSuccessfulSyncSha,

@@ -2,7 +2,7 @@
  * The reasons CloudFormation shows when a gate fails on sync state: what, where, the status and shas seen, the
  * newest events, and what to do next. Bounded so that the response stays within 4,096 bytes.
  */
-import { toAttributes } from './attributes';
+import { statusAttributes } from './attributes';
 import { Decision } from './decide';
 import { newestFirst, SyncBlocker, SyncStatus } from './sync-status';
 import { cutMiddleToJsonBytes, iso, jsonBytes, truncateChars } from './text';
@@ -36,7 +36,7 @@ function syncName(subject: ReasonSubject): string {
 
 function lastSeen(status: SyncStatus | undefined): string {
   if (!status) return 'No poll could read the sync status.';
-  const a = toAttributes(status);
+  const a = statusAttributes(status);
   return `Last seen: status ${a.Status}, desired sha ${a.Sha || '(none)'}, latest sync sha ${a.LatestSyncSha || '(none)'}, latest successful sync sha ${a.LatestSuccessfulSyncSha || '(none)'}.`;
 }
 

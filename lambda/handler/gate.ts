@@ -112,7 +112,7 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Ga
     // Never calls a sync source and never fails: stack deletion must not be blocked by a sync's state or existence.
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
-  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources);
+  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources, event.StackId);
   const ownStack = settings.source.ownStackProblem?.(settings.subject, event.StackId);
   if (ownStack) throw new SyncGateError(ownStack);
   await deps.sleep(tickShareMs(event.RequestId));
@@ -142,7 +142,7 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   if (event.RequestType === 'Delete') {
     return { IsComplete: true };
   }
-  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources);
+  const settings = parseSettings(event.ResourceProperties, deps.defaultRegion, deps.sources, event.StackId);
   const { source, subject } = settings;
   const now = deps.now();
   const startedAt = event[GATE_STARTED_AT];
@@ -209,7 +209,10 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
     deps.history.end(event.RequestId);
     throw stack === 'UNKNOWN' ? new SyncGateError(`${readError!.message}\n${unknownStackNote(event, record)}`, { cause: readError }) : readError!;
   }
-  const attributes = decision.situation === 'ROLLBACK' ? rollbackAttributes(decision.statusRead ? status : undefined, settings.expectedSha) : toAttributes(status ?? {});
+  const attributes =
+    decision.situation === 'ROLLBACK'
+      ? rollbackAttributes(decision.statusRead ? status : undefined, settings.expectedSha, settings.location)
+      : toAttributes(status ?? {}, settings.location);
 
   deps.log({
     message: 'poll',

@@ -4,16 +4,67 @@
  * templates. Errors name the property, show the value and say what is allowed.
  */
 import { Prop } from '../../lib/contract';
-import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits } from '../../lib/limits';
+import { COMMIT_SHA_RULE, EXTERNAL_ID_RULE, isCommitSha, isExternalId, isRegionName, Limits, parseRoleArn, ROLE_ARN_RULE } from '../../lib/limits';
+import { ReadLocation } from '../core/attributes';
 import { GateCriteria } from '../core/decide';
 import { invalidProperty } from '../core/errors';
-import { ResourceProperties, Subject, SyncSource } from '../sources/source';
+import { ReaderRole, ResourceProperties, Subject, SyncSource } from '../sources/source';
 
 export interface GateSettings extends GateCriteria {
   readonly source: SyncSource;
   readonly subject: Subject;
+  /** The account and region whose sync status is read (the SyncAccount and SyncRegion attributes). */
+  readonly location: ReadLocation;
   readonly waitTimeoutMs: number;
   readonly pollIntervalMs: number;
+}
+
+/** The prefix of every reader role session's name, which CloudTrail shows in the role owner's account. */
+export const SESSION_NAME_PREFIX = 'cdk-git-sync-gate-';
+
+/**
+ * The name of the gate's reader role sessions: `cdk-git-sync-gate-<stack>` for a gate (its stack's name, from the
+ * stack id), `cdk-git-sync-gate-check` for the check command; within STS's RoleSessionName (2-64 of `[\w+=,.@-]`).
+ */
+export function readerSessionName(stackId?: string): string {
+  const stack = stackId === undefined ? 'check' : (/:stack\/([^/]+)\//.exec(stackId)?.[1] ?? 'stack');
+  return `${SESSION_NAME_PREFIX}${stack.replace(/[^\w+=,.@-]/g, '-')}`.slice(0, 64);
+}
+
+/** The parts of a stack id (arn:partition:cloudformation:region:account:stack/name/uuid) that say where it is. */
+function stackHome(stackId: string | undefined): { partition?: string; account?: string } {
+  const [arn, partition, , , account] = stackId?.split(':') ?? [];
+  return arn === 'arn' ? { partition, account } : {};
+}
+
+/** The reader role of the properties, if they name one; throws invalidProperty naming the property. */
+function readerRole(props: ResourceProperties, stackId: string | undefined): ReaderRole | undefined {
+  const arn = props?.[Prop.ReaderRoleArn];
+  const externalId = props?.[Prop.ReaderRoleExternalId];
+  if (arn === undefined) {
+    if (externalId !== undefined) {
+      throw invalidProperty(Prop.ReaderRoleExternalId, externalId, `an external id goes with a reader role, and ${Prop.ReaderRoleArn} names none: set both or neither`);
+    }
+    return undefined;
+  }
+  const parts = parseRoleArn(arn);
+  if (!parts) throw invalidProperty(Prop.ReaderRoleArn, arn, ROLE_ARN_RULE);
+  const home = stackHome(stackId);
+  if (home.partition !== undefined && parts.partition !== home.partition) {
+    throw invalidProperty(
+      Prop.ReaderRoleArn,
+      arn,
+      `expected a role in the partition of the gate's stack (${home.partition}): credentials of one partition cannot assume a role of another`,
+    );
+  }
+  if (externalId !== undefined && !isExternalId(externalId)) throw invalidProperty(Prop.ReaderRoleExternalId, externalId, EXTERNAL_ID_RULE);
+  return {
+    roleArn: arn as string,
+    partition: parts.partition,
+    account: parts.account,
+    ...(externalId === undefined ? {} : { externalId: externalId as string }),
+    sessionName: readerSessionName(stackId),
+  };
 }
 
 function bool(props: ResourceProperties, prop: string, dflt: boolean): boolean {
@@ -47,14 +98,20 @@ function sourceOf(props: ResourceProperties, sources: readonly SyncSource[]): Sy
   );
 }
 
-/** Parses the resource properties; `defaultRegion` is the handler's own region. */
-export function parseSettings(props: ResourceProperties, defaultRegion: string, sources: readonly SyncSource[]): GateSettings {
+/**
+ * Parses the resource properties; `defaultRegion` is the handler's own region. `stackId` is the gate's stack (absent
+ * for the check command): a reader role must be in its partition, the role's sessions are named after it, and the
+ * status is read in its account when no reader role is named.
+ */
+export function parseSettings(props: ResourceProperties, defaultRegion: string, sources: readonly SyncSource[], stackId?: string): GateSettings {
   const source = sourceOf(props, sources);
   const regionValue = props?.[Prop.Region];
   if (regionValue !== undefined && (typeof regionValue !== 'string' || !isRegionName(regionValue))) {
     throw invalidProperty(Prop.Region, regionValue, 'expected an AWS region name such as us-east-1');
   }
-  const subject = source.parseSubject(props, (regionValue as string | undefined) ?? defaultRegion);
+  const role = readerRole(props, stackId);
+  const parsed = source.parseSubject(props, (regionValue as string | undefined) ?? defaultRegion);
+  const subject: Subject = role ? { ...parsed, readerRole: role } : parsed;
   const expected = props?.[Prop.ExpectedSha];
   if (expected !== undefined && !isCommitSha(expected)) {
     throw invalidProperty(Prop.ExpectedSha, expected, COMMIT_SHA_RULE);
@@ -63,6 +120,7 @@ export function parseSettings(props: ResourceProperties, defaultRegion: string, 
   return {
     source,
     subject,
+    location: { account: role?.account ?? stackHome(stackId).account ?? '', region: subject.region },
     requireSuccess,
     expectedSha: expected as string | undefined,
     waitTimeoutMs:

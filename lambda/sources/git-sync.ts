@@ -14,7 +14,7 @@ import {
   Revision as GitSyncRevision,
   SyncBlocker as GitSyncBlocker,
 } from '@aws-sdk/client-codestar-connections';
-import type { RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { Prop } from '../../lib/contract';
 import { CallBudget, isResourceName, Limits } from '../../lib/limits';
 import { SourceActions, SyncGateSource } from '../../lib/sources';
@@ -23,8 +23,8 @@ import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import { ApiPace } from '../polite/api-pace';
-import { describeBlockerReadFailure, explainReadFailure, isThrottling, readSdkFailure } from './sdk-errors';
-import { ResourceProperties, Subject, SyncSource } from './source';
+import { capitalized, describeBlockerReadFailure, explainReadFailure, isThrottling, readSdkFailure } from './sdk-errors';
+import { readerLogFields, readerOf, ResourceProperties, Subject, SyncSource, whereRead } from './source';
 
 /** The SyncType of CloudFormation Git sync in the CodeStar Connections API. */
 export const GIT_SYNC_TYPE = 'CFN_STACK_SYNC';
@@ -36,7 +36,7 @@ export interface GitSyncSubject extends Subject {
 }
 
 export function describeSubject(s: GitSyncSubject): string {
-  return `stack "${s.stackName}" in ${s.region}`;
+  return `stack "${s.stackName}" in ${whereRead(s)}`;
 }
 
 export function statusCommand(s: GitSyncSubject): string {
@@ -64,8 +64,9 @@ export function createGitSyncClient(
   region: string,
   budget: ClientBudget = CallBudget,
   retry: RetryStrategyV2 = politeRetry(new ApiPace(() => Date.now()), budget.maxAttempts),
+  credentials?: AwsCredentialIdentityProvider,
 ): CodeStarConnectionsClient {
-  return new CodeStarConnectionsClient(boundedClientConfig(region, retry, budget));
+  return new CodeStarConnectionsClient(boundedClientConfig(region, retry, budget, credentials));
 }
 
 /** Git sync names owner and repository apart; the RepositoryName attribute is `owner/name` for every source. */
@@ -140,7 +141,7 @@ export async function readGitSyncBlockers(client: CodeStarConnectionsClient, sub
     return { blockers: (out?.SyncBlockerSummary?.LatestBlockers ?? []).map((b) => fromGitSyncBlocker(b, subject)), errors: [] };
   } catch (e) {
     const call = `Git sync's GetSyncBlockerSummary for ${describeSubject(subject)}`;
-    return { blockers: [], errors: [describeBlockerReadFailure(e, call, SourceActions[SyncGateSource.GIT_SYNC][1])] };
+    return { blockers: [], errors: [describeBlockerReadFailure(e, call, SourceActions[SyncGateSource.GIT_SYNC][1], readerOf(subject))] };
   }
 }
 
@@ -155,8 +156,8 @@ export function explainGitSyncError(error: unknown, subject: GitSyncSubject): Sy
       'not set up for this stack in that region).',
     accessDenied: ({ message }) =>
       `Access denied reading the Git sync status of ${who} (AccessDeniedException: ${message}). ` +
-      `The handler role needs ${listed(SourceActions[SyncGateSource.GIT_SYNC])} on Resource "*" (they have no resource-level ` +
-      'permissions); check that no SCP or permissions boundary denies them.',
+      `${capitalized(readerOf(subject))} needs ${listed(SourceActions[SyncGateSource.GIT_SYNC])} on Resource "*" (they have no resource-level ` +
+      `permissions${subject.readerRole ? '; SyncStatusReaderRole grants them' : ''}); check that no SCP or permissions boundary denies them.`,
     badInputName: 'InvalidInputException',
     badInput: ({ message }) =>
       `Git sync rejected the request for ${who} (InvalidInputException: ${message}). Input sent: ` +
@@ -252,19 +253,21 @@ export const gitSyncSource: SyncSource<GitSyncSubject> = {
     statusCommand: statusCommand(s),
     blockersCommand: blockersCommand(s),
   }),
-  logFields: (s) => ({ stack: s.stackName, region: s.region }),
+  logFields: (s) => ({ stack: s.stackName, region: s.region, ...readerLogFields(s) }),
   ownStackProblem: (s, stackId) => {
     // arn:partition:cloudformation:region:account:stack/name/uuid
-    const [, , , region, , resource] = stackId.split(':');
+    const [, , , region, account, resource] = stackId.split(':');
     if (region !== s.region || resource?.split('/')[1] !== s.stackName) return undefined;
+    // A stack of the same name in another account is another stack.
+    if (s.readerRole && s.readerRole.account !== account) return undefined;
     return (
       `The GitSyncGate watches stack "${s.stackName}" in ${s.region}, the stack it is deployed in: it would wait for its own ` +
       'Git sync deployment, which waits for the gate, until it timed out. Set stackName to the stack whose Git sync this ' +
       'stack depends on, or move the gate into a stack that deploys after it, and deploy again.'
     );
   },
-  connect: (region, retry) => {
-    const client = createGitSyncClient(region, CallBudget, retry);
+  connect: (region, retry, credentials) => {
+    const client = createGitSyncClient(region, CallBudget, retry, credentials);
     return {
       readStatus: (subject, signal) => readGitSyncStatus(client, subject, signal),
       readBlockers: (subject, signal) => readGitSyncBlockers(client, subject, signal),

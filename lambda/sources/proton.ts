@@ -12,7 +12,7 @@ import {
   Revision as ProtonRevision,
   SyncBlocker as ProtonSyncBlocker,
 } from '@aws-sdk/client-proton';
-import type { RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { Prop } from '../../lib/contract';
 import { CallBudget, isResourceName, Limits } from '../../lib/limits';
 import { SourceActions, SyncGateSource } from '../../lib/sources';
@@ -21,8 +21,8 @@ import { invalidProperty, SyncGateError } from '../core/errors';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, Revision, SyncAttempt, SyncBlocker, SyncStatus } from '../core/sync-status';
 import { ApiPace } from '../polite/api-pace';
-import { describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
-import { ResourceProperties, Subject, SyncSource } from './source';
+import { capitalized, describeBlockerReadFailure, explainReadFailure, isThrottling } from './sdk-errors';
+import { readerLogFields, readerOf, ResourceProperties, Subject, SyncSource, whereRead } from './source';
 
 /** The AWS-announced end of support for AWS Proton. */
 export const PROTON_END_OF_SUPPORT = '2026-10-07';
@@ -35,7 +35,7 @@ export interface ProtonSubject extends Subject {
 }
 
 export function describeSubject(s: ProtonSubject): string {
-  return `service instance "${s.serviceInstanceName}" of service "${s.serviceName}" in ${s.region}`;
+  return `service instance "${s.serviceInstanceName}" of service "${s.serviceName}" in ${whereRead(s)}`;
 }
 
 export function statusCommand(s: ProtonSubject): string {
@@ -55,8 +55,9 @@ export function createProtonClient(
   region: string,
   budget: ClientBudget = CallBudget,
   retry: RetryStrategyV2 = politeRetry(new ApiPace(() => Date.now()), budget.maxAttempts),
+  credentials?: AwsCredentialIdentityProvider,
 ): ProtonClient {
-  return new ProtonClient(boundedClientConfig(region, retry, budget));
+  return new ProtonClient(boundedClientConfig(region, retry, budget, credentials));
 }
 
 function revision(r: ProtonRevision): Revision {
@@ -123,8 +124,8 @@ export function explainProtonError(error: unknown, subject: ProtonSubject): Sync
       `\`aws proton list-service-instances --region ${subject.region} --service-name ${subject.serviceName}\`.`,
     accessDenied: ({ message }) =>
       `Access denied reading the sync status of ${who} (AccessDeniedException: ${message}). ` +
-      `The handler role needs ${SourceActions[SyncGateSource.PROTON][0]} on Resource "*" (the action has no resource-level ` +
-      'permissions); check that no SCP or permissions boundary denies it.',
+      `${capitalized(readerOf(subject))} needs ${SourceActions[SyncGateSource.PROTON][0]} on Resource "*" (the action has no resource-level ` +
+      `permissions${subject.readerRole ? '; SyncStatusReaderRole with the Proton source grants it' : ''}); check that no SCP or permissions boundary denies it.`,
     badInputName: 'ValidationException',
     badInput: ({ message }) =>
       `Proton rejected the request for ${who} (ValidationException: ${message}). Input sent: ` +
@@ -190,7 +191,7 @@ export async function readProtonBlockers(client: ProtonClient, subject: ProtonSu
     if (r.status === 'fulfilled') {
       for (const b of r.value?.serviceSyncBlockerSummary?.latestBlockers ?? []) blockers.push(fromProtonBlocker(b, level, subject.region));
     } else {
-      errors.push(describeBlockerReadFailure(r.reason, `Proton's GetServiceSyncBlockerSummary for ${level} in ${subject.region}`, SourceActions[SyncGateSource.PROTON][1]));
+      errors.push(describeBlockerReadFailure(r.reason, `Proton's GetServiceSyncBlockerSummary for ${level} in ${whereRead(subject)}`, SourceActions[SyncGateSource.PROTON][1], readerOf(subject)));
     }
   });
   return { blockers, errors };
@@ -213,9 +214,9 @@ export const protonSource: SyncSource<ProtonSubject> = {
     statusCommand: statusCommand(s),
     blockersCommand: blockersCommand(s),
   }),
-  logFields: (s) => ({ service: s.serviceName, instance: s.serviceInstanceName, region: s.region }),
-  connect: (region, retry) => {
-    const client = createProtonClient(region, CallBudget, retry);
+  logFields: (s) => ({ service: s.serviceName, instance: s.serviceInstanceName, region: s.region, ...readerLogFields(s) }),
+  connect: (region, retry, credentials) => {
+    const client = createProtonClient(region, CallBudget, retry, credentials);
     return {
       readStatus: (subject, signal) => readProtonSyncStatus(client, subject, signal),
       readBlockers: (subject, signal) => readProtonBlockers(client, subject, signal),

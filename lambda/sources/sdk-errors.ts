@@ -86,14 +86,20 @@ export function readSdkFailure(error: unknown): SdkFailure {
  * One line for a sync-blocker read that failed: which call, what came back, and for access denied the action
  * to allow. It goes to the poll log and, if the gate then fails, into the reason; it never fails the gate.
  */
-export function describeBlockerReadFailure(error: unknown, call: string, action: string): string {
+export function describeBlockerReadFailure(error: unknown, call: string, action: string, grantee = 'the handler role'): string {
+  if (error instanceof SyncGateError) return `${call} failed: ${error.message}`;
   const { name, message, httpStatus, afterAttempts } = readSdkFailure(error);
   const status = httpStatus ? `HTTP ${httpStatus} ` : '';
   const hint =
     name === 'AccessDeniedException' || httpStatus === 403
-      ? ` Allow ${action} on Resource "*" to the handler role.`
+      ? ` Allow ${action} on Resource "*" to ${grantee}.`
       : '';
   return `${call} failed${afterAttempts} (${status}${name}: ${message}).${hint}`;
+}
+
+/** `text` with its first letter upper case, to start a sentence with a phrase such as readerOf's. */
+export function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
@@ -124,6 +130,8 @@ export interface ReadFailureWords {
  * its cause and whether a later poll may succeed (`transient`, as readSdkFailure decides it for every source).
  */
 export function explainReadFailure(error: unknown, words: ReadFailureWords): SyncGateError {
+  // Already said for the user (the reader role's credentials could not be had: reader-role.ts).
+  if (error instanceof SyncGateError) return error;
   const failure = readSdkFailure(error);
   return new SyncGateError(wordFailure(failure, words), { cause: error, transient: failure.transient });
 }

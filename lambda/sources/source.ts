@@ -3,9 +3,24 @@
  * is one module beside this file that implements {@link SyncSource}. The handler and the decision core never
  * see an SDK type; adding a source adds a module and one line in ./index.ts.
  */
-import type { RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { ReasonSubject } from '../core/reasons';
 import { BlockerReading, SyncStatus } from '../core/sync-status';
+
+/**
+ * A role in the account that owns the sync, which the gate assumes to read it (the gate's `readerRole`, the
+ * check's `--role-arn`): a sync status can be read only in the account of its sync configuration.
+ */
+export interface ReaderRole {
+  readonly roleArn: string;
+  /** The role's partition and account, from its ARN. */
+  readonly partition: string;
+  readonly account: string;
+  /** The external id the role's owner asks for (`sts:ExternalId`), if any. */
+  readonly externalId?: string;
+  /** The name of the role session, which CloudTrail shows in the owner's account: `cdk-git-sync-gate-<stack>`. */
+  readonly sessionName: string;
+}
 
 /** What one gate watches, as its resource properties name it. Each source extends it with its own names. */
 export interface Subject {
@@ -13,6 +28,29 @@ export interface Subject {
   readonly source: string;
   /** Region of the synced resource. */
   readonly region: string;
+  /** The role the subject is read through, when it is in another account than the gate's. */
+  readonly readerRole?: ReaderRole;
+}
+
+/**
+ * Where a reason says the subject was read: its region, and for a subject read through a reader role the account
+ * that owns it (`us-east-1 of account 222222222222`); without a role, the gate's own account.
+ */
+export function whereRead(subject: Subject): string {
+  const role = subject.readerRole;
+  return role ? `${subject.region} of account ${role.account}` : subject.region;
+}
+
+/** The poll log line's fields for a subject read through a reader role (the account and the role), else none. */
+export function readerLogFields(subject: Subject): Record<string, string> {
+  const role = subject.readerRole;
+  return role ? { account: role.account, readerRole: role.roleArn } : {};
+}
+
+/** Who needs a source's read actions, as a reason names it: the handler role, or the reader role and its account. */
+export function readerOf(subject: Subject): string {
+  const role = subject.readerRole;
+  return role ? `the reader role ${role.roleArn} in account ${role.account}` : 'the handler role';
 }
 
 /** Resource properties as CloudFormation sends them (every value a string). */
@@ -60,6 +98,7 @@ export interface SyncSource<S extends Subject = Subject> {
   /**
    * A reader with a real client for `region`, retrying as `retry` says: the gate's polite policy (which tells its
    * pace every answer the API gives) or the standard one of a caller someone waits for (lambda/client-config.ts).
+   * `credentials`, when given, are what it signs with (a reader role's, reader-role.ts); else the client's default.
    */
-  connect(region: string, retry: RetryStrategyV2): SourceReader<S>;
+  connect(region: string, retry: RetryStrategyV2, credentials?: AwsCredentialIdentityProvider): SourceReader<S>;
 }

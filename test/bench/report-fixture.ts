@@ -87,6 +87,7 @@ export function results(ns: number[] = [1, 10, 100, 400]): Mutable<BenchResults>
       ours: [{ loadMs: 40, firstCallMs: 40, totalMs: 80, processMs: 190 }],
       awscr: [{ loadMs: 10, firstCallMs: 150, totalMs: 160, processMs: 280 }],
       gitSync: [{ loadMs: 40, firstCallMs: 56, totalMs: 96, processMs: 200 }],
+      crossAccount: [{ loadMs: 40, firstCallMs: 64, totalMs: 104, processMs: 210 }],
     },
     warm: { ms: { ours: [1, 2, 3], awscr: [3, 4, 5] }, callsPerDecision: { ours: 1, awscr: 1 } },
     deploymentCalls: { ours: 1, awscr: 1 },

@@ -73,6 +73,25 @@ describe('the example stack', () => {
     template.hasOutput('PollLogGroup', { Value: { Ref: stack.getLogicalId(stack.gitSyncGate!.logGroup.node.defaultChild as never) } });
   });
 
+  it('reads both syncs through the reader role readerRoleArn names, with the external id, and lets the provider assume that role alone', () => {
+    const reader = 'arn:aws:iam::222222222222:role/sync-gate-reader';
+    const { template } = synth({ ...PROTON, gitSyncStackName: 'network', readerRoleArn: reader, externalId: 'platform-7f3a' });
+    template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { ReaderRoleArn: reader, ReaderRoleExternalId: 'platform-7f3a' });
+    template.hasResourceProperties(PROTON_RESOURCE_TYPE, { ReaderRoleArn: reader, ReaderRoleExternalId: 'platform-7f3a' });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'AssumeReaderRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: reader }]) },
+    });
+  });
+
+  it('reads in its own account without readerRoleArn, and rejects a bad one naming the prop', () => {
+    synth({ gitSyncStackName: 'network' }).template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { ReaderRoleArn: Match.absent() });
+    expect(() => synth({ gitSyncStackName: 'network', readerRoleArn: 'sync-gate-reader' })).toThrow(
+      `Invalid readerRoleArn "sync-gate-reader": expected an IAM role's ARN, arn:<partition>:iam::<12-digit account>:role/<optional path/><name>. ` +
+        'Pass -c readerRoleArn=<the ARN of the reader role in the account that owns the sync>.',
+    );
+    expect(() => synth({ gitSyncStackName: 'network', externalId: 'x-1' })).toThrow(/^Invalid externalId "x-1": an external id is sent only when the gate assumes a reader role/);
+  });
+
   it('gives expectedSha and region to every gate', () => {
     const { template } = synth({ ...PROTON, gitSyncStackName: 'network', expectedSha: SHA, region: 'eu-west-1' });
     template.hasResourceProperties(GIT_SYNC_RESOURCE_TYPE, { StackName: 'network', ExpectedSha: SHA, Region: 'eu-west-1' });
@@ -97,7 +116,15 @@ describe('the example app context', () => {
   it('with no -c keys (cdk.json alone) gives the Git sync gate for the stack "network", and no Proton gate', () => {
     const context = cdkJsonContext();
     const props = exampleStackProps((key) => context[key]);
-    expect(props).toEqual({ gitSyncStackName: 'network', serviceName: undefined, serviceInstanceName: undefined, expectedSha: undefined, region: undefined });
+    expect(props).toEqual({
+      gitSyncStackName: 'network',
+      serviceName: undefined,
+      serviceInstanceName: undefined,
+      expectedSha: undefined,
+      region: undefined,
+      readerRoleArn: undefined,
+      externalId: undefined,
+    });
     const { stack } = synth(props);
     expect(stack.gitSyncGate).toBeDefined();
     expect(stack.protonGate).toBeUndefined();

@@ -124,7 +124,7 @@ describe('options of a check', () => {
   });
 
   it.each([
-    [['--bogus'], /^Unknown option --bogus for check proton: allowed are --service, --instance, --region, --expected-sha, --wait, --poll, --json or --help\.$/],
+    [['--bogus'], /^Unknown option --bogus for check proton: allowed are --service, --instance, --region, --expected-sha, --wait, --poll, --role-arn, --external-id, --json or --help\.$/],
     [['-x'], /^Unknown option -x for check proton: allowed are /],
     [['--stack', 'x'], /^Unknown option --stack for check proton/],
     [['--service', 'api'], /^Missing --instance: check proton needs --service \(the Proton service name\) and --instance \(the service instance name\)\.$/],
@@ -208,8 +208,27 @@ describe('settings of a check', () => {
     [['--poll', '1s'], ENV, 'Invalid --poll "1s" (PollIntervalSeconds "1"): expected a whole number of seconds from 5 to 300.'],
     [['--poll', '6m'], ENV, 'Invalid --poll "6m" (PollIntervalSeconds "360"): expected a whole number of seconds from 5 to 300.'],
     [['--expected-sha', ' abc'], ENV, 'Invalid --expected-sha " abc": expected a Git commit sha of 7-64 hex digits (a full sha, or an abbreviation of at least 7), not a branch or tag name.'],
+    [['--role-arn', 'reader'], ENV, `Invalid --role-arn "reader": expected an IAM role's ARN, arn:<partition>:iam::<12-digit account>:role/<optional path/><name>.`],
+    [['--role-arn', 'arn:aws:iam::222222222222:user/alice'], ENV, `Invalid --role-arn "arn:aws:iam::222222222222:user/alice": expected an IAM role's ARN, arn:<partition>:iam::<12-digit account>:role/<optional path/><name>.`],
+    [['--role-arn', 'arn:aws:iam::222222222222:role/reader', '--external-id', 'x'], ENV, `Invalid --external-id "x": expected 2-1224 characters of letters, digits and _+=,.@:/- (STS's ExternalId).`],
+    [['--external-id', 'ext-1'], ENV, 'Option --external-id goes with --role-arn: the external id is sent only when the check assumes a role. Add --role-arn, or remove --external-id.'],
   ])('rejects %j (env %j) with the gate rule, naming the option', (argv, env, message) => {
     expect(usageError(() => checkSettings(request(...SUBJECT, ...argv), env, SOURCES)).message).toBe(message);
+  });
+
+  it('reads through --role-arn, with --external-id, in a session named for the check; the account read is the role\'s', () => {
+    const { settings, properties } = checkSettings(request(...SUBJECT, '--role-arn', 'arn:aws:iam::222222222222:role/reader', '--external-id', 'ext-1'), ENV, SOURCES);
+    expect(settings.subject.readerRole).toEqual({
+      roleArn: 'arn:aws:iam::222222222222:role/reader',
+      partition: 'aws',
+      account: '222222222222',
+      externalId: 'ext-1',
+      sessionName: 'cdk-git-sync-gate-check',
+    });
+    expect(settings.location).toEqual({ account: '222222222222', region: 'eu-west-1' });
+    expect(properties).toMatchObject({ ReaderRoleArn: 'arn:aws:iam::222222222222:role/reader', ReaderRoleExternalId: 'ext-1' });
+    // Without it, the check reads with its own credentials, whose account it does not know.
+    expect(checkSettings(request(...SUBJECT), ENV, SOURCES).settings.location).toEqual({ account: '', region: 'eu-west-1' });
   });
 
   it('rejects subject names the gate rejects, naming the option', () => {

@@ -19,7 +19,9 @@ import {
   wireGitSyncConfiguration,
   wireGitSyncOutput,
 } from '../../offline/fake-codestar-connections';
+import { FakeIam, roleArn } from '../../offline/fake-iam';
 import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
+import { FakeSts } from '../../offline/fake-sts';
 import { DESIRED } from '../fixtures';
 import { Run, runBundle } from './cli-fixtures';
 
@@ -207,3 +209,58 @@ describe('the built command for CloudFormation Git sync', () => {
     for (const reason of [json.reason, json.gateReason]) expect(reason.replace(/`[^`]*`/g, '').split('eu-west-1')).toHaveLength(2);
   });
 });
+
+describe('the built command reading through a role in another account (--role-arn)', () => {
+  const A = '111111111111';
+  const B = '222222222222';
+  const READER = roleArn('aws', B, 'sync-gate-reader');
+  let iam: FakeIam;
+  let sts: FakeSts;
+  let gitSync: FakeCodeStarConnections;
+  beforeAll(async () => {
+    iam = new FakeIam();
+    // runBundle's credentials sign as a user of A; the role in B trusts A.
+    iam.addKey('AKIDFAKEFAKEFAKE', { account: A, arn: `arn:aws:iam::${A}:user/ci`, principalArn: `arn:aws:iam::${A}:user/ci` });
+    iam.putRole({
+      arn: READER,
+      trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'ext-1' } } }] },
+      inline: { read: { Statement: [{ Effect: 'Allow', Action: ['codestar-connections:GetResourceSyncStatus', 'codestar-connections:GetSyncBlockerSummary'], Resource: '*' }] } },
+    });
+    sts = await FakeSts.start({ iam });
+    gitSync = await FakeCodeStarConnections.start();
+    gitSync.iam = iam;
+    gitSync.homeAccount = A;
+    gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('SUCCEEDED', DESIRED) }) }], B);
+  });
+  afterAll(async () => {
+    await sts?.close();
+    await gitSync?.close();
+  });
+  afterEach(() => {
+    sts.assertHonest();
+    gitSync.assertHonest();
+  });
+  const check = (...args: string[]) =>
+    runBundle(BUNDLE, ['check', 'git-sync', '--stack', 'network', '--region', 'eu-west-1', '--role-arn', READER, ...args], {
+      AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS: gitSync.endpoint,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
+    });
+
+  it("reads the stack of the role's account through a session named for the check, and says which account it read", async () => {
+    const result = await check('--external-id', 'ext-1', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ verdict: 'PASS', attributes: { Sha: DESIRED, SyncAccount: B, SyncRegion: 'eu-west-1' } });
+    expect(sts.assumeRoleCalls.at(-1)).toMatchObject({ roleArn: READER, roleSessionName: 'cdk-git-sync-gate-check', externalId: 'ext-1', region: 'eu-west-1', outcome: 'credentials' });
+    expect(gitSync.calls.at(-1)).toMatchObject({ account: B, caller: `arn:aws:sts::${B}:assumed-role/sync-gate-reader/cdk-git-sync-gate-check` });
+  });
+
+  it("exits 3 at once, in the check's words, when the role cannot be assumed (here: the owner's external id is missing)", async () => {
+    const before = gitSync.calls.length;
+    const result = await check('--wait', '10m');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain(`Could not assume the reader role ${READER} to read the Git sync status of stack "network" in eu-west-1 of account ${B} (HTTP 403 AccessDenied: User: arn:aws:iam::${A}:user/ci is not authorized`);
+    expect(result.stdout).toContain('pass it with --external-id');
+    expect(gitSync.calls.length).toBe(before);
+  });
+});
+

@@ -6,7 +6,7 @@
 import { CLEAR_LINE } from '../../cli/output';
 import { CliDeps, runCli } from '../../cli/run';
 import { SOURCES } from '../../lambda/sources';
-import { SyncSource } from '../../lambda/sources/source';
+import { Subject, SyncSource } from '../../lambda/sources/source';
 import { ATTRIBUTE_NAMES } from '../../lib/contract';
 import { attempt, DESIRED, event, syncStatus } from '../fixtures';
 import { MemoryStream, permanent, ReadStep, ScriptedReader, transient, VirtualTime } from './cli-fixtures';
@@ -26,8 +26,8 @@ async function cli(argv: readonly string[], steps: readonly ReadStep[] = [SUCCEE
     stdout,
     stderr,
     sources: SOURCES,
-    connect: (source: SyncSource, region: string) => {
-      connected.push([source.kind, region]);
+    connect: (source: SyncSource, subject: Subject) => {
+      connected.push([source.kind, subject.region]);
       return reader;
     },
     now: time.now,

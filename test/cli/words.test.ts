@@ -7,7 +7,8 @@ import { ProtonServiceException } from '@aws-sdk/client-proton';
 import { CliDeps, runCli } from '../../cli/run';
 import { GATE_ONLY_WORDS, inCheckWords } from '../../cli/words';
 import { SOURCES } from '../../lambda/sources';
-import { explainProtonError } from '../../lambda/sources/proton';
+import { explainProtonError, protonSource } from '../../lambda/sources/proton';
+import { explainAssumeRoleFailure } from '../../lambda/sources/reader-role';
 import { attempt, DESIRED, OLDER, PROTON_SUBJECT, syncStatus } from '../fixtures';
 import { MemoryStream, ReadStep, ScriptedReader, transient, VirtualTime } from './cli-fixtures';
 
@@ -26,6 +27,11 @@ async function run(argv: readonly string[], steps: readonly ReadStep[]) {
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
+const ROLE = { roleArn: 'arn:aws:iam::222222222222:role/reader', partition: 'aws', account: '222222222222', sessionName: 'cdk-git-sync-gate-check' };
+const THROUGH_ROLE = { ...PROTON_SUBJECT, readerRole: ROLE };
+const assumeRoleError = (name: string, status: number, message: string, role = ROLE) =>
+  explainAssumeRoleFailure(sdkError(name, status, { message }), role, protonSource.reasonSubject(THROUGH_ROLE), 'us-east-1');
+
 // Every kind of failure the gate words for CloudFormation, with the real reasons and the sources' real errors.
 const SCENARIOS: [string, string[], ReadStep[]][] = [
   ['a sync still running when the check reads once', [], [RUNNING]],
@@ -37,6 +43,14 @@ const SCENARIOS: [string, string[], ReadStep[]][] = [
   ['access denied', [], [explainProtonError(sdkError('AccessDeniedException', 403), PROTON_SUBJECT)]],
   ['an endpoint that refuses connections', [], [explainProtonError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), PROTON_SUBJECT)]],
   ['credentials that cannot be loaded', [], [explainProtonError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), PROTON_SUBJECT)]],
+  // --role-arn: a role that cannot be assumed, however STS says it.
+  ['a reader role whose trust does not name the caller', [], [assumeRoleError('AccessDenied', 403, 'User: arn:aws:sts::111111111111:assumed-role/dev/alice is not authorized')]],
+  ['a reader role denied with no caller named', [], [assumeRoleError('AccessDenied', 403, 'Access denied')]],
+  ['a reader role denied with an external id sent', [], [assumeRoleError('AccessDenied', 403, 'Access denied', { ...ROLE, externalId: 'x-1' } as typeof ROLE)]],
+  ['expired credentials at STS', [], [assumeRoleError('ExpiredToken', 403, 'The security token included in the request is expired')]],
+  ['invalid credentials at STS', [], [assumeRoleError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.')]],
+  ['STS disabled in the region', [], [assumeRoleError('RegionDisabledException', 403, 'STS is not activated')]],
+  ['STS throttling until --wait runs out', ['--wait', '30s'], [assumeRoleError('Throttling', 400, 'Rate exceeded')]],
 ];
 
 describe.each(SCENARIOS)('%s', (_name, options, steps) => {

@@ -31,6 +31,8 @@ function expectGettersReadGetAtt(stack: Stack, gate: SyncGateBase): void {
     LatestSuccessfulSyncSha: gate.latestSuccessfulSyncSha,
     LatestSuccessfulSyncStartedAt: gate.latestSuccessfulSyncStartedAt,
     LatestSyncEvent: gate.latestSyncEvent,
+    SyncAccount: gate.syncAccount,
+    SyncRegion: gate.syncRegion,
   };
   expect(Object.keys(getters).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
   for (const [name, value] of Object.entries(getters)) new CfnOutput(stack, `Out${name}`, { value });

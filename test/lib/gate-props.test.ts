@@ -388,6 +388,8 @@ describe('the template of every accepted value, synthesized once', () => {
     ['latestSuccessfulSyncSha', 'LatestSuccessfulSyncSha', (g) => g.latestSuccessfulSyncSha],
     ['latestSuccessfulSyncStartedAt', 'LatestSuccessfulSyncStartedAt', (g) => g.latestSuccessfulSyncStartedAt],
     ['latestSyncEvent', 'LatestSyncEvent', (g) => g.latestSyncEvent],
+    ['syncAccount', 'SyncAccount', (g) => g.syncAccount],
+    ['syncRegion', 'SyncRegion', (g) => g.syncRegion],
   ];
 
   it.each(ATTRIBUTES)('reads the %s attribute of either gate as Fn::GetAtt of %s', (_getter, attribute, read) => {

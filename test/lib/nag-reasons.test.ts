@@ -53,7 +53,7 @@ test.each([
     'AwsSolutions-IAM5[Resource::*] @ IsCompleteRole/DefaultPolicy/Resource',
     `${[...SourceActions[SyncGateSource.PROTON], ...SourceActions[SyncGateSource.GIT_SYNC]].join(', ')} support no resource-level permissions and no ` +
       "condition keys (AWS Service Authorization Reference), so IAM accepts only Resource '*' for them. These " +
-      'read-only actions (sync status and sync blockers of the sources this stack has gates for) are allowed on the ' +
+      'read-only actions (sync status, sync blockers and Git sync configuration of the sources this stack has gates for) are allowed on the ' +
       'role of the isComplete handler alone.',
   ],
   [

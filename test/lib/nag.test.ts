@@ -76,6 +76,29 @@ function exampleWithGitSync(cdk: CdkLib = cdkLib, bin: ExampleLib = exampleLib):
   return new bin.ExampleStack(app, 'ExampleGitSync', { serviceName: 'api', serviceInstanceName: 'prod', gitSyncStackName: 'network' });
 }
 
+/** Gates that read other accounts' syncs through reader roles: the provider may assume exactly those roles. */
+function crossAccountStack(cdk: CdkLib = cdkLib, gates: GateLib = gateLib): Stack {
+  const app = new cdk.App();
+  const stack = new cdk.Stack(app, 'CrossAccountGates', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const reader = (id: string, arn: string) => cdk.aws_iam.Role.fromRoleArn(stack, id, arn);
+  new gates.GitSyncGate(stack, 'Network', { stackName: 'network', readerRole: reader('NetworkReader', 'arn:aws:iam::222222222222:role/sync-gate-reader') });
+  new gates.ServiceInstanceSyncGate(stack, 'Api', {
+    serviceName: 'api',
+    serviceInstanceName: 'prod',
+    readerRole: reader('ApiReader', 'arn:aws:iam::333333333333:role/sync-gate-reader'),
+    externalId: 'platform-7f3a',
+  });
+  return stack;
+}
+
+/** The owning account's side: a reader role for both sources. */
+function readerRoleStack(cdk: CdkLib = cdkLib, gates: GateLib = gateLib): Stack {
+  const app = new cdk.App();
+  const stack = new cdk.Stack(app, 'SyncOwner', { env: { account: '222222222222', region: 'eu-west-1' } });
+  new gates.SyncStatusReaderRole(stack, 'GateReader', { trustedAccount: '111111111111', sources: [gates.SyncGateSource.GIT_SYNC, gates.SyncGateSource.PROTON] });
+  return stack;
+}
+
 /** `ruleId @ construct path` for every finding the pack reports. */
 function findings(stack: Stack, nag: CdkNag = nagLib): string[] {
   const report = new nag.AwsSolutionsChecks().validateScope(stack);
@@ -105,6 +128,8 @@ describe.each([
   ['a stack of Git sync gates', gitSyncStack],
   ['a stack with both kinds of gate', mixedStack],
   ['the example stack with both sources', exampleWithGitSync],
+  ['a stack of gates reading other accounts through reader roles', crossAccountStack],
+  ["a sync owner's stack with a SyncStatusReaderRole", readerRoleStack],
 ])('cdk-nag AwsSolutions on %s', (_name, build) => {
   const stack = build();
 
@@ -173,6 +198,8 @@ test('acknowledgements match the findings exactly: none is missing and none is s
       gitSync: findings(gitSyncStack(cdk, gates), nag),
       mixed: findings(mixedStack(cdk, gates), nag),
       exampleGitSync: findings(exampleWithGitSync(cdk, bin), nag),
+      crossAccount: findings(crossAccountStack(cdk, gates), nag),
+      readerRole: findings(readerRoleStack(cdk, gates), nag),
     };
   });
   jest.dontMock('../../lib/nag-suppressions');
@@ -187,4 +214,8 @@ test('acknowledgements match the findings exactly: none is missing and none is s
   expect(raw?.gitSync).toEqual(acked(gitSyncStack()));
   expect(raw?.mixed).toEqual(acked(mixedStack()));
   expect(raw?.exampleGitSync).toEqual(acked(exampleWithGitSync()));
+  expect(raw?.crossAccount).toEqual(acked(crossAccountStack()));
+  expect(raw?.readerRole).toEqual(acked(readerRoleStack()));
+  // The reader role's one finding is Resource '*' for the sources' reads, which no resource-level permission narrows.
+  expect(raw?.readerRole).toEqual(['AwsSolutions-IAM5[Resource::*] @ SyncOwner/GateReader/Resource/DefaultPolicy/Resource']);
 });

@@ -123,7 +123,7 @@ describe('the example app with gitSyncStackName synthesizes what the world runs'
 });
 
 describe('Create of the GitSyncGate', () => {
-  test('passes at once when the stack is already in sync, with all 12 attributes, after ONE API call in all', async () => {
+  test('passes at once when the stack is already in sync, with all 14 attributes, after ONE API call in all', async () => {
     const s = sha('git in sync');
     world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('SUCCEEDED', s, { lastGood: s }))]);
     const o = await createGitGate('git sync: already in sync');
@@ -134,7 +134,7 @@ describe('Create of the GitSyncGate', () => {
     expect(gitSyncStatusCalls(o)).toHaveLength(1);
     expect(o.waiterAttempts).toBe(1);
     expect(Object.keys(o.data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
-    expect(Object.keys(o.data)).toHaveLength(12);
+    expect(Object.keys(o.data)).toHaveLength(14);
     for (const key of ATTRIBUTE_NAMES) expect(typeof o.data[key]).toBe('string');
     expect(o.data).toEqual({
       Sha: s,
@@ -151,6 +151,9 @@ describe('Create of the GitSyncGate', () => {
       LatestSuccessfulSyncSha: s,
       LatestSuccessfulSyncStartedAt: new Date(SYNC_STARTED - 3_600_000).toISOString(),
       LatestSyncEvent: `${new Date(SYNC_STARTED + 60_000).toISOString()} SUCCEEDED: Deployment succeeded`,
+      // Read in the gate's own account (no reader role), in its region.
+      SyncAccount: world.accountId,
+      SyncRegion: 'us-east-1',
     });
     expect(o.polls).toEqual([expect.objectContaining({ stack: GIT_SYNC_STACK, region: 'us-east-1', verdict: 'PASS', situation: 'IN_SYNC' })]);
     expect(o.describeStacksCalls).toHaveLength(0);

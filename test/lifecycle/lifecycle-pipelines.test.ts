@@ -22,6 +22,8 @@ let gitExpectingA: InstalledStack;
 let gitOnItself: InstalledStack;
 const report = new ScenarioReport();
 
+// The three are syntheses of one stack (GateApp): each test installs the one it deploys, its functions and its
+// roles (whose policies the fakes check), as a deployment would replace the others.
 beforeAll(async () => {
   const [p, g] = synthApp(GATE_APP, [{ expectedSha: A }, { expectedSha: A, gate: 'git-sync', stackName: GIT_SYNC_STACK }]);
   world = await OfflineWorld.start();
@@ -48,7 +50,7 @@ describe('a superseded expected commit', () => {
       answer(status('IN_PROGRESS', A, { desired: A, lastGood: OLD }), 2),
       answer(status('IN_PROGRESS', A, { desired: B, lastGood: OLD })),
     ]);
-    const o = report.add('expected sha superseded while its sync ran', await world.create(protonExpectingA));
+    const o = report.add('expected sha superseded while its sync ran', await world.create(world.install(protonExpectingA)));
     expect(o.status).toBe('FAILED');
     // Three reads, the third sees B: no wait for the timeout, in an environment that remembers nothing.
     expect(statusCalls(o)).toHaveLength(3);
@@ -62,7 +64,7 @@ describe('a superseded expected commit', () => {
       answer(status('IN_PROGRESS', OLD, { desired: A, lastGood: OLD }), 2),
       answer(status('IN_PROGRESS', OLD, { desired: B, lastGood: OLD })),
     ]);
-    const o = report.add('expected sha desired, then superseded unseen', await world.create(protonExpectingA));
+    const o = report.add('expected sha desired, then superseded unseen', await world.create(world.install(protonExpectingA)));
     // An execution environment's memory that A was desired is no evidence: it may be gone on any tick, and a verdict
     // must not depend on it (docs/design.md, What holds without memory).
     expect(o.status).toBe('FAILED');
@@ -73,7 +75,7 @@ describe('a superseded expected commit', () => {
 
   test('Git sync: A synced and B is desired before the gate starts: fails in the first poll', async () => {
     world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('IN_PROGRESS', B, { lastGood: A }))]);
-    const o = report.add('expected sha superseded before the gate', await world.create(gitExpectingA));
+    const o = report.add('expected sha superseded before the gate', await world.create(world.install(gitExpectingA)));
     expect(o.status).toBe('FAILED');
     expect(gitSyncStatusCalls(o)).toHaveLength(1);
     expect(o.waiterAttempts).toBe(1);
@@ -82,7 +84,7 @@ describe('a superseded expected commit', () => {
 
   test('Git sync: A was never picked up and B is desired: waits, since the source may not have seen A yet', async () => {
     world.gitSync.script(GIT_SYNC_STACK, [answer(gitSyncStatus('SUCCEEDED', B, { lastGood: B }), 2), answer(gitSyncStatus('SUCCEEDED', A, { lastGood: A }))]);
-    const o = report.add('expected sha not seen yet, then desired', await world.create(gitExpectingA));
+    const o = report.add('expected sha not seen yet, then desired', await world.create(world.install(gitExpectingA)));
     expect(o.status).toBe('SUCCESS');
     expect(o.polls.map((p) => p.situation)).toEqual(['EXPECTED_SHA_NOT_DESIRED', 'EXPECTED_SHA_NOT_DESIRED', 'IN_SYNC']);
     expect(o.data).toMatchObject({ Sha: A, InSync: 'true' });
@@ -119,7 +121,7 @@ describe('an expected commit that never becomes desired: the sync configuration 
 
 describe('a Git sync gate on its own stack (a name only known at deploy time)', () => {
   test('fails at once, before any call, naming the stack', async () => {
-    const o = report.add('git sync gate on its own stack', await world.create(gitOnItself));
+    const o = report.add('git sync gate on its own stack', await world.create(world.install(gitOnItself)));
     expect(o.status).toBe('FAILED');
     expect(o.apiCalls).toHaveLength(0);
     expect(o.waiterAttempts).toBe(0);

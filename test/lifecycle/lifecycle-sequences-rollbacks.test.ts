@@ -151,7 +151,7 @@ test("a rollback whose first read is throttled, then the sync runs long, ends SU
   expect(rollback.describeStacksCalls.map((c) => c.answered)).toEqual(['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS']);
 });
 
-test('a rollback whose every read is throttled ends SUCCESS at its second read, every attribute UNKNOWN', async () => {
+test('a rollback whose every read is throttled ends SUCCESS at its second read, every attribute UNKNOWN but where it reads', async () => {
   world.proton.script(SERVICE, INSTANCE, [
     answer(status('SUCCEEDED', SYNCED, { lastGood: SYNCED })),
     answer(status('SUCCEEDED', EXPECTED, { lastGood: EXPECTED })),
@@ -164,8 +164,14 @@ test('a rollback whose every read is throttled ends SUCCESS at its second read, 
   const [, rollback] = requestsOf(o, gateLogicalId(base));
   expect(rollback.status).toBe('SUCCESS');
   expect(rollback.protonCalls).toHaveLength(2);
-  // The properties rolled back to have no expectedSha: nothing to report as Sha but UNKNOWN.
-  expect(rollback.data).toEqual({ ...Object.fromEntries(ATTRIBUTE_NAMES.map((n) => [n, VALUE_UNKNOWN])), InSync: 'false' });
+  // The properties rolled back to have no expectedSha: nothing to report as Sha but UNKNOWN. Where the gate reads is
+  // known without a read: the stack's own account (no reader role) and region.
+  expect(rollback.data).toEqual({
+    ...Object.fromEntries(ATTRIBUTE_NAMES.map((n) => [n, VALUE_UNKNOWN])),
+    InSync: 'false',
+    SyncAccount: world.accountId,
+    SyncRegion: world.region,
+  });
 });
 
 test("an update that fails on a FAILED sync while CloudFormation's DescribeStacks throttles fails, and its rollback completes", async () => {

@@ -14,9 +14,14 @@ import { ContextOverrides, SynthesizedStack, synthApp } from '../../offline/synt
 import { answer, INSTANCE, SERVICE, sha, status } from '../support/scenarios';
 import { GATE_APP, gateLogicalId, syncedShaId } from '../support/sequences';
 
+const READER_APP = 'test/lifecycle/apps/reader-app.ts';
+
 const SYNCED = sha('sequence synced');
 const EXPECTED = sha('sequence expected');
 const RENAMED = 'sample-instance-v2';
+/** The account that owns the sync a gate with a reader role reads, and that role (test/lifecycle/apps/reader-app.ts). */
+const OWNER = '222222222222';
+const READER_ROLE = `arn:aws:iam::${OWNER}:role/sync-gate-reader`;
 
 const VARIANTS = {
   base: {},
@@ -29,6 +34,8 @@ const VARIANTS = {
   noRecheck: { recheckOnEveryDeployment: 'false' },
   noRecheckRebuilt: { recheckOnEveryDeployment: 'false', build: '2' },
   renamed: { serviceInstanceName: RENAMED },
+  readerRole: { readerRoleArn: READER_ROLE },
+  readerRoleExternalId: { readerRoleArn: READER_ROLE, externalId: 'platform-7f3a' },
 } satisfies Record<string, ContextOverrides>;
 type Variant = keyof typeof VARIANTS;
 
@@ -40,10 +47,14 @@ beforeAll(async () => {
   const stacks = synthApp(GATE_APP, names.map((n) => VARIANTS[n]));
   names.forEach((n, i) => (synthesized[n] = stacks[i]));
   world = await OfflineWorld.start();
+  // The owner's reader role, for Proton, trusting the gate's account (with or without the external id: both variants).
+  world.install(synthApp(READER_APP, [{ trustedAccount: world.accountId, sources: 'proton' }])[0], { accountId: OWNER });
 }, 180_000);
 
 beforeEach(() => {
-  for (const instance of [INSTANCE, RENAMED]) world.proton.script(SERVICE, instance, [answer(status('SUCCEEDED', SYNCED, { lastGood: SYNCED }))]);
+  for (const account of [world.accountId, OWNER]) {
+    for (const instance of [INSTANCE, RENAMED]) world.proton.script(SERVICE, instance, [answer(status('SUCCEEDED', SYNCED, { lastGood: SYNCED }))], account);
+  }
 });
 
 afterEach(() => {
@@ -113,6 +124,24 @@ describe('every prop change deploys as one stack update', () => {
     expect((update.request.ResourceProperties as Record<string, unknown>)[Prop.ExpectedSha]).toBe(EXPECTED);
     expect(update.data.Sha).toBe(EXPECTED);
     expect(r.deployment.resource(syncedShaId(synthesized.base.template)).properties.Value).toBe(EXPECTED);
+  });
+
+  test('readerRole added updates the gate in place: from then on it reads the account that owns the sync, through the role', async () => {
+    const r = await createThenUpdate('base', 'readerRole');
+    expectUpdatedInPlace(r, Prop.ReaderRoleArn, undefined, READER_ROLE);
+    const [created] = requestsOf(r.created, r.gate);
+    const [update] = requestsOf(r.updated, r.gate);
+    expect(created.protonCalls.map((c) => c.account)).toEqual([world.accountId]);
+    expect(update.protonCalls.map((c) => c.account)).toEqual([OWNER]);
+    expect(update.data).toMatchObject({ SyncAccount: OWNER });
+  });
+
+  test('externalId, and the readerRole removed, update the gate in place', async () => {
+    const added = await createThenUpdate('readerRole', 'readerRoleExternalId');
+    expectUpdatedInPlace(added, Prop.ReaderRoleExternalId, undefined, 'platform-7f3a');
+    const removed = await createThenUpdate('readerRole', 'base');
+    expectUpdatedInPlace(removed, Prop.ReaderRoleArn, READER_ROLE, undefined);
+    expect(requestsOf(removed.updated, removed.gate)[0].protonCalls.map((c) => c.account)).toEqual([world.accountId]);
   });
 
   test('requireSuccess false updates the gate in place into a reader', async () => {

@@ -4,7 +4,7 @@
  * that passed with Sha '' would hand '' to the resources that read it (an ssm.StringParameter rejects it).
  */
 import * as fc from 'fast-check';
-import { toAttributes } from '../../../lambda/core/attributes';
+import { statusAttributes } from '../../../lambda/core/attributes';
 import { decide, GateCriteria } from '../../../lambda/core/decide';
 import { KNOWN_SYNC_STATUSES, sameSha, SyncAttempt, SyncStatus } from '../../../lambda/core/sync-status';
 import { attempt, DESIRED, OLDER, revision, syncStatus } from '../../fixtures';
@@ -54,7 +54,7 @@ describe('a latest sync without a sha', () => {
   it.each([...KNOWN_SYNC_STATUSES])('is not a sync of the desired sha when it is %s: a new sync is due, InSync false', (status) => {
     const s = syncStatus(DESIRED, attempt(status, ''));
     expect(decide(s, GATE)).toMatchObject({ verdict: 'WAIT', situation: 'NEW_SYNC_DUE' });
-    expect(toAttributes(s).InSync).toBe('false');
+    expect(statusAttributes(s).InSync).toBe('false');
   });
 });
 
@@ -73,7 +73,7 @@ describe('a gate that passes', () => {
     fc.assert(
       fc.property(statusArb, fc.constantFrom<GateCriteria>(GATE, EXPECT_DESIRED), (status, criteria) => {
         if (decide(status, criteria).verdict !== 'PASS') return;
-        const attributes = toAttributes(status);
+        const attributes = statusAttributes(status);
         expect(attributes.Sha).not.toBe('');
         expect(attributes.InSync).toBe('true');
         expect(attributes.LatestSyncSha.toLowerCase()).toBe(attributes.Sha.toLowerCase());

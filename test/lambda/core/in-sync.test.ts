@@ -3,7 +3,7 @@
  * 'true' only when the latest sync SUCCEEDED at the desired sha. A looser rule ("anything but FAILED") would tell
  * the resources that read it that a running or unknown sync is done.
  */
-import { toAttributes } from '../../../lambda/core/attributes';
+import { statusAttributes } from '../../../lambda/core/attributes';
 import { decide } from '../../../lambda/core/decide';
 import { KNOWN_SYNC_STATUSES, SyncStatus } from '../../../lambda/core/sync-status';
 import { attempt, DESIRED, OLDER, syncStatus } from '../../fixtures';
@@ -29,11 +29,11 @@ const ROWS = STATUSES.flatMap((status) =>
 
 describe('InSync', () => {
   it.each(ROWS)('is $inSync for $statusName, $relation', ({ sync, inSync }) => {
-    expect(toAttributes(sync).InSync).toBe(inSync ? 'true' : 'false');
+    expect(statusAttributes(sync).InSync).toBe(inSync ? 'true' : 'false');
   });
 
   it.each(ROWS)('agrees with the gate passing IN_SYNC for $statusName, $relation', ({ sync }) => {
     const passes = decide(sync, { requireSuccess: true }).situation === 'IN_SYNC';
-    expect(toAttributes(sync).InSync).toBe(String(passes));
+    expect(statusAttributes(sync).InSync).toBe(String(passes));
   });
 });

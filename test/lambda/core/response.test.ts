@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { boundAttributes, MAX_DATA_JSON_BYTES, MAX_ENUM_VALUE_CHARS, toAttributes } from '../../../lambda/core/attributes';
+import { boundAttributes, MAX_DATA_JSON_BYTES, MAX_ENUM_VALUE_CHARS, ReadLocation, statusAttributes, toAttributes } from '../../../lambda/core/attributes';
 import { applyDeadline, decide } from '../../../lambda/core/decide';
 import { failureReason, MAX_REASON_EVENTS } from '../../../lambda/core/reasons';
 import { KNOWN_SYNC_STATUSES, Revision, SyncAttempt, SyncStatus } from '../../../lambda/core/sync-status';
@@ -11,6 +11,8 @@ import { attempt, DESIRED, event, OLDER, revision, syncStatus } from '../../fixt
 const SUBJECT = { source: 'proton' as const, serviceName: 'a'.repeat(100), serviceInstanceName: 'b'.repeat(100), region: 'ap-southeast-4' };
 const NAMED = protonSource.reasonSubject(SUBJECT);
 const CFN_LIMIT = 4096;
+/** Where the status was read, its values at their longest: a 12-digit account and a long region name. */
+const WHERE: ReadLocation = { account: '123456789012', region: 'ap-southeast-4' };
 
 /**
  * The body CloudFormation receives, built as aws-cdk-lib's Provider framework builds it (cfn-response.js
@@ -61,14 +63,20 @@ const statusArb: fc.Arbitrary<SyncStatus> = fc.record(
 );
 
 describe('attributes', () => {
-  it('are all present, as strings, even when Proton returns nothing', () => {
-    const attrs = toAttributes({});
+  it('are all present, as strings, even when Proton returns nothing, with the account and region read', () => {
+    const attrs = toAttributes({}, WHERE);
     expect(Object.keys(attrs).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
     expect(attrs[Attr.Status]).toBe(STATUS_NONE);
     expect(attrs[Attr.InSync]).toBe('false');
-    for (const name of ATTRIBUTE_NAMES.filter((n) => n !== Attr.Status && n !== Attr.InSync)) {
+    expect(attrs[Attr.SyncAccount]).toBe('123456789012');
+    expect(attrs[Attr.SyncRegion]).toBe('ap-southeast-4');
+    for (const name of ATTRIBUTE_NAMES.filter((n) => ![Attr.Status, Attr.InSync, Attr.SyncAccount, Attr.SyncRegion].includes(n as never))) {
       expect(attrs[name]).toBe('');
     }
+  });
+
+  it('say an account that is not known (the check without --role-arn) as an empty SyncAccount', () => {
+    expect(toAttributes({}, { account: '', region: 'eu-west-1' })).toMatchObject({ SyncAccount: '', SyncRegion: 'eu-west-1' });
   });
 
   it('carry the desired state, both syncs and the newest event as ISO 8601', () => {
@@ -76,8 +84,10 @@ describe('attributes', () => {
       startedAt: new Date('2026-11-26T10:05:00Z'),
       events: [event('later', 9, 'SUCCEEDED'), event('earlier', 1, 'STARTED')],
     });
-    const attrs = toAttributes(syncStatus(DESIRED, latest, attempt('SUCCEEDED', OLDER)));
+    const attrs = toAttributes(syncStatus(DESIRED, latest, attempt('SUCCEEDED', OLDER)), WHERE);
     expect(attrs).toEqual({
+      SyncAccount: '123456789012',
+      SyncRegion: 'ap-southeast-4',
       Sha: DESIRED,
       Status: 'SUCCEEDED',
       InSync: 'true',
@@ -94,13 +104,13 @@ describe('attributes', () => {
   });
 
   it('say InSync false when the latest success is for another sha', () => {
-    expect(toAttributes(syncStatus(DESIRED, attempt('SUCCEEDED', OLDER))).InSync).toBe('false');
+    expect(statusAttributes(syncStatus(DESIRED, attempt('SUCCEEDED', OLDER))).InSync).toBe('false');
   });
 
   it('keep real shas whole and cut free text first when the response would be too large', () => {
     const huge = syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED, { events: [event('x'.repeat(10_000), 3)] }));
     const status = { ...huge, desiredRevision: { ...huge.desiredRevision!, directory: 'd'.repeat(10_000) } };
-    const bounded = boundAttributes(toAttributes(status));
+    const bounded = boundAttributes(toAttributes(status, WHERE));
     expect(jsonBytes(bounded)).toBeLessThanOrEqual(MAX_DATA_JSON_BYTES);
     expect(bounded.Sha).toBe(DESIRED);
     expect(bounded.LatestSyncSha).toBe(DESIRED);
@@ -113,7 +123,7 @@ describe('attributes', () => {
     // The ellipsis takes 3 bytes, so giving up 1 byte cuts 4 characters.
     ['cut only the newest event when they are 1 byte over', 1, 'Sync succeeded after a long deploy…'],
   ])('%s', (_name, over, eventText) => {
-    const attrs = toAttributes(syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED, { events: [event('Sync succeeded after a long deployment', 3)] })));
+    const attrs = toAttributes(syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED, { events: [event('Sync succeeded after a long deployment', 3)] })), WHERE);
     const bounded = boundAttributes(attrs, jsonBytes(attrs) - over);
     expect(bounded).toEqual({ ...attrs, LatestSyncEvent: `2026-11-26T10:03:00.000Z SYNC_EVENT: ${eventText}` });
   });
@@ -121,7 +131,7 @@ describe('attributes', () => {
   it('fit every response the API can return within 4,096 bytes (generated)', () => {
     fc.assert(
       fc.property(statusArb, (status) => {
-        const data = boundAttributes(toAttributes(status));
+        const data = boundAttributes(toAttributes(status, WHERE));
         expect(Object.keys(data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
         expect(Buffer.byteLength(responseBody('SUCCESS', { data }))).toBeLessThanOrEqual(CFN_LIMIT);
       }),
@@ -227,7 +237,7 @@ describe('attributes at the models\' maximum and beyond', () => {
   const ROWS = UNITS.flatMap((unit) => SCALES.map((scale) => ({ unit: JSON.stringify(unit), scale, status: worstStatus(unit, scale) })));
 
   it.each(ROWS)('fit within 4,096 bytes with every field $scale its maximum in $unit', ({ status }) => {
-    const data = boundAttributes(toAttributes(status));
+    const data = boundAttributes(toAttributes(status, WHERE));
     expect(Object.keys(data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
     expect(jsonBytes(data)).toBeLessThanOrEqual(MAX_DATA_JSON_BYTES);
     expect(Buffer.byteLength(responseBody('SUCCESS', { data }))).toBeLessThanOrEqual(CFN_LIMIT);
@@ -238,8 +248,8 @@ describe('attributes at the models\' maximum and beyond', () => {
     ['RepositoryProvider', (long: string): SyncStatus => ({ ...syncStatus(DESIRED, attempt('SUCCEEDED', DESIRED)), desiredRevision: revision(DESIRED, { repositoryProvider: long }) })],
   ] as const)('cut an unexpectedly long %s to a few characters and keep the other attributes whole', (name, build) => {
     const long = '\u0000'.repeat(10_000);
-    const normal = toAttributes(build('UNLISTED'));
-    const data = boundAttributes(toAttributes(build(long)));
+    const normal = toAttributes(build('UNLISTED'), WHERE);
+    const data = boundAttributes(toAttributes(build(long), WHERE));
     expect(Array.from(data[name]).length).toBe(MAX_ENUM_VALUE_CHARS);
     expect(long.startsWith(data[name].slice(0, -1))).toBe(true);
     expect(data[name].endsWith('…')).toBe(true);
@@ -247,9 +257,9 @@ describe('attributes at the models\' maximum and beyond', () => {
   });
 
   it('keep every value the models list whole', () => {
-    for (const status of [...KNOWN_SYNC_STATUSES]) expect(toAttributes(syncStatus(DESIRED, attempt(status, DESIRED))).Status).toBe(status);
+    for (const status of [...KNOWN_SYNC_STATUSES]) expect(statusAttributes(syncStatus(DESIRED, attempt(status, DESIRED))).Status).toBe(status);
     for (const provider of ['GITHUB', 'GITHUB_ENTERPRISE', 'BITBUCKET', 'GITHUB_ENTERPRISE_SERVER', 'GITLAB', 'GITLAB_SELF_MANAGED']) {
-      expect(toAttributes({ desiredRevision: revision(DESIRED, { repositoryProvider: provider }) }).RepositoryProvider).toBe(provider);
+      expect(statusAttributes({ desiredRevision: revision(DESIRED, { repositoryProvider: provider }) }).RepositoryProvider).toBe(provider);
     }
   });
 
@@ -279,10 +289,18 @@ describe('attributes at the models\' maximum and beyond', () => {
   });
   const anyStatus: fc.Arbitrary<SyncStatus> = fc.record({ desiredRevision: anyRevision, latestAttempt: anyAttempt, latestSuccessfulAttempt: anyAttempt }, { requiredKeys: [] });
 
+  // A region as the gate accepts it (Limits.regionPattern, which bounds no length) and an account as the handler reads it.
+  const anyLocation: fc.Arbitrary<ReadLocation> = fc.record({
+    account: fc.constantFrom('', '123456789012'),
+    region: fc
+      .tuple(fc.stringMatching(/^[a-z]{2,4}$/), fc.array(fc.stringMatching(/^[a-z]{1,40}$/), { minLength: 1, maxLength: 60 }), fc.nat(999))
+      .map(([prefix, words, n]) => `${prefix}-${words.join('-')}-${n}`),
+  });
+
   it('fit within 4,096 bytes whatever each field holds (generated)', () => {
     fc.assert(
-      fc.property(anyStatus, (status) => {
-        const data = boundAttributes(toAttributes(status));
+      fc.property(anyStatus, anyLocation, (status, where) => {
+        const data = boundAttributes(toAttributes(status, where));
         expect(Object.keys(data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
         expect(Buffer.byteLength(responseBody('SUCCESS', { data }))).toBeLessThanOrEqual(CFN_LIMIT);
       }),

@@ -138,6 +138,14 @@ describe('a Git sync gate on its own stack', () => {
       PhysicalResourceId: 'git-sync:us-east-1:app2',
     });
   });
+
+  it('may watch a stack of the same name in another account, through a reader role there; not through a role of its own account', async () => {
+    // createEvent's stack: arn:aws:cloudformation:us-east-1:123456789012:stack/app/...
+    const through = (account: string) => createEvent({ ...GIT_SYNC_PROPS, [Prop.StackName]: 'app', [Prop.ReaderRoleArn]: `arn:aws:iam::${account}:role/reader` });
+    await expect(gate.onEvent(through('222222222222'), deps)).resolves.toMatchObject({ PhysicalResourceId: 'git-sync:us-east-1:app' });
+    await expect(gate.onEvent(through('123456789012'), deps)).rejects.toThrow('the stack it is deployed in');
+    expect(gitSyncMock.calls()).toHaveLength(0);
+  });
 });
 
 describe('a reader', () => {

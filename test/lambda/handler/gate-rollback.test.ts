@@ -57,11 +57,17 @@ describe.each([
     it.each([
       ['the source throttles every read', throttled, 2],
       ['the endpoint refuses connections (as after Proton\'s end of support)', refused, 1],
-    ])('passes without judging when %s: within two reads, never at the deadline, every attribute UNKNOWN', async (_case, error, reads) => {
+    ])('passes without judging when %s: within two reads, never at the deadline, every attribute UNKNOWN but where it reads', async (_case, error, reads) => {
       protonMock.on(GetServiceInstanceSyncStatusCommand).rejects(error());
       const { answer } = await world.runWaiter(await world.started(updateEvent()));
       expect(protonMock.commandCalls(GetServiceInstanceSyncStatusCommand)).toHaveLength(reads);
-      expect(answer?.Data).toEqual({ ...Object.fromEntries(ATTRIBUTE_NAMES.map((n) => [n, VALUE_UNKNOWN])), InSync: 'false' });
+      // Where the gate reads is known without a read: its own stack's account (no reader role) and the region.
+      expect(answer?.Data).toEqual({
+        ...Object.fromEntries(ATTRIBUTE_NAMES.map((n) => [n, VALUE_UNKNOWN])),
+        InSync: 'false',
+        SyncAccount: '123456789012',
+        SyncRegion: 'us-east-1',
+      });
       expect(lines.at(-1)).toMatchObject({ verdict: 'PASS', situation: 'ROLLBACK' });
     });
 

@@ -282,6 +282,16 @@ describe('the Git sync source', () => {
     expect(gitSyncSource.reasonSubject(subject)).toMatchObject({ source: 'Git sync', description: 'stack "network" in us-east-2' });
   });
 
+  it('names the account and the role a subject is read through in its reasons and its poll line', () => {
+    const readerRole = { roleArn: 'arn:aws:iam::222222222222:role/reader', partition: 'aws', account: '222222222222', sessionName: 'cdk-git-sync-gate-app' };
+    const subject = { ...gitSyncSource.parseSubject({ [Prop.StackName]: 'network' }, 'us-east-2'), readerRole };
+    expect(gitSyncSource.physicalResourceId(subject)).toBe('git-sync:us-east-2:network');
+    expect(gitSyncSource.reasonSubject(subject).description).toBe(
+      'stack "network" in us-east-2 of account 222222222222',
+    );
+    expect(gitSyncSource.logFields(subject)).toEqual({ stack: 'network', region: 'us-east-2', account: '222222222222', readerRole: readerRole.roleArn });
+  });
+
   it('uses the same bounded client settings as Proton', async () => {
     const c = createGitSyncClient('us-east-1');
     expect(await c.config.maxAttempts()).toBe(CallBudget.maxAttempts);

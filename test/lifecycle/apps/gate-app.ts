@@ -8,6 +8,7 @@
  *   `Gate`, so swapping them is the migration docs/migration.md tells users to make.
  * - `serviceName`, `serviceInstanceName` (Proton; default `sample-service`, `sample-instance`) or `stackName` (Git sync, default `network`).
  * - `pollInterval`, `waitTimeout`: whole seconds. `expectedSha`, `region`.
+ * - `readerRoleArn` (a role in another account, `readerRole` by `iam.Role.fromRoleArn`) and `externalId`.
  * - `requireSuccess`, `recheckOnEveryDeployment`: `true` or `false`.
  * - `fail`: `true` adds an SSM parameter with an empty value that is deployed after the gate (and its `sha`
  *   parameter), which SSM rejects: the stack update fails there and rolls back.
@@ -16,6 +17,7 @@
  * - `build`: any value; changes nothing but the synthesis (a new DeploymentNonce when recheckOnEveryDeployment).
  */
 import { App, Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { GitSyncGate, ServiceInstanceSyncGate } from '../../../lib';
@@ -40,7 +42,11 @@ const flag = (key: string): boolean | undefined => {
   return value === 'true';
 };
 
+const stack = new Stack(app, 'GateApp');
+const readerRoleArn = context('readerRoleArn');
 const options: SyncGateOptions = {
+  readerRole: readerRoleArn === undefined ? undefined : iam.Role.fromRoleArn(stack, 'ReaderRole', readerRoleArn),
+  externalId: context('externalId'),
   pollInterval: seconds('pollInterval'),
   waitTimeout: seconds('waitTimeout'),
   expectedSha: context('expectedSha'),
@@ -62,7 +68,6 @@ function addGate(scope: Construct): Construct {
   return new ssm.StringParameter(scope, 'SyncedSha', { stringValue: gate.sha, description: 'The sha the gate passed with' });
 }
 
-const stack = new Stack(app, 'GateApp');
 const last = flag('nested') ? new NestedStack(stack, 'Nested') : stack;
 const gated = addGate(last);
 if (flag('fail')) {
