@@ -7,7 +7,7 @@ import type { BenchResults } from '../../bench/report/index';
 import type { BlockerRow, SourcesResult } from '../../bench/sync-sources';
 import type { SynthCell, SynthRow } from '../../bench/synth';
 import type { TemplateStats } from '../../bench/template-stats';
-import type { LoadScenario, LoadSource } from '../../offline/load-scenario';
+import type { LoadScenario, LoadSource, LoadWorld } from '../../offline/load-scenario';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -44,7 +44,8 @@ export function sources(): SourcesResult {
   };
 }
 
-export const loadRun = (n: number, failed = 0, o: { source?: LoadSource; scenario?: LoadScenario; made?: number } = {}): LoadRunSummary => ({
+export const loadRun = (n: number, failed = 0, o: { source?: LoadSource; scenario?: LoadScenario; made?: number; world?: LoadWorld } = {}): LoadRunSummary => ({
+  world: o.world ?? 'fixed',
   source: o.source ?? 'proton',
   scenario: o.scenario ?? 'reads',
   n,
