@@ -46,7 +46,7 @@ describe('ApiPace', () => {
     advance(1_000);
     expect(p.mayRead()).toBe(true);
     p.served(); // the status
-    p.served(); // the blockers, in the same slot
+    p.served(); // the blockers: the next call 1 / rate after this one
     advance(1_000);
     expect(p.mayRead()).toBe(false);
     advance(1_000);
