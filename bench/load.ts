@@ -22,7 +22,7 @@ import { log } from './runner';
 export const LOAD_RATE: RateLimit = { perSecond: 1, burst: 3 };
 
 /** One run, without its outcomes and calls. */
-export type LoadRunSummary = Omit<LoadRun, 'outcomes' | 'calls'>;
+export type LoadRunSummary = Omit<LoadRun, 'outcomes' | 'calls' | 'gateInvocations'>;
 
 /** The targets: N gates of a source and scenario that must all pass, within the made/served ratio. */
 export interface LoadTargetSpec {
@@ -87,7 +87,7 @@ export function loadCeiling(l: Pick<LoadResult, 'rate' | 'timeoutMs'>, reads: nu
 }
 
 function summary(r: LoadRun): LoadRunSummary {
-  const { outcomes: _o, calls: _c, ...rest } = r;
+  const { outcomes: _o, calls: _c, gateInvocations: _i, ...rest } = r;
   return rest;
 }
 

@@ -13,14 +13,17 @@
  * tools/node24, which decides the Handler table and its targets, then again the bench's own, shown beside),
  * BENCH_DECISIONS (300), BENCH_OUT (docs/benchmarks.md; "-" prints only); load: the targets (bench/load.ts), then per source
  * the search, BENCH_LOAD_MAX_RUNS (4 per source), BENCH_LOAD_MAX_N (400), BENCH_LOAD_BUDGET_S (1200: the targets take
- * about 2 minutes of real time, a run near the API's limit of 202 gates about 1); BENCH_SKIP=sources,load leaves those
- * sections out.
+ * about 2 minutes of real time, a run near the API's limit of 202 gates about 1); the load targets in each modelled world
+ * (bench/load-worlds.ts), BENCH_LOAD_WORLDS (default every world: fixed,lambda,churn,noMemory; noMemory takes about
+ * 15 minutes); BENCH_SKIP=sources,load,worlds leaves those sections out. BENCH_ONLY=load runs only the load sections
+ * (targets and search, then the worlds) and prints them, without writing BENCH_OUT: for iterating on the load.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Prop } from '../lib/contract';
+import { LOAD_WORLDS, LoadWorld } from '../offline/load-scenario';
 import { synthExampleApp } from '../offline/synth';
 import { findIamBreak } from './breaking-n';
 import { coldStartNodes, coldStarts } from './cold-start';
@@ -29,8 +32,9 @@ import { gitSyncIsCompleteEvent, handlerEvents } from './events';
 import { exampleCrossAccountGitSync } from './example-context';
 import { measureAssets } from './handler-assets';
 import { LoadResult, measureLoad } from './load';
+import { LoadWorldsResult, measureLoadWorlds } from './load-worlds';
 import { READER_ROLE_ARN, startGitSync, startProton, SYNC_OWNER_ACCOUNT } from './proton-endpoint';
-import { BenchResults, ColdUnderNode, RunInfo, renderReport } from './report';
+import { BenchResults, ColdUnderNode, RunInfo, renderLoadReport, renderReport } from './report';
 import { fmtInt } from './report/format';
 import { BENCH_ACCOUNT, log, ROOT } from './runner';
 import { gitSyncProps, measureSources, SourcesResult, synthBothSources } from './sync-sources';
@@ -66,6 +70,12 @@ const COLD_RUNS = intEnv('BENCH_COLD_RUNS', 9);
 const DECISIONS = intEnv('BENCH_DECISIONS', 300);
 /** Sections to skip while developing: `sources`, `load` (comma-separated). */
 const SKIP = new Set(strEnv('BENCH_SKIP', '').split(',').map((s) => s.trim()).filter(Boolean));
+/** Only these sections (`load`: the load targets, search and worlds), printed alone. */
+const ONLY = strEnv('BENCH_ONLY', '');
+const LOAD_WORLDS_RUN = strEnv('BENCH_LOAD_WORLDS', LOAD_WORLDS.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean) as LoadWorld[];
 const LOAD_BOUND = { maxRuns: intEnv('BENCH_LOAD_MAX_RUNS', 4), maxN: intEnv('BENCH_LOAD_MAX_N', 400), budgetMs: 1000 * intEnv('BENCH_LOAD_BUDGET_S', 1200) };
 /** The search for the largest passing N stops when passing and failing N are this close. */
 const LOAD_PRECISION = 5;
@@ -94,9 +104,31 @@ function lockVersion(pkg: string): string {
   return lock.packages[`node_modules/${pkg}`]?.version ?? '?';
 }
 
+/** The load sections: the targets and the search in the fixed world, then the targets in each modelled world. */
+async function measureLoadSections(): Promise<{ load?: LoadResult; loadWorlds?: LoadWorldsResult }> {
+  let load: LoadResult | undefined;
+  if (!SKIP.has('load')) {
+    log(`load: the targets, then per source the largest N that all pass (≤ ${LOAD_BOUND.maxRuns} runs each, ≤ ${LOAD_BOUND.budgetMs / 1000} s)`);
+    load = await measureLoad(LOAD_BOUND, LOAD_PRECISION);
+  }
+  let loadWorlds: LoadWorldsResult | undefined;
+  if (!SKIP.has('worlds')) {
+    log(`load worlds: the targets in ${LOAD_WORLDS_RUN.join(', ')}`);
+    loadWorlds = await measureLoadWorlds(LOAD_WORLDS_RUN, load?.targets ?? []);
+  }
+  return { load, loadWorlds };
+}
+
 async function main(): Promise<void> {
   checkNs(NS);
-  for (const section of SKIP) if (section !== 'sources' && section !== 'load') throw new Error(`BENCH_SKIP: unknown section ${section} (sources, load)`);
+  for (const section of SKIP) if (!['sources', 'load', 'worlds'].includes(section)) throw new Error(`BENCH_SKIP: unknown section ${section} (sources, load, worlds)`);
+  for (const world of LOAD_WORLDS_RUN) if (!LOAD_WORLDS.includes(world)) throw new Error(`BENCH_LOAD_WORLDS: unknown world ${world} (${LOAD_WORLDS.join(', ')})`);
+  if (ONLY !== '' && ONLY !== 'load') throw new Error(`BENCH_ONLY: unknown section ${ONLY} (load)`);
+  if (ONLY === 'load') {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-handler.js'), '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+    process.stdout.write(renderLoadReport(await measureLoadSections()) + '\n');
+    return;
+  }
   const startedAt = new Date();
   const t0 = performance.now();
   const loadBefore = os.loadavg();
@@ -155,11 +187,7 @@ async function main(): Promise<void> {
       log('sources: in-sync calls and sync blockers, both gates, offline lifecycle world');
       sources = await measureSources(bothSources);
     }
-    let load: LoadResult | undefined;
-    if (!SKIP.has('load')) {
-      log(`load: the targets, then per source the largest N that all pass (≤ ${LOAD_BOUND.maxRuns} runs each, ≤ ${LOAD_BOUND.budgetMs / 1000} s)`);
-      load = await measureLoad(LOAD_BOUND, LOAD_PRECISION);
-    }
+    const { load, loadWorlds } = await measureLoadSections();
 
     const cpus = os.cpus();
     const run: RunInfo = {
@@ -195,6 +223,7 @@ async function main(): Promise<void> {
       detection,
       sources,
       load,
+      loadWorlds,
     });
     process.stdout.write(report + '\n');
     if (OUT !== '-') {

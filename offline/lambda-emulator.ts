@@ -22,6 +22,7 @@ import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as util from 'util';
+import { EnvironmentPool, LambdaModel, poolSeed, Pooled, seededRandom } from './execution-environments';
 import { InvocationHold, virtualTimersPromises } from './invocation-timers';
 import { listenOnLoopback } from './loopback';
 import { ModuleLoader, realProcess, Sandbox } from './module-loader';
@@ -29,6 +30,7 @@ import { RequestAttribution } from './request-attribution';
 import { VirtualClock } from './virtual-clock';
 
 export { realProcess } from './module-loader';
+export { seededRandom } from './execution-environments';
 
 
 /**
@@ -87,6 +89,9 @@ export interface InvocationRecord {
   /** The lifecycle request (CloudFormation RequestId) the invocation served, when known. */
   readonly requestTag?: string;
   durationMs?: number;
+  /** Under a LambdaModel: the cold start's Init time and the invocation's own time, virtual ms. */
+  initMs?: number;
+  ownMs?: number;
   errorType?: string;
 }
 
@@ -114,10 +119,15 @@ export class FakeLambda {
     region: string;
     invocationMs?: number;
     environments?: EnvironmentReuse;
-    /** Seed of the `mixed` choices. */
+    /** Seed of the `mixed` choices and of the model's draws. */
     seed?: number;
+    /**
+     * Lambda-like environments and invocation times (execution-environments.ts): replaces `environments` and
+     * `invocationMs`. For a clock that stands still while the world is busy.
+     */
+    model?: LambdaModel;
   }): Promise<FakeLambda> {
-    const fake = new FakeLambda(options.clock, options.region, options.invocationMs ?? 0, options.environments ?? 'warm', options.seed ?? 1);
+    const fake = new FakeLambda(options.clock, options.region, options.invocationMs ?? 0, options.environments ?? 'warm', options.seed ?? 1, options.model);
     await listenOnLoopback(fake.server);
     fake.attribution.start();
     return fake;
@@ -145,6 +155,8 @@ export class FakeLambda {
   private readonly environmentsMade = new Map<string, number>();
   /** Idle execution environments per function name. */
   private readonly environments = new Map<string, Environment[]>();
+  /** Under a model: the environments of each function. */
+  private readonly pools = new Map<string, EnvironmentPool<Environment>>();
   private generation = 0;
   private readonly random: () => number;
   private readonly server: http.Server;
@@ -164,7 +176,9 @@ export class FakeLambda {
     private readonly invocationMs = 0,
     /** How invocations find their execution environment (see EnvironmentReuse). */
     public readonly reuse: EnvironmentReuse = 'warm',
-    seed = 1,
+    private readonly seed = 1,
+    /** Lambda-like environments (execution-environments.ts), when set: `reuse` and `invocationMs` do not apply. */
+    public readonly model?: LambdaModel,
   ) {
     this.random = seededRandom(seed);
     this.server = http.createServer((req, res) => void this.handleHttp(req, res));
@@ -180,6 +194,7 @@ export class FakeLambda {
     this.functions.set(spec.name, spec);
     this.functions.set(spec.arn, spec);
     this.environments.delete(spec.name);
+    this.pools.delete(spec.name);
   }
 
   /**
@@ -189,6 +204,12 @@ export class FakeLambda {
   public coldStart(): void {
     this.generation += 1;
     this.environments.clear();
+    for (const pool of this.pools.values()) pool.clear();
+  }
+
+  /** Under a model: what each function's pool did (environments made, reused, recycled, retired). */
+  public poolCounts(functionName: string): EnvironmentPool<Environment>['counts'] | undefined {
+    return this.pools.get(functionName)?.counts;
   }
 
   /** The log lines of one log group (empty when none). */
@@ -274,8 +295,21 @@ export class FakeLambda {
     return run;
   }
 
+  /** Under a model: the pool of the function's environments. */
+  private poolOf(name: string): EnvironmentPool<Environment> | undefined {
+    if (!this.model) return undefined;
+    let pool = this.pools.get(name);
+    if (!pool) {
+      pool = new EnvironmentPool<Environment>(this.model, poolSeed(this.seed, name));
+      this.pools.set(name, pool);
+    }
+    return pool;
+  }
+
   private async execute(spec: FunctionSpec, event: unknown, requestId: string, tag: string | undefined): Promise<InvokeResult> {
-    let env = this.takeIdle(spec.name);
+    const pool = this.poolOf(spec.name);
+    let pooled: Pooled<Environment> | undefined = pool?.take(this.clock.now());
+    let env = pool ? pooled?.env : this.takeIdle(spec.name);
     const record: InvocationRecord = {
       functionName: spec.name,
       requestId,
@@ -287,7 +321,16 @@ export class FakeLambda {
     this.invocations.push(record);
     let reusable = true;
     try {
-      if (!env) env = this.load(spec);
+      if (!env) {
+        env = this.load(spec);
+        if (pool) {
+          // Under a model, the new environment's Init phase takes virtual time before the handler runs.
+          const made = pool.add(env, this.clock.now());
+          pooled = made.pooled;
+          record.initMs = made.initMs;
+          await this.holds.get(requestId)?.sleep(made.initMs);
+        }
+      }
       record.environment = env.id;
       const deadline = Date.now() + spec.timeoutSeconds * 1000;
       const context = {
@@ -325,8 +368,15 @@ export class FakeLambda {
       if (error.errorType === 'Sandbox.Timedout') reusable = false;
       return { error };
     } finally {
+      const current = env !== undefined && reusable && env.generation === this.generation && this.functions.get(spec.name) === spec;
+      if (pool && pooled) {
+        // Under a model, the invocation's own time passes before the caller gets the answer; then it is idle again.
+        record.ownMs = pool.invocationMs();
+        await this.holds.get(requestId)?.sleep(record.ownMs);
+        if (current) pool.release(pooled, this.clock.now());
+      }
       record.durationMs = Date.now() - record.startedAt;
-      if (env && reusable && this.reuse !== 'fresh' && env.generation === this.generation && this.functions.get(spec.name) === spec) {
+      if (env && current && !pool && this.reuse !== 'fresh') {
         const idle = this.environments.get(spec.name) ?? [];
         idle.push(env);
         this.environments.set(spec.name, idle);
@@ -435,18 +485,6 @@ export class FakeLambda {
     });
     res.end(body);
   }
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same choices, run after run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 function splitHandler(handler: string): [string, string] {

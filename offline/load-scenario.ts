@@ -14,9 +14,11 @@
  * timers/promises, which the Lambda emulator runs on the clock (invocation-timers.ts).
  */
 import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../lib/contract';
+import { LAMBDA_MODELS, LambdaModelName } from './execution-environments';
 import { wireGitSyncAttempt, wireGitSyncOutput } from './fake-codestar-connections';
 import { wireAttempt, wireSyncOutput } from './fake-proton';
 import type { RateLimit, ServiceCall } from './fake-service-types';
+import type { InvocationRecord } from './lambda-emulator';
 import { LifecycleOutcome } from './lifecycle-outcome';
 import { OfflineWorld } from './offline-world';
 import { SynthesizedStack } from './synth';
@@ -30,12 +32,28 @@ export type LoadScenario = 'reads' | 'newSyncDue';
  */
 export const LOAD_INVOCATION_MS = 50;
 
+/**
+ * The worlds a load runs in: `fixed`, the load world before Lambda-like environments (each invocation keeps its
+ * environment busy LOAD_INVOCATION_MS, takes no virtual time, and the most recently used idle environment is reused),
+ * or one of the Lambda-like models of execution-environments.ts (`lambda`, `churn`, `noMemory`).
+ */
+export type LoadWorld = 'fixed' | LambdaModelName;
+
+export const LOAD_WORLDS: readonly LoadWorld[] = ['fixed', ...(Object.keys(LAMBDA_MODELS) as LambdaModelName[])];
+
+/** The seed of the Lambda-like worlds' draws when a spec names none. */
+export const LOAD_SEED = 1;
+
 export interface LoadSpec {
   readonly source: LoadSource;
   readonly n: number;
   readonly rate: RateLimit;
   readonly scenario: LoadScenario;
-  /** Virtual time each Lambda invocation keeps its environment busy (OfflineWorldOptions.invocationMs). */
+  /** Default `fixed`. */
+  readonly world?: LoadWorld;
+  /** Seed of a Lambda-like world's draws. Default LOAD_SEED. */
+  readonly seed?: number;
+  /** In the `fixed` world: virtual time each Lambda invocation keeps its environment busy (OfflineWorldOptions.invocationMs). */
   readonly invocationMs?: number;
   /** For `reads`: IN_PROGRESS answers before SUCCEEDED. Default 2. */
   readonly inProgressReads?: number;
@@ -43,6 +61,7 @@ export interface LoadSpec {
 
 /** One run: N gates created at once. */
 export interface LoadRun {
+  readonly world: LoadWorld;
   readonly source: LoadSource;
   readonly scenario: LoadScenario;
   readonly n: number;
@@ -63,6 +82,8 @@ export interface LoadRun {
   readonly failureReasons: readonly string[];
   readonly outcomes: readonly LifecycleOutcome[];
   readonly calls: readonly ServiceCall[];
+  /** The invocations of the gate's isComplete function (which environment, cold or warm, when). */
+  readonly gateInvocations: readonly InvocationRecord[];
 }
 
 const SHA = 'c'.repeat(40);
@@ -74,6 +95,7 @@ export function readsPerGate(spec: Pick<LoadSpec, 'scenario' | 'inProgressReads'
 }
 
 function validate(spec: LoadSpec): void {
+  if (spec.world !== undefined && !LOAD_WORLDS.includes(spec.world)) throw new Error(`load: world must be one of ${LOAD_WORLDS.join(', ')}, got ${String(spec.world)}`);
   if (!Number.isInteger(spec.n) || spec.n < 1) throw new Error(`load: n must be a whole number >= 1, got ${spec.n}`);
   if (spec.scenario === 'newSyncDue' && spec.source !== 'gitSync') throw new Error(`load: scenario newSyncDue is for source gitSync, got ${spec.source}`);
   const ip = spec.inProgressReads ?? 2;
@@ -126,7 +148,11 @@ export async function runLoad(base: SynthesizedStack, spec: LoadSpec): Promise<L
   validate(spec);
   const { stack, ids, subjects } = withGates(base, spec.source, spec.n);
   const service = String(Object.values(base.template.Resources).find((r) => r.Type === PROTON_RESOURCE_TYPE)?.Properties?.[Prop.ServiceName] ?? 'sample-service');
-  const world = await OfflineWorld.start({ responseTimeoutMs: 30 * 60_000, invocationMs: spec.invocationMs ?? LOAD_INVOCATION_MS, environments: 'warm' });
+  const name = spec.world ?? 'fixed';
+  const world = await OfflineWorld.start({
+    responseTimeoutMs: 30 * 60_000,
+    ...(name === 'fixed' ? { invocationMs: spec.invocationMs ?? LOAD_INVOCATION_MS, environments: 'warm' } : { lambda: LAMBDA_MODELS[name], seed: spec.seed ?? LOAD_SEED }),
+  });
   try {
     const installed = world.install(stack);
     const fake = spec.source === 'proton' ? world.proton : world.gitSync;
@@ -143,7 +169,9 @@ export async function runLoad(base: SynthesizedStack, spec: LoadSpec): Promise<L
     const isCompleteIds = Object.entries(stack.template.Resources)
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === 'index.isComplete')
       .map(([id]) => installed.functionNames.get(id));
+    const gateInvocations = world.lambda.invocations.filter((i) => isCompleteIds.includes(i.functionName));
     return {
+      world: name,
       source: spec.source,
       scenario: spec.scenario,
       n: spec.n,
@@ -153,12 +181,13 @@ export async function runLoad(base: SynthesizedStack, spec: LoadSpec): Promise<L
       served: calls.length - throttled,
       throttled,
       readsPerGate: readsPerGate(spec),
-      environments: world.lambda.invocations.filter((i) => isCompleteIds.includes(i.functionName) && i.coldStart).length,
+      environments: gateInvocations.filter((i) => i.coldStart).length,
       virtualMs: world.clock.now() - virtualStart,
       realMs,
       failureReasons: [...new Set(failed.map((o) => o.reason.split('\n')[0].slice(0, 200)))],
       outcomes,
       calls,
+      gateInvocations,
     };
   } finally {
     await world.close();

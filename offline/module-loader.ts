@@ -15,7 +15,6 @@ interface NativeModule {
   filename: string;
   paths: string[];
   require: (id: string) => unknown;
-  _compile(content: string, filename: string): unknown;
   [SANDBOX]?: Sandbox;
 }
 interface NativeModuleConstructor {
@@ -42,8 +41,8 @@ export interface Sandbox {
 /**
  * A CommonJS loader for one execution environment: relative requires load the asset's own files (fresh
  * instances, shared within the environment); bare ones load natively from the project, standing in for what
- * the Lambda runtime provides (the AWS SDK v3 and Node's built-ins). Code is compiled by Node's own module
- * system in the main realm, inside a function whose three parameters (Date, console, process) shadow the globals.
+ * the Lambda runtime provides (the AWS SDK v3 and Node's built-ins). Code is compiled in the main realm (once per
+ * process and file, see compiled()), inside a function whose three parameters (Date, console, process) shadow the globals.
  */
 export class ModuleLoader {
   private readonly cache = new Map<string, NativeModule>();
@@ -70,19 +69,41 @@ export class ModuleLoader {
         : (this.sandbox.builtins?.[spec.replace(/^node:/, '')] ?? this.runtimeRequire(spec));
     module[SANDBOX] = this.sandbox;
     this.cache.set(file, module);
-    const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
-    // Kept on the first line, so that stack traces keep the asset's line numbers.
-    const wrapped =
-      `return (function (Date, console, process) {${source}\n}).call(this, ` +
-      `module.${SANDBOX}.Date, module.${SANDBOX}.console, module.${SANDBOX}.process);`;
     try {
-      module._compile(wrapped, file);
+      compiled(file).call(module.exports, module.exports, (spec: string) => module.require(spec), module, file, dir);
     } catch (e) {
       this.cache.delete(file);
       throw e;
     }
     return module.exports as Record<string, unknown>;
   }
+}
+
+/** A CommonJS module's wrapper, as Node's loader calls it. */
+type ModuleWrapper = (exports: unknown, require: (id: string) => unknown, module: NativeModule, filename: string, dirname: string) => void;
+
+/** Compiled wrappers by file and source: every environment runs the same code afresh, compiled once per process. */
+const COMPILED = new Map<string, { source: string; wrapper: ModuleWrapper }>();
+
+/**
+ * The file's code as a CommonJS wrapper function whose three parameters (Date, console, process) shadow the globals.
+ * Compiled once per process (a new execution environment evaluates it again, with module state of its own): Node's
+ * `module._compile` compiles the file anew for every environment, which costs tens of milliseconds for the handler
+ * bundle and made the `fresh` world (a new environment every invocation) the slowest. Dynamic `import()` (the SDK
+ * imports node:http that way) goes to Node's own loader, as in `_compile`.
+ */
+function compiled(file: string): ModuleWrapper {
+  const source = fs.readFileSync(file, 'utf8').replace(/^#!.*/, '');
+  const hit = COMPILED.get(file);
+  if (hit && hit.source === source) return hit.wrapper;
+  // Kept on the first line, so that stack traces keep the asset's line numbers.
+  const code =
+    `(function (exports, require, module, __filename, __dirname) { return (function (Date, console, process) {${source}\n}).call(this, ` +
+    `module.${SANDBOX}.Date, module.${SANDBOX}.console, module.${SANDBOX}.process);\n})`;
+  primeLoaderWarning();
+  const wrapper = new vm.Script(code, { filename: file, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext() as ModuleWrapper;
+  COMPILED.set(file, { source, wrapper });
+  return wrapper;
 }
 
 function resolveFile(file: string): string {
@@ -92,3 +113,26 @@ function resolveFile(file: string): string {
   throw Object.assign(new Error(`Cannot find module '${file}'`), { name: 'Runtime.ImportModuleError' });
 }
 
+let primed = false;
+
+/**
+ * Node emits one ExperimentalWarning per process at the first dynamic import() through the main context's default
+ * loader (vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER), which is what `module._compile` does for every CommonJS
+ * file without a warning. A throw-away import with that warning filtered out uses it up, so that a passing test run
+ * prints nothing but jest's summary; every other warning goes through.
+ */
+function primeLoaderWarning(): void {
+  if (primed) return;
+  primed = true;
+  const emitWarning = realProcess.emitWarning;
+  realProcess.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (!String(warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) (emitWarning as (...a: unknown[]) => void).call(realProcess, warning, ...rest);
+  }) as typeof realProcess.emitWarning;
+  try {
+    // The loader's callback runs (and warns) synchronously when import() is evaluated.
+    const imported = new vm.Script('import("node:path")', { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }).runInThisContext() as Promise<unknown>;
+    imported.catch(() => undefined);
+  } finally {
+    realProcess.emitWarning = emitWarning;
+  }
+}

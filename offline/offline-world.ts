@@ -35,6 +35,7 @@
  */
 import { randomUUID } from 'crypto';
 import { CfnResponseServer, MAX_RESPONSE_BYTES, ReceivedResponse } from './cfn-response-server';
+import { LambdaModel } from './execution-environments';
 import { FakeCloudFormationApi } from './fake-cloudformation-api';
 import { FakeCodeStarConnections } from './fake-codestar-connections';
 import { FakeIam } from './fake-iam';
@@ -84,8 +85,14 @@ export interface OfflineWorldOptions {
    * OFFLINE_WORLD_ENVIRONMENTS names another.
    */
   readonly environments?: EnvironmentReuse;
-  /** Seed of the `mixed` environments' choices. */
+  /** Seed of the `mixed` environments' choices and of the Lambda model's draws. */
   readonly seed?: number;
+  /**
+   * Lambda-like execution environments (offline/execution-environments.ts: cold starts with an Init time, varying
+   * invocation times, a new environment only when all are busy, idle ones recycled); replaces `environments` and
+   * `invocationMs`. As with `invocationMs`, the clock stands still while the world is busy: a load world.
+   */
+  readonly lambda?: LambdaModel;
   /** Use this fake Proton instead of starting one (it is not closed with the world). */
   readonly proton?: FakeProton;
   /** Use this fake CodeStar Connections instead of starting one (it is not closed with the world). */
@@ -114,7 +121,7 @@ export function defaultEnvironments(env: NodeJS.ProcessEnv = process.env): Envir
 /** The offline world. Start with {@link OfflineWorld.start}; always {@link OfflineWorld.close} it. */
 export class OfflineWorld {
   public static async start(options: OfflineWorldOptions = {}): Promise<OfflineWorld> {
-    const clock = new VirtualClock(options.timeScale ?? 1000, { standsStillWhileBusy: options.invocationMs !== undefined });
+    const clock = new VirtualClock(options.timeScale ?? 1000, { standsStillWhileBusy: options.invocationMs !== undefined || options.lambda !== undefined });
     const region = options.region ?? 'us-east-1';
     const accountId = options.accountId ?? '123456789012';
     const iam = new FakeIam();
@@ -128,6 +135,7 @@ export class OfflineWorld {
       invocationMs: options.invocationMs,
       environments: options.environments ?? defaultEnvironments(),
       seed: options.seed,
+      model: options.lambda,
     });
     // Lambda gives each execution environment its execution role's credentials, a session named after the function.
     lambda.credentials = (roleArn, functionName) => iam.startSession(roleArn, functionName);

@@ -10,6 +10,7 @@
 import { handlerTable } from './handler';
 import { header, whatIsCompared } from './header';
 import { loadSection } from './load';
+import { loadWorldsSection } from './load-worlds';
 import type { BenchResults } from './results';
 import { sourcesSection } from './sources';
 import { synthTime } from './synth-time';
@@ -20,8 +21,13 @@ export type { BenchResults, BenchSettings, ColdSet, ColdUnderNode, RunInfo } fro
 export type { TargetRow } from './target-row';
 
 /** The sections, in the order the document shows them. */
-const SECTIONS: readonly ((r: BenchResults) => string[])[] = [header, whatIsCompared, synthTime, templateTable, growthTable, handlerTable, sourcesSection, loadSection, targets];
+const SECTIONS: readonly ((r: BenchResults) => string[])[] = [header, whatIsCompared, synthTime, templateTable, growthTable, handlerTable, sourcesSection, loadSection, loadWorldsSection, targets];
 
 export function renderReport(r: BenchResults): string {
   return SECTIONS.flatMap((section) => section(r)).join('\n');
+}
+
+/** The load sections alone (`BENCH_ONLY=load`, while iterating on the load): no header, no targets table. */
+export function renderLoadReport(r: Pick<BenchResults, 'load' | 'loadWorlds'>): string {
+  return [...loadSection(r), ...loadWorldsSection(r)].join('\n');
 }

@@ -90,7 +90,7 @@ function perSourceTable(l: LoadResult): string[] {
   );
 }
 
-export function loadSection(r: BenchResults): string[] {
+export function loadSection(r: Pick<BenchResults, 'load'>): string[] {
   const l = r.load;
   if (!l) return [];
   const reasons = [...new Set([...l.targets, ...l.searches.flatMap((s) => s.runs)].flatMap((x) => x.failureReasons.map((f) => f.slice(0, 120))))].slice(0, 5);

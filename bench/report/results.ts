@@ -8,6 +8,7 @@ import type { ColdRun, ColdStartNode } from '../cold-start';
 import type { DetectionResult } from '../detection';
 import type { AssetSize } from '../handler-assets';
 import type { LoadResult } from '../load';
+import type { LoadWorldsResult } from '../load-worlds';
 import type { SourcesResult } from '../sync-sources';
 import type { SynthRow } from '../synth';
 import type { Variant } from '../variants';
@@ -85,4 +86,6 @@ export interface BenchResults {
   readonly sources?: SourcesResult;
   /** N gates at once against a rate-limited Proton, and the largest N that all pass (absent when skipped). */
   readonly load?: LoadResult;
+  /** The load targets in each modelled world (absent when the worlds were skipped). */
+  readonly loadWorlds?: LoadWorldsResult;
 }

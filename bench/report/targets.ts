@@ -2,6 +2,7 @@
 import { table, verdictText } from './format';
 import { allClientsColdStartTarget, coldStartTarget, detectionTarget, inSyncCallsTarget } from './handler';
 import { loadTargets } from './load';
+import { loadWorldTargets } from './load-worlds';
 import type { BenchResults } from './results';
 import { blockerTarget, sourcesInSyncTarget } from './sources';
 import { synthTarget } from './synth-time';
@@ -20,6 +21,7 @@ const TARGETS: readonly ((r: BenchResults) => TargetRow | TargetRow[])[] = [
   detectionTarget,
   blockerTarget,
   loadTargets,
+  loadWorldTargets,
 ];
 
 export function targets(r: BenchResults): string[] {

@@ -156,9 +156,13 @@ export async function isComplete(event: IsCompleteEvent, deps: GateDeps): Promis
   }
   const elapsedMs = Math.max(0, now - startedAt);
   const timeoutMs = effectiveTimeoutMs(settings);
-  // The provider asks every tick; this gate reads only at its own pollInterval (see pacing.ts).
-  const remembered = deps.history.peek(event.RequestId);
+  // The provider asks every tick; this gate reads only at its own pollInterval (see pacing.ts). What this environment
+  // remembers of the request's reads counts only if it saw the request's previous tick: Lambda may have handed the
+  // ticks in between to other environments, which may have read. Then it starts again from this tick.
   const pace = deps.pace(source, subject.region);
+  const followed = pace.follows(event.RequestId, TICK_MS);
+  if (!followed && deps.history.peek(event.RequestId)) Object.assign(deps.history.recordOf(event.RequestId), { lastReadElapsedMs: undefined, readHeldBack: false });
+  const remembered = followed ? deps.history.peek(event.RequestId) : undefined;
   const pacing: PacingInput = {
     elapsedMs,
     pollIntervalMs: settings.pollIntervalMs,

@@ -3,11 +3,13 @@
  * test/bench/report.test.ts. Each test there states the numbers it depends on; the rest come from here.
  */
 import type { LoadRunSummary } from '../../bench/load';
+import type { WorldRun } from '../../bench/load-worlds';
 import type { BenchResults } from '../../bench/report/index';
 import type { BlockerRow, SourcesResult } from '../../bench/sync-sources';
 import type { SynthCell, SynthRow } from '../../bench/synth';
 import type { TemplateStats } from '../../bench/template-stats';
-import type { LoadScenario, LoadSource } from '../../offline/load-scenario';
+import { LAMBDA_MODELS } from '../../offline/execution-environments';
+import type { LoadScenario, LoadSource, LoadWorld } from '../../offline/load-scenario';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -44,7 +46,8 @@ export function sources(): SourcesResult {
   };
 }
 
-export const loadRun = (n: number, failed = 0, o: { source?: LoadSource; scenario?: LoadScenario; made?: number } = {}): LoadRunSummary => ({
+export const loadRun = (n: number, failed = 0, o: { source?: LoadSource; scenario?: LoadScenario; made?: number; world?: LoadWorld } = {}): LoadRunSummary => ({
+  world: o.world ?? 'fixed',
   source: o.source ?? 'proton',
   scenario: o.scenario ?? 'reads',
   n,
@@ -115,8 +118,24 @@ export function results(ns: number[] = [1, 10, 100, 400]): Mutable<BenchResults>
       precision: 5,
       realMs: 290_000,
     },
+    loadWorlds: {
+      seed: 1,
+      realMs: 1_500_000,
+      worlds: [
+        { world: 'fixed', runs: [worldRun(180, 0, { world: 'fixed' }), worldRun(30, 2, { world: 'fixed', small: true })] },
+        { world: 'lambda', model: LAMBDA_MODELS.lambda, runs: [worldRun(180, 0, { world: 'lambda' }), worldRun(30, 0, { world: 'lambda', small: true })] },
+        { world: 'churn', model: LAMBDA_MODELS.churn, runs: [worldRun(180, 0, { world: 'churn', made: 1_200 }), worldRun(30, 0, { world: 'churn', small: true })] },
+        { world: 'noMemory', model: LAMBDA_MODELS.noMemory, runs: [worldRun(180, 78, { world: 'noMemory', made: 5_400 })] },
+      ],
+    },
   };
 }
+
+/** A run of the worlds section: 180 gates at 1 request/s, burst 3, or the small world (30 at 0.2/s, burst 1). */
+export const worldRun = (n: number, failed: number, o: { world: LoadWorld; made?: number; small?: boolean }): WorldRun => ({
+  ...loadRun(n, failed, { world: o.world, made: o.made }),
+  rate: o.small ? { perSecond: 0.2, burst: 1 } : { perSecond: 1, burst: 3 },
+});
 
 /** The cells of the row whose first cell starts with `label`, in the section under `heading`. */
 export function rowOf(doc: string, heading: string, label: string): string[] {

@@ -6,7 +6,7 @@ import { coldStartNodes } from '../../bench/cold-start';
 import { estimateRealMs, loadCeiling, nextN } from '../../bench/load';
 import { blockerVerdict, breakingN, largestDeployableN, largestPassingN, linear } from '../../bench/report/analysis';
 import { fmtPaired, table } from '../../bench/report/format';
-import { BenchResults, renderReport } from '../../bench/report/index';
+import { BenchResults, renderLoadReport, renderReport } from '../../bench/report/index';
 import { loadRunMeetsTarget } from '../../bench/report/load';
 import { SynthCell, validationRefusal } from '../../bench/synth';
 import { blockerRow, cell, firstColumn, loadRun, Mutable, results, rowOf, sources, stats, synthRow, target } from './report-fixture';
@@ -27,6 +27,7 @@ describe('bench report', () => {
       '### Targets',
       '### Largest N, Proton (3 reads (IN_PROGRESS ×2, SUCCEEDED))',
       '### Largest N, Git sync (3 reads (IN_PROGRESS ×2, SUCCEEDED))',
+      '## Load in each modelled world',
       '## Targets',
     ]);
   });
@@ -35,6 +36,7 @@ describe('bench report', () => {
     const r = results();
     delete r.sources;
     delete r.load;
+    delete r.loadWorlds;
     const doc = renderReport(r);
     expect(doc).not.toContain('## Both sync sources');
     expect(doc).not.toContain('## Load');
@@ -338,6 +340,85 @@ describe('bench report', () => {
 
   it('refuses a BENCH_NODE that is not a file, naming it', () => {
     expect(() => coldStartNodes({ BENCH_NODE: '/no/such/node' })).toThrow('BENCH_NODE must be the path of a node executable, got /no/such/node (no such file)');
+  });
+
+  describe('load in each modelled world', () => {
+    it('describes each world: where invocations go, the cold start, the invocation time, how long idle ones are kept and how long any lives', () => {
+      const doc = renderReport(results());
+      expect(rowOf(doc, 'Load in each modelled world', 'fixed | the fixed load world')).toEqual([
+        'fixed',
+        expect.stringContaining('the fixed load world'),
+        'most recent idle',
+        'none',
+        '50 ms (fixed, busy only)',
+        'for ever',
+        'for ever',
+      ]);
+      expect(rowOf(doc, 'Load in each modelled world', 'churn | Lambda-like, heavy churn')).toEqual([
+        'churn',
+        'Lambda-like, heavy churn',
+        'most recent idle 30%, else any idle',
+        'median 400 ms, σ 0.6, ≤ 3,000 ms',
+        'median 50 ms, σ 1, ≤ 2,000 ms',
+        '2 s–10 s',
+        '1 min–5 min',
+      ]);
+      expect(rowOf(doc, 'Load in each modelled world', 'noMemory | every invocation').slice(2)).toEqual([
+        'never reused',
+        'median 250 ms, σ 0.35, ≤ 2,000 ms',
+        'median 30 ms, σ 0.5, ≤ 1,000 ms',
+        'none',
+        'one invocation',
+      ]);
+    });
+
+    it('writes every run with its world, scenario and rate, passed, calls made and served, their ratio, environments and virtual time; a target only where the world is one', () => {
+      const doc = renderReport(results());
+      expect(rowOf(doc, 'Load in each modelled world', 'churn | Proton, 3 reads, N = 180, 1/s burst 3')).toEqual([
+        'churn',
+        'Proton, 3 reads, N = 180, 1/s burst 3',
+        'yes, 180 of 180',
+        '1,200',
+        '540',
+        '2.22',
+        '4',
+        '360 s of 600 s',
+        '270.00 s',
+        '**missed**: made/served above 2',
+      ]);
+      expect(rowOf(doc, 'Load in each modelled world', 'fixed | Proton, 3 reads, N = 30, 0.2/s burst 1').slice(2, 3)).toEqual(['**no**: 28 of 30']);
+      expect(rowOf(doc, 'Load in each modelled world', 'fixed | Proton, 3 reads, N = 30').slice(-1)).toEqual(['**missed**: 2 FAILED']);
+      expect(rowOf(doc, 'Load in each modelled world', 'lambda | Proton, 3 reads, N = 180').slice(-1)).toEqual(['met']);
+      expect(rowOf(doc, 'Load in each modelled world', 'noMemory | Proton').slice(-1)).toEqual(['not a target (78 FAILED)']);
+      expect(doc).toContain('Proton, 3 reads, N = 180, 1/s burst 3: 102 of 180 passed, made/served 17.65');
+    });
+
+    it('closes with one target row per world that is a target, naming the runs that missed', () => {
+      const doc = renderReport(results());
+      expect(rowOf(doc, 'Targets', 'the load targets and the small world all pass in the lambda world')).toEqual([
+        'the load targets and the small world all pass in the lambda world, at most 2 calls made per call served',
+        '2 of 2 runs met; 210 of 210 gates passed; worst made/served 1.67',
+        'met',
+        '',
+      ]);
+      expect(rowOf(doc, 'Targets', 'the load targets and the small world all pass in the churn world').slice(2)).toEqual(['**missed**', 'Proton, 3 reads, N = 180, 1/s burst 3: made/served 2.22']);
+      expect(doc).not.toContain('all pass in the noMemory world');
+    });
+
+    it('leaves the section out, and says the targets were not measured, when the worlds were skipped', () => {
+      const r = results();
+      delete r.loadWorlds;
+      const doc = renderReport(r);
+      expect(doc).not.toContain('## Load in each modelled world');
+      expect(rowOf(doc, 'Targets', 'the load targets and the small world all pass in the churn world').slice(1, 3)).toEqual(['not measured', 'not measured']);
+    });
+
+    it('renders the load sections alone for BENCH_ONLY=load', () => {
+      const doc = renderLoadReport(results());
+      expect(doc.startsWith('## Load: N gates created at once')).toBe(true);
+      expect(doc).toContain('## Load in each modelled world');
+      expect(doc).not.toMatch(/^## Targets$/m);
+    });
   });
 
   describe('load', () => {

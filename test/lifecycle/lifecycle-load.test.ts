@@ -2,16 +2,19 @@
  * Load: 30 gates of one stack created at the same moment, as CloudFormation creates independent resources,
  * through the real Provider framework runtime and handler bundle, against a fake Proton whose account-wide rate
  * limit (1 call per second, burst 3, on the virtual clock) is far below what 30 gates polling together ask for.
- * Each instance's sync is IN_PROGRESS on its first successful read and SUCCEEDED from the second.
+ * Each instance's sync is IN_PROGRESS on its first successful read and SUCCEEDED from the second. In the heavy-churn
+ * Lambda-like world (offline/execution-environments.ts): cold starts, invocation times that vary, environments
+ * recycled and retired, the clock standing still while the world is busy.
  *
  * The world's part: each request gets its own calls and polls, the rate limit holds on the virtual clock, the
  * clock moves by the longest wait rather than the sum. The gate's part: all 30 pass, because the handler treats
  * throttling while waiting as "not yet" until the gate's deadline (before it did, 16-17 of 30 failed as soon as
  * the SDK's retries of a ThrottlingException ran out).
  *
- * Real time: about 10 s on a loaded 2-core machine. A throttled poll gives up without a retry, and the sleeps the
+ * Real time: a few seconds on a loaded 2-core machine. A throttled poll gives up without a retry, and the sleeps the
  * handler does make (onEvent's share of the tick, backoff) run on the virtual clock (offline/README.md, Time).
  */
+import { LAMBDA_MODELS } from '../../offline/execution-environments';
 import { LifecycleOutcome, OfflineWorld } from '../../offline/offline-world';
 import { SynthesizedStack, synthExampleApp } from '../../offline/synth';
 import { answer, GATE_TYPE, PROTON_ONLY_CONTEXT, SERVICE, sha, status } from '../support/scenarios';
@@ -29,7 +32,7 @@ const instanceOf = (i: number): string => `load-instance-${i}`;
 
 beforeAll(async () => {
   const [synthesized] = synthExampleApp([PROTON_ONLY_CONTEXT]);
-  world = await OfflineWorld.start({ responseTimeoutMs: 240_000 });
+  world = await OfflineWorld.start({ responseTimeoutMs: 240_000, lambda: LAMBDA_MODELS.churn, seed: 1 });
   const stack = world.install(withGates(synthesized));
   world.proton.setRateLimit(RATE);
   ids.forEach((_, i) => world.proton.script(SERVICE, instanceOf(i), [answer(status('IN_PROGRESS', S)), answer(status('SUCCEEDED', S, { lastGood: S }))]));

@@ -1,11 +1,14 @@
 /**
  * Execution environments in the Lambda emulator with a modelled invocation time (load runs): an environment is
  * busy for invocationMs of virtual time from its invocation's start, so invocations closer together than that need
- * another environment, and later ones reuse the most recently used free one.
+ * another environment, and later ones reuse the most recently used free one. Under a LambdaModel
+ * (execution-environments.ts), a new environment's Init and each invocation's own time pass on the virtual clock,
+ * and idle ones are recycled.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { LambdaModel } from '../../offline/execution-environments';
 import { EnvironmentReuse, FakeLambda } from '../../offline/lambda-emulator';
 import { VirtualClock } from '../../offline/virtual-clock';
 
@@ -94,4 +97,61 @@ it('invocations closer than invocationMs on the virtual clock each need an envir
   });
   expect(await invokeAt([0, 10, 20, 100, 200])).toEqual([1, 2, 3, 3, 3]);
   expect(lambda.invocations.map((i) => i.coldStart)).toEqual([true, true, true, false, false]);
+});
+
+describe('Lambda-like environments (a LambdaModel)', () => {
+  const MODEL: LambdaModel = {
+    name: 'exact',
+    initMs: { medianMs: 300, sigma: 0, maxMs: 300 },
+    invocationMs: { medianMs: 40, sigma: 0, maxMs: 40 },
+    recentFirst: 1,
+    idleMs: [10_000, 10_000],
+    lifetimeMs: [3_600_000, 3_600_000],
+    reuse: true,
+  };
+  let modelled: FakeLambda;
+
+  beforeEach(async () => {
+    fs.writeFileSync(path.join(dir, 'timed.js'), 'let served = 0;\nexports.handler = async () => ({ served: ++served, at: Date.now() });\n');
+    modelled = await FakeLambda.start({ clock, region: 'us-east-1', model: MODEL });
+    modelled.register({ ...FN, codeDir: dir, handler: 'timed.handler' });
+  });
+
+  afterEach(async () => modelled.close());
+
+  const invoke = async (): Promise<{ served: number; at: number; answeredAt: number }> => {
+    const { payload } = await modelled.invoke('fn', {});
+    return { ...(payload as { served: number; at: number }), answeredAt: clock.now() };
+  };
+
+  it('runs a new environment\'s Init before the handler, and answers after the invocation\'s own time', async () => {
+    const start = clock.now();
+    const cold = await invoke();
+    expect(cold).toEqual({ served: 1, at: start + 300, answeredAt: start + 340 });
+    const warm = await invoke();
+    expect(warm).toEqual({ served: 2, at: start + 340, answeredAt: start + 380 });
+    expect(modelled.invocations.map((i) => [i.coldStart, i.initMs, i.ownMs])).toEqual([
+      [true, 300, 40],
+      [false, undefined, 40],
+    ]);
+  });
+
+  it('makes a new environment for an invocation that arrives while the only one is busy, none otherwise', async () => {
+    const [a, b] = await Promise.all([invoke(), invoke()]);
+    expect([a.served, b.served]).toEqual([1, 1]);
+    await invoke();
+    await invoke();
+    expect(modelled.invocations.map((i) => i.environment)).toEqual([1, 2, 2, 2]);
+    expect(modelled.poolCounts('fn')).toMatchObject({ made: 2, reused: 2 });
+  });
+
+  it('recycles an environment idle longer than its limit: the next invocation is cold', async () => {
+    await invoke();
+    await clock.sleep(9_000);
+    await invoke();
+    await clock.sleep(10_001);
+    await invoke();
+    expect(modelled.invocations.map((i) => i.coldStart)).toEqual([true, false, true]);
+    expect(modelled.poolCounts('fn')).toMatchObject({ made: 2, recycledIdle: 1 });
+  });
 });

@@ -22,7 +22,8 @@ beforeEach(() => world.reset());
 
 /** The world's deps with a pace of `settings` on the world's clock, told of every read as the retry strategy would. */
 function withPace(settings: Partial<PaceSettings> = {}): { deps: gate.GateDeps; pace: ApiPace } {
-  const pace = new ApiPace(() => world.clock, { ...DEFAULT_PACE, increasePerServed: 1e-9, ...settings });
+  // No jitter: calls exactly 1 / rate apart.
+  const pace = new ApiPace(() => world.clock, { ...DEFAULT_PACE, increasePerServed: 1e-9, ...settings }, () => 0.5);
   const deps: gate.GateDeps = {
     ...world.deps,
     history: world.deps.history,
@@ -62,20 +63,20 @@ describe('onEvent spreads gates over the waiter tick', () => {
 });
 
 describe('a read the pace holds back', () => {
-  it('makes no call, logs once, and goes on the next tick whose slot is free', async () => {
+  it('makes no call, logs once, and goes on the first tick 1 / rate after the last call', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
-    const { deps, pace } = withPace({ startPerSecond: 0.1 }); // one read per 10 s slot
+    const { deps, pace } = withPace({ startPerSecond: 0.1 }); // one read per 10 s
     const event = await world.started(createEvent({ ...GATE_PROPS, [Prop.PollIntervalSeconds]: '15' }));
-    world.clock = Math.ceil(world.clock / 10_000) * 10_000 + 2_000; // 2 s into a slot
-    pace.throttled(); // another gate's call was throttled in this slot
+    world.clock += 2_000;
+    pace.throttled(); // another gate's call was throttled: the next may go 10 s later
     expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
     expect(reads()).toBe(0);
-    world.clock += TICK; // 7 s into the same slot: still held, no second log line
+    world.clock += TICK; // 5 s later: still held, no second log line
     expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
     expect(reads()).toBe(0);
     expect(lines.filter((l) => String(l.message).startsWith('read held back'))).toHaveLength(1);
-    expect(lines.find((l) => String(l.message).startsWith('read held back'))).toMatchObject({ callsPerSecond: 0.1, nextReadInSeconds: 8 });
-    world.clock += TICK; // the next slot: the owed read goes, though no multiple of 15 s fell since the tick before
+    expect(lines.find((l) => String(l.message).startsWith('read held back'))).toMatchObject({ callsPerSecond: 0.1, nextReadInSeconds: 10 });
+    world.clock += TICK; // 10 s later: the owed read goes, though no multiple of 15 s fell since the tick before
     expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
     expect(reads()).toBe(1);
     expect(pace.counts).toMatchObject({ heldBack: 2, allowed: 1, served: 1 });
@@ -100,6 +101,25 @@ describe('a read the pace holds back', () => {
   });
 });
 
+describe('an environment that did not see the gate\'s previous tick', () => {
+  it('treats the gate as one it has not seen: it does not read again for an interval another environment read in', async () => {
+    protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
+    const { deps } = withPace();
+    const event = await world.started(createEvent({ ...GATE_PROPS, [Prop.PollIntervalSeconds]: '15' }));
+    expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false }); // the first tick reads
+    expect(reads()).toBe(1);
+    // The ticks at 5, 10 and 15 s ran in other environments (the one at 15 s read for the second interval).
+    world.clock += 4 * TICK; // 20 s in
+    expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
+    expect(reads()).toBe(1); // remembering its read at 0 s, it would have read the second interval again
+    world.clock += TICK; // 25 s in: followed
+    expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
+    world.clock += TICK; // 30 s in: the third interval
+    expect(await gate.isComplete(event, deps)).toEqual({ IsComplete: false });
+    expect(reads()).toBe(2);
+  });
+});
+
 describe('an environment that has not seen a gate', () => {
   it('reads on any tick while its pace is learning the API, and only after a multiple of pollInterval while it is not', async () => {
     protonMock.on(GetServiceInstanceSyncStatusCommand).resolves(protonOutput('IN_PROGRESS'));
@@ -109,9 +129,9 @@ describe('an environment that has not seen a gate', () => {
     expect(await gate.isComplete(event, quiet.deps)).toEqual({ IsComplete: false });
     expect(reads()).toBe(0);
     world.forgetPolls();
-    const learning = withPace();
+    const learning = withPace({ startPerSecond: 1 });
     learning.pace.throttled();
-    world.clock += 1_000; // the next slot
+    world.clock += 1_000; // 1 / rate after the throttled call
     expect(await gate.isComplete(event, learning.deps)).toEqual({ IsComplete: false });
     expect(reads()).toBe(1);
   });
