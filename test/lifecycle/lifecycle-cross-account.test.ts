@@ -161,7 +161,7 @@ describe.each([
     expect(o.status).toBe('FAILED');
     expect(o.gitSyncCalls.map((c) => c.errorType)).toEqual(['AccessDeniedException']);
     expect(o.reason).toContain(
-      `The reader role ${READER_ROLE} in account ${OWNER} needs codestar-connections:GetResourceSyncStatus and codestar-connections:GetSyncBlockerSummary on Resource "*"`,
+      `The reader role ${READER_ROLE} in account ${OWNER} needs codestar-connections:GetResourceSyncStatus, codestar-connections:GetSyncBlockerSummary and codestar-connections:GetSyncConfiguration on Resource "*"`,
     );
   });
 
