@@ -8,12 +8,14 @@
  * per source) run in every modelled world in `npm run bench` (docs/benchmarks.md); these are the same runs at sizes
  * the test suite can afford.
  */
+import { LAMBDA_MODELS } from '../../offline/execution-environments';
 import { LoadRun, readsPerGate, runLoad } from '../../offline/load-scenario';
 import { synthExampleApp } from '../../offline/synth';
 import { BOTH_GATES_CONTEXT, PROTON_ONLY_CONTEXT } from '../support/scenarios';
 
 const RATE = { perSecond: 1, burst: 3 };
 const TIMEOUT_MS = 600_000;
+const CHURN = LAMBDA_MODELS.churn;
 
 const runs: Record<string, LoadRun> = {};
 
@@ -37,11 +39,31 @@ describe.each(['proton', 'newSyncDue'])('%s', (name) => {
     expect(run.made).toBeLessThanOrEqual(2 * run.served);
   });
 
-  test('ran in a world that churns: many environments, new ones made long after the first ticks', () => {
+  test('ran in a world that churns: environments retire within their lifetime and are replaced, and a gate\'s next tick mostly runs elsewhere', () => {
     const run = runs[name];
-    const late = run.gateInvocations.filter((i) => i.coldStart && i.virtualStartedAt - run.gateInvocations[0].virtualStartedAt > 60_000);
-    expect(run.environments).toBeGreaterThan(10);
-    expect(late.length).toBeGreaterThan(5);
+    const first = run.gateInvocations[0].virtualStartedAt;
+    expect(run.gateInvocations.filter((i) => !i.requestTag || !i.environment)).toEqual([]);
+    const byEnvironment = new Map<number, number[]>();
+    for (const i of run.gateInvocations) byEnvironment.set(i.environment!, [...(byEnvironment.get(i.environment!) ?? []), i.virtualStartedAt]);
+    // The churn model's lifetimes are 1 to 5 minutes: no environment serves longer, and the run outlives the first ones.
+    for (const starts of byEnvironment.values()) expect(Math.max(...starts) - Math.min(...starts)).toBeLessThanOrEqual(CHURN.lifetimeMs[1]);
+    expect(run.virtualMs).toBeGreaterThan(CHURN.lifetimeMs[1]);
+    const late = run.gateInvocations.filter((i) => i.coldStart && i.virtualStartedAt - first > CHURN.lifetimeMs[0]);
+    expect(late.length).toBeGreaterThan(0);
+    // What the gates could not rely on: the environment that ran a gate's previous tick runs its next one.
+    const lastEnvironment = new Map<string, number>();
+    let moved = 0;
+    let followed = 0;
+    for (const i of run.gateInvocations) {
+      const previous = lastEnvironment.get(i.requestTag!);
+      if (previous !== undefined) {
+        followed += 1;
+        if (previous !== i.environment) moved += 1;
+      }
+      lastEnvironment.set(i.requestTag!, i.environment!);
+    }
+    expect(followed).toBeGreaterThan(run.n);
+    expect(moved / followed).toBeGreaterThan(0.5);
   });
 
   test('the environments held reads back rather than sending them: the API throttled far fewer calls than the gates asked for', () => {
