@@ -45,9 +45,9 @@ describe.each(['proton', 'newSyncDue'])('%s', (name) => {
     expect(run.gateInvocations.filter((i) => !i.requestTag || !i.environment)).toEqual([]);
     const byEnvironment = new Map<number, number[]>();
     for (const i of run.gateInvocations) byEnvironment.set(i.environment!, [...(byEnvironment.get(i.environment!) ?? []), i.virtualStartedAt]);
-    // The churn model's lifetimes are 1 to 5 minutes: no environment serves longer, and the run outlives the first ones.
+    // The churn model's lifetimes are 1 to 5 minutes: no environment serves longer, and new ones are made after the
+    // shortest lifetime (the run's length, 4.5 to 5.5 virtual minutes, depends on the machine's order of same-instant calls).
     for (const starts of byEnvironment.values()) expect(Math.max(...starts) - Math.min(...starts)).toBeLessThanOrEqual(CHURN.lifetimeMs[1]);
-    expect(run.virtualMs).toBeGreaterThan(CHURN.lifetimeMs[1]);
     const late = run.gateInvocations.filter((i) => i.coldStart && i.virtualStartedAt - first > CHURN.lifetimeMs[0]);
     expect(late.length).toBeGreaterThan(0);
     // What the gates could not rely on: the environment that ran a gate's previous tick runs its next one.
