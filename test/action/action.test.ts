@@ -7,34 +7,19 @@
  * Waits flip on the number of calls (the fake's script), never on time: a loaded machine changes how long a run
  * takes, not what it shows.
  */
-import { FakeCodeStarConnections, wireGitSyncAttempt, wireGitSyncBlocker, wireGitSyncBlockerSummary, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
-import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
+import { wireGitSyncAttempt, wireGitSyncBlocker, wireGitSyncBlockerSummary, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
+import { wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
 import { DESIRED, OLDER } from '../fixtures';
+import { useFakeSources } from '../support/fake-sources';
 import { actionMetadata, runStep, StepOptions, StepRun } from './action-fixtures';
 
-let gitSync: FakeCodeStarConnections;
-let proton: FakeProton;
-
-beforeAll(async () => {
-  [gitSync, proton] = await Promise.all([FakeCodeStarConnections.start(), FakeProton.start()]);
-});
-afterAll(async () => {
-  await Promise.all([gitSync?.close(), proton?.close()]);
-});
-beforeEach(() => {
-  gitSync.reset();
-  proton.reset();
-});
-afterEach(() => {
-  gitSync.assertHonest();
-  proton.assertHonest();
-});
+const fakes = useFakeSources();
 
 /** A step of the workflow's gate job: credentials and AWS_REGION as aws-actions/configure-aws-credentials leaves them. */
 const step = (inputs: Readonly<Record<string, string>>, options: StepOptions = {}): Promise<StepRun> =>
   runStep({
     with: inputs,
-    endpoints: { AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS: gitSync.endpoint, AWS_ENDPOINT_URL_PROTON: proton.endpoint },
+    endpoints: fakes.endpoints(),
     env: { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', ...options.env },
   });
 
@@ -48,7 +33,7 @@ function onlyError(run: StepRun): { title: string; message: string; line: string
 describe('the action, run as the runner runs it', () => {
   it('passes with exit code 0, the outputs, a summary table and no annotation when the commit synced', async () => {
     // GIVEN the stack's latest sync SUCCEEDED at the desired commit, which is the one the workflow expects
-    gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('SUCCEEDED', DESIRED) }) }]);
+    fakes.gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('SUCCEEDED', DESIRED) }) }]);
     // WHEN the step runs, the region given as an input rather than from AWS_REGION
     const run = await step({ 'stack-name': 'network', 'expected-sha': DESIRED.slice(0, 7), region: 'us-west-2' });
     // THEN
@@ -65,7 +50,7 @@ describe('the action, run as the runner runs it', () => {
     });
     expect(Object.keys(run.outputs).sort()).toEqual(Object.keys(actionMetadata().outputs).sort());
     expect(JSON.parse(run.outputs.result)).toMatchObject({ verdict: 'PASS', exitCode: 0, subject: { stackName: 'network', region: 'us-west-2' }, polls: 1 });
-    expect(gitSync.callsFor('network').map((c) => c.region)).toEqual(['us-west-2']);
+    expect(fakes.gitSync.callsFor('network').map((c) => c.region)).toEqual(['us-west-2']);
     expect(run.commands).toEqual([]);
     // The log has the command's summary; checking once, no poll lines.
     expect(run.logLines[0]).toBe('PASS: the gate would pass (IN_SYNC).');
@@ -88,7 +73,7 @@ describe('the action, run as the runner runs it', () => {
   });
 
   it('fails with exit code 1 and one ::error annotation carrying the whole reason when the sync FAILED', async () => {
-    gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('FAILED', DESIRED) }) }]);
+    fakes.gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('FAILED', DESIRED) }) }]);
     const run = await step({ 'stack-name': 'network' });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'FAIL', 'exit-code': '1', situation: 'SYNC_FAILED', status: 'FAILED', 'in-sync': 'false' });
@@ -105,8 +90,8 @@ describe('the action, run as the runner runs it', () => {
   });
 
   it('fails with exit code 1 (BLOCKED) naming the blocker when an active sync blocker stops the sync', async () => {
-    gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('FAILED', DESIRED) }) }]);
-    gitSync.scriptBlockers('network', [{ respond: wireGitSyncBlockerSummary('network', [wireGitSyncBlocker({ id: 'blocker-7' })]) }]);
+    fakes.gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('FAILED', DESIRED) }) }]);
+    fakes.gitSync.scriptBlockers('network', [{ respond: wireGitSyncBlockerSummary('network', [wireGitSyncBlocker({ id: 'blocker-7' })]) }]);
     const run = await step({ 'stack-name': 'network' });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'FAIL', situation: 'BLOCKED' });
@@ -114,19 +99,19 @@ describe('the action, run as the runner runs it', () => {
     expect(error.title).toBe('FAIL: the gate would fail (BLOCKED).');
     expect(error.message).toContain('blocker-7');
     expect(error.message).toBe(run.outputs.reason);
-    expect(gitSync.callsFor('network', 'GetSyncBlockerSummary')).toHaveLength(1);
+    expect(fakes.gitSync.callsFor('network', 'GetSyncBlockerSummary')).toHaveLength(1);
   });
 
   it('fails with exit code 1 (SUPERSEDED) naming the newer commit when the expected sha was superseded', async () => {
     // GIVEN the expected commit (OLDER) synced, and a newer one (DESIRED) is desired now
-    gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('SUCCEEDED', OLDER) }) }]);
+    fakes.gitSync.script('network', [{ respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('SUCCEEDED', OLDER) }) }]);
     const run = await step({ 'stack-name': 'network', 'expected-sha': OLDER, wait: '10m' });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ verdict: 'FAIL', situation: 'SUPERSEDED', sha: DESIRED, 'latest-sync-sha': OLDER });
     expect(run.outputs.why).toContain(`the expected sha ${OLDER} was superseded by sha ${DESIRED}`);
     expect(onlyError(run).title).toBe('FAIL: the gate would fail (SUPERSEDED).');
     // Superseded is final: one read, though the step could have waited 10 minutes.
-    expect(gitSync.callsFor('network')).toHaveLength(1);
+    expect(fakes.gitSync.callsFor('network')).toHaveLength(1);
   });
 
   it('gives no decision (exit code 3) at once when Git sync has no sync configuration for the stack', async () => {
@@ -137,11 +122,11 @@ describe('the action, run as the runner runs it', () => {
     expect(error.title).toMatch(/^NO DECISION: /);
     expect(error.message).toMatch(/^Git sync found no sync status for stack "unknown" in eu-west-1/);
     expect(run.summary).toContain('| Verdict | **NO_DECISION** (exit code 3) |');
-    expect(gitSync.callsFor('unknown')).toHaveLength(1);
+    expect(fakes.gitSync.callsFor('unknown')).toHaveLength(1);
   });
 
   it('gives no decision (exit code 3) when access is denied, naming the permission', async () => {
-    gitSync.script('network', [{ error: 'AccessDeniedException', message: 'not authorized' }]);
+    fakes.gitSync.script('network', [{ error: 'AccessDeniedException', message: 'not authorized' }]);
     const run = await step({ 'stack-name': 'network' });
     expect(run.code).toBe(3);
     expect(run.outputs.verdict).toBe('NO_DECISION');
@@ -150,7 +135,7 @@ describe('the action, run as the runner runs it', () => {
 
   it('waits for a running sync with one log line per poll, then passes', async () => {
     // GIVEN a sync IN_PROGRESS for two reads, then SUCCEEDED: two real poll intervals of 5 s, the shortest allowed
-    gitSync.script('network', [
+    fakes.gitSync.script('network', [
       { respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('IN_PROGRESS', DESIRED) }), times: 2 },
       { respond: wireGitSyncOutput({ desired: DESIRED, latest: wireGitSyncAttempt('SUCCEEDED', DESIRED) }) },
     ]);
@@ -165,16 +150,16 @@ describe('the action, run as the runner runs it', () => {
     expect(run.logLines.indexOf('PASS: the gate would pass (IN_SYNC).')).toBe(3);
     expect(run.summary).toContain('| Polls | 3 |');
     expect(run.summary).toMatch(/\n\| Waited \| \d+s of 10m 0s \|\n/);
-    expect(gitSync.callsFor('network')).toHaveLength(3);
+    expect(fakes.gitSync.callsFor('network')).toHaveLength(3);
   });
 
   it('checks an AWS Proton service instance with source proton', async () => {
-    proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('SUCCEEDED', DESIRED) }) }]);
+    fakes.proton.script('api', 'prod', [{ respond: wireSyncOutput({ desired: DESIRED, latest: wireAttempt('SUCCEEDED', DESIRED) }) }]);
     const run = await step({ source: 'proton', service: 'api', instance: 'prod' });
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ verdict: 'PASS', sha: DESIRED });
     expect(run.summary).toContain('| Subject | Proton: service instance "prod" of service "api" in eu-west-1 |');
-    expect(gitSync.calls).toHaveLength(0);
+    expect(fakes.gitSync.calls).toHaveLength(0);
   });
 });
 
@@ -217,7 +202,7 @@ describe('the action given bad input', () => {
     expect(run.summary).toContain(`### NO DECISION: bad input, nothing was read (exit code 2).\n\n\`\`\`text\n${run.outputs.reason}\n\`\`\``);
     // The check's messages name the inputs, never the command line's options.
     expect(run.outputs.reason).not.toMatch(/--/);
-    expect(gitSync.calls).toHaveLength(0);
-    expect(proton.calls).toHaveLength(0);
+    expect(fakes.gitSync.calls).toHaveLength(0);
+    expect(fakes.proton.calls).toHaveLength(0);
   });
 });

@@ -20,10 +20,11 @@ import { App } from 'aws-cdk-lib';
 import { CONTEXT_KEYS, exampleStackProps } from '../../bin/example-context';
 import { ExampleStack } from '../../bin/example-stack';
 import { GIT_SYNC_RESOURCE_TYPE, Prop, PROTON_RESOURCE_TYPE } from '../../lib/contract';
-import { FakeCodeStarConnections, GIT_SYNC_STATUS, wireGitSyncAttempt, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
-import { FakeProton, wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
+import { GIT_SYNC_STATUS, wireGitSyncAttempt, wireGitSyncOutput } from '../../offline/fake-codestar-connections';
+import { wireAttempt, wireSyncOutput } from '../../offline/fake-proton';
 import { readAssembly, synthExampleApp, SynthesizedStack, Template } from '../../offline/synth';
 import { runBundle } from '../cli/cli-fixtures';
+import { useFakeSources } from '../support/fake-sources';
 
 const ROOT = path.join(__dirname, '..', '..');
 const GUIDE = fs.readFileSync(path.join(ROOT, 'docs', 'deployment.md'), 'utf8');
@@ -298,29 +299,12 @@ describe('the first synth line with context, through the real CDK CLI', () => {
 });
 
 describe('the check lines, through the built command against the fakes', () => {
-  let gitSync: FakeCodeStarConnections;
-  let proton: FakeProton;
-
-  beforeAll(async () => {
-    [gitSync, proton] = await Promise.all([FakeCodeStarConnections.start(), FakeProton.start()]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([gitSync?.close(), proton?.close()]);
-  });
-
-  afterEach(() => {
-    gitSync.assertHonest();
-    proton.assertHonest();
-    gitSync.reset();
-    proton.reset();
-  });
+  const fakes = useFakeSources();
 
   const option = (c: Command, name: string): string => c.words[c.words.indexOf(name) + 1];
   const run = (c: Command) =>
     runBundle(BUNDLE, c.words.slice(2), {
-      AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS: gitSync.endpoint,
-      AWS_ENDPOINT_URL_PROTON: proton.endpoint,
+      ...fakes.endpoints(),
       AWS_REGION: PIPELINE_REGION,
     });
 
@@ -328,12 +312,12 @@ describe('the check lines, through the built command against the fakes', () => {
   function script(c: Command, status: 'SUCCEEDED' | 'FAILED' | undefined): () => number {
     if (c.words[3] === 'git-sync') {
       const stack = option(c, '--stack');
-      if (status) gitSync.script(stack, [{ respond: wireGitSyncOutput({ desired: HEAD, latest: wireGitSyncAttempt(status, HEAD) }) }]);
-      return () => gitSync.callsFor(stack, GIT_SYNC_STATUS).filter((call) => call.region === PIPELINE_REGION).length;
+      if (status) fakes.gitSync.script(stack, [{ respond: wireGitSyncOutput({ desired: HEAD, latest: wireGitSyncAttempt(status, HEAD) }) }]);
+      return () => fakes.gitSync.callsFor(stack, GIT_SYNC_STATUS).filter((call) => call.region === PIPELINE_REGION).length;
     }
     const [service, instance] = [option(c, '--service'), option(c, '--instance')];
-    if (status) proton.script(service, instance, [{ respond: wireSyncOutput({ desired: HEAD, latest: wireAttempt(status, HEAD) }) }]);
-    return () => proton.callsFor(service, instance).filter((call) => call.region === PIPELINE_REGION).length;
+    if (status) fakes.proton.script(service, instance, [{ respond: wireSyncOutput({ desired: HEAD, latest: wireAttempt(status, HEAD) }) }]);
+    return () => fakes.proton.callsFor(service, instance).filter((call) => call.region === PIPELINE_REGION).length;
   }
 
   it.each([
