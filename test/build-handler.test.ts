@@ -21,6 +21,16 @@ function build(): string {
 
 const bundlePath = () => path.join(work, 'assets', 'handler', 'index.js');
 
+/** The waiter's isComplete event of a GitSyncGate's Create that checks once (the script adds the gate's start). */
+const GIT_SYNC_CREATE = {
+  RequestType: 'Create',
+  RequestId: 'r-1',
+  StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/00000000-0000-4000-8000-000000000000',
+  LogicalResourceId: 'Gate',
+  ResourceType: 'Custom::CloudFormationGitSync',
+  ResourceProperties: { StackName: 'network', WaitTimeoutSeconds: '0' },
+};
+
 beforeAll(() => {
   // A copy of what the script reads, with the project's node_modules (esbuild, the SDK) linked in.
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'build-handler-'));
@@ -86,16 +96,7 @@ describe('the handler build', () => {
       fs.copyFileSync(bundlePath(), path.join(alone, 'index.js'));
       fs.mkdirSync(path.join(alone, '.aws'));
       fs.writeFileSync(path.join(alone, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIAFROMPROFILE00000\naws_secret_access_key = profile-secret\n');
-      const event = {
-        RequestType: 'Create',
-        RequestId: 'r-1',
-        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/00000000-0000-4000-8000-000000000000',
-        LogicalResourceId: 'Gate',
-        ResourceType: 'Custom::CloudFormationGitSync',
-        ResourceProperties: { StackName: 'network', WaitTimeoutSeconds: '0' },
-        GateStartedAtEpochMs: 0,
-      };
-      const script = `require('./index.js').isComplete({ ...${JSON.stringify(event)}, GateStartedAtEpochMs: Date.now() }).then((r) => console.log('answered', JSON.stringify(r)), (e) => console.log('failed', e.message))`;
+      const script = `require('./index.js').isComplete({ ...${JSON.stringify(GIT_SYNC_CREATE)}, GateStartedAtEpochMs: Date.now() }).then((r) => console.log('answered', JSON.stringify(r)), (e) => console.log('failed', e.message))`;
       // WHEN its isComplete reads the Git sync status (the endpoint is a closed port: nothing may be sent anywhere)
       const probe = spawnSync(process.execPath, ['-e', script], {
         cwd: alone,
@@ -125,16 +126,8 @@ describe('the handler build', () => {
     try {
       const sha = 'a'.repeat(40);
       fake.script('network', [{ respond: wireGitSyncOutput({ desired: sha, latest: wireGitSyncAttempt('SUCCEEDED', sha) }) }]);
-      const event = {
-        RequestType: 'Create',
-        RequestId: 'r-1',
-        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/00000000-0000-4000-8000-000000000000',
-        LogicalResourceId: 'Gate',
-        ResourceType: 'Custom::CloudFormationGitSync',
-        ResourceProperties: { StackName: 'network', WaitTimeoutSeconds: '0' },
-      };
       const script =
-        `console.log = () => {}; require(${JSON.stringify(bundlePath())}).isComplete({ ...${JSON.stringify(event)}, GateStartedAtEpochMs: Date.now() })` +
+        `console.log = () => {}; require(${JSON.stringify(bundlePath())}).isComplete({ ...${JSON.stringify(GIT_SYNC_CREATE)}, GateStartedAtEpochMs: Date.now() })` +
         ".then((r) => process.stdout.write(JSON.stringify({ passed: r.IsComplete, undici: process.moduleLoadList.some((m) => m.includes('undici')) })))";
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const node = (require('../scripts/supported-node.js') as { supportedNode: () => string | undefined }).supportedNode() ?? process.execPath;
