@@ -1,14 +1,13 @@
 import { randomUUID } from 'crypto';
-import { Annotations, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { Attr, Prop } from './contract';
-import { COMMIT_SHA_RULE, EXTERNAL_ID_RULE, isCommitSha, isExternalId, isRegionName, Limits, parseRoleArn, ROLE_ARN_RULE, serviceTimeoutSeconds } from './limits';
+import { COMMIT_SHA_RULE, isCommitSha, isRegionName, Limits, serviceTimeoutSeconds } from './limits';
 import { SyncGateSource } from './sources';
 import { SyncGateProvider } from './sync-gate-provider';
-import { WAIT_TIMEOUT_CAPPED, waitTimeoutCappedWarning, wholeSeconds } from './validation';
+import { validateReaderRole, WAIT_TIMEOUT_CAPPED, waitTimeoutCappedWarning, wholeSeconds } from './validation';
 
 /** Props that every sync gate has, whatever source it reads. */
 export interface SyncGateOptions {
@@ -163,7 +162,7 @@ export abstract class SyncGateBase extends Construct {
     if (options.region !== undefined && !Token.isUnresolved(options.region) && !isRegionName(options.region)) {
       throw new Error(`Invalid region ${JSON.stringify(options.region)}: expected an AWS region name such as us-east-1.`);
     }
-    validateReaderRole(scope, options);
+    validateReaderRole(scope, options.readerRole, options.externalId, options.region);
     // Valid, but cut short: the gate answers by itself before CloudFormation's hour (see waitTimeoutCappedWarning).
     const capped = waitTimeoutCappedWarning(waitTimeout);
     if (capped !== undefined) Annotations.of(this).addWarningV2(WAIT_TIMEOUT_CAPPED, capped);
@@ -263,53 +262,5 @@ export abstract class SyncGateBase extends Construct {
   /** The region whose sync status the gate read. @attribute */
   public get syncRegion(): string {
     return this.resource.getAttString(Attr.SyncRegion);
-  }
-}
-
-/** The partition a region is in, when the region is a literal that aws-cdk-lib's region facts know. */
-function partitionOfRegion(region: string | undefined): string | undefined {
-  if (region === undefined || Token.isUnresolved(region)) return undefined;
-  return RegionInfo.get(region).partition;
-}
-
-/**
- * Checks `readerRole` and `externalId` at synth (each skipped for a token): a role's ARN in the partition of the
- * stack and of the gate's region, and an external id only with a role. Messages name the prop, show the value and
- * say what is allowed.
- */
-function validateReaderRole(scope: Construct, options: SyncGateOptions): void {
-  const { readerRole, externalId } = options;
-  if (externalId !== undefined && readerRole === undefined) {
-    throw new Error(
-      `Invalid externalId ${JSON.stringify(externalId)}: an external id is sent only when the gate assumes a reader role. ` +
-        'Set readerRole to the role in the account that owns the sync, or remove externalId.',
-    );
-  }
-  if (externalId !== undefined && !Token.isUnresolved(externalId) && !isExternalId(externalId)) {
-    throw new Error(`Invalid externalId ${JSON.stringify(externalId)}: ${EXTERNAL_ID_RULE}.`);
-  }
-  if (readerRole === undefined || Token.isUnresolved(readerRole.roleArn)) return;
-  const arn = readerRole.roleArn;
-  const parts = parseRoleArn(arn);
-  if (!parts) {
-    throw new Error(
-      `Invalid readerRole ${JSON.stringify(arn)}: ${ROLE_ARN_RULE}, e.g. iam.Role.fromRoleArn(this, 'Reader', ` +
-        "'arn:aws:iam::222222222222:role/sync-gate-reader').",
-    );
-  }
-  const stack = Stack.of(scope);
-  const stackPartition = partitionOfRegion(stack.region) ?? (Token.isUnresolved(stack.partition) ? undefined : stack.partition);
-  if (stackPartition !== undefined && parts.partition !== stackPartition) {
-    throw new Error(
-      `Invalid readerRole ${JSON.stringify(arn)}: the role is in partition ${parts.partition}, and stack ${stack.stackName} deploys to ` +
-        `${stackPartition}: a role can be assumed only with credentials of its own partition. Name a role in ${stackPartition}.`,
-    );
-  }
-  const regionPartition = partitionOfRegion(options.region);
-  if (regionPartition !== undefined && parts.partition !== regionPartition) {
-    throw new Error(
-      `Invalid readerRole ${JSON.stringify(arn)}: the role is in partition ${parts.partition}, and the gate's region ${options.region} is in ` +
-        `${regionPartition}: its credentials cannot read there. Name a role in ${regionPartition}, or the region the sync is in.`,
-    );
   }
 }

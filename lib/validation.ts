@@ -1,6 +1,9 @@
 /** Synth-time checks shared by the gates. Internal: not exported from the package. */
-import { Duration, Token } from 'aws-cdk-lib';
-import { effectiveWaitSeconds, Limits } from './limits';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import type { Construct } from 'constructs';
+import { effectiveWaitSeconds, EXTERNAL_ID_RULE, isExternalId, Limits, parseRoleArn, ROLE_ARN_RULE } from './limits';
 
 /**
  * Checks a resource name at synth (skipped for tokens): 1-100 characters matching the APIs' ResourceName
@@ -48,4 +51,51 @@ export function waitTimeoutCappedWarning(waitTimeoutSeconds: number): string | u
     "reason before CloudFormation's one-hour limit for a custom resource. Set waitTimeout to at most " +
     `${human(effective)} to say what the gate does, or acknowledge this warning.`
   );
+}
+
+/** The partition a region is in, when the region is a literal that aws-cdk-lib's region facts know. */
+function partitionOfRegion(region: string | undefined): string | undefined {
+  if (region === undefined || Token.isUnresolved(region)) return undefined;
+  return RegionInfo.get(region).partition;
+}
+
+/**
+ * Checks a gate's `readerRole` and `externalId` at synth (each skipped for a token): a role's ARN in the partition of the
+ * stack and of the gate's region, and an external id only with a role. Messages name the prop, show the value and
+ * say what is allowed.
+ */
+export function validateReaderRole(scope: Construct, readerRole: iam.IRole | undefined, externalId: string | undefined, region: string | undefined): void {
+  if (externalId !== undefined && readerRole === undefined) {
+    throw new Error(
+      `Invalid externalId ${JSON.stringify(externalId)}: an external id is sent only when the gate assumes a reader role. ` +
+        'Set readerRole to the role in the account that owns the sync, or remove externalId.',
+    );
+  }
+  if (externalId !== undefined && !Token.isUnresolved(externalId) && !isExternalId(externalId)) {
+    throw new Error(`Invalid externalId ${JSON.stringify(externalId)}: ${EXTERNAL_ID_RULE}.`);
+  }
+  if (readerRole === undefined || Token.isUnresolved(readerRole.roleArn)) return;
+  const arn = readerRole.roleArn;
+  const parts = parseRoleArn(arn);
+  if (!parts) {
+    throw new Error(
+      `Invalid readerRole ${JSON.stringify(arn)}: ${ROLE_ARN_RULE}, e.g. iam.Role.fromRoleArn(this, 'Reader', ` +
+        "'arn:aws:iam::222222222222:role/sync-gate-reader').",
+    );
+  }
+  const stack = Stack.of(scope);
+  const stackPartition = partitionOfRegion(stack.region) ?? (Token.isUnresolved(stack.partition) ? undefined : stack.partition);
+  if (stackPartition !== undefined && parts.partition !== stackPartition) {
+    throw new Error(
+      `Invalid readerRole ${JSON.stringify(arn)}: the role is in partition ${parts.partition}, and stack ${stack.stackName} deploys to ` +
+        `${stackPartition}: a role can be assumed only with credentials of its own partition. Name a role in ${stackPartition}.`,
+    );
+  }
+  const regionPartition = partitionOfRegion(region);
+  if (regionPartition !== undefined && parts.partition !== regionPartition) {
+    throw new Error(
+      `Invalid readerRole ${JSON.stringify(arn)}: the role is in partition ${parts.partition}, and the gate's region ${region} is in ` +
+        `${regionPartition}: its credentials cannot read there. Name a role in ${regionPartition}, or the region the sync is in.`,
+    );
+  }
 }
