@@ -4,7 +4,7 @@
  */
 import { CheckOutcome } from '../cli/check';
 import { headline, JsonResult, ResultContext } from '../cli/output';
-import { formatDuration } from '../lambda/core/decide';
+import { formatDuration } from '../lambda/core/text';
 import { effectiveTimeoutMs } from '../lambda/poll/poll';
 import { GateSettings } from '../lambda/poll/settings';
 import { Attr } from '../lib/contract';

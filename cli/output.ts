@@ -4,8 +4,9 @@
  * writes it.
  */
 import { Attributes } from '../lambda/core/attributes';
-import { formatDuration, Situation, Verdict } from '../lambda/core/decide';
+import { Situation, Verdict } from '../lambda/core/decide';
 import { ReasonSubject } from '../lambda/core/reasons';
+import { formatDuration } from '../lambda/core/text';
 import { Subject } from '../lambda/sources/source';
 import { Attr, AttrName } from '../lib/contract';
 import { Limits } from '../lib/limits';

@@ -3,6 +3,7 @@
  */
 import { isCommitSha } from '../../lib/limits';
 import { activeBlockers, isStatus, RUNNING_SYNC_STATUSES, sameSha, SyncBlocker, SyncStatus } from './sync-status';
+import { formatDuration } from './text';
 
 export type Verdict = 'PASS' | 'WAIT' | 'FAIL';
 
@@ -293,15 +294,4 @@ export function applyStackPhase(decision: Decision, f: Pick<GateFacts, 'stack' |
 
 function wait(situation: Situation, why: string): Decision {
   return { verdict: 'WAIT', situation, why };
-}
-
-/** "9m 30s", "45s", "1h 0m 0s". */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h}h ${m}m ${s}s`;
-  if (m > 0) return `${m}m ${s}s`;
-  return `${s}s`;
 }

@@ -1,6 +1,7 @@
 /**
- * Text bounded for CloudFormation: everything the gate sends back (attributes, reasons) ends up in one JSON
- * response body of at most 4,096 bytes, so lengths are counted as bytes of JSON, escapes included.
+ * Text the gate and the check write: bounded for CloudFormation (everything the gate sends back, attributes and
+ * reasons, ends up in one JSON response body of at most 4,096 bytes, so lengths are counted as bytes of JSON,
+ * escapes included), and durations as people read them.
  */
 
 const ELLIPSIS = '…';
@@ -66,4 +67,15 @@ function largest(max: number, ok: (n: number) => boolean): number {
 /** An ISO 8601 time, or '' for a missing or invalid date. */
 export function iso(date: Date | undefined): string {
   return date && !Number.isNaN(date.getTime()) ? date.toISOString() : '';
+}
+
+/** "9m 30s", "45s", "1h 0m 0s". */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
 }

@@ -13,9 +13,10 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CallBudget, Limits } from '../../lib/limits';
 import { Attributes, boundAttributes, rollbackAttributes, toAttributes } from '../core/attributes';
-import { formatDuration, judge, needsStackPhase, StackPhase } from '../core/decide';
+import { judge, needsStackPhase, StackPhase } from '../core/decide';
 import { SyncGateError } from '../core/errors';
 import { activeBlockers, BlockerReading, SyncStatus } from '../core/sync-status';
+import { formatDuration } from '../core/text';
 import type { ApiPace } from '../polite/api-pace';
 import { effectiveTimeoutMs, failureOf, poll, pollsSince } from '../poll/poll';
 import { parseSettings } from '../poll/settings';

@@ -3,7 +3,6 @@ import {
   applyDeadline,
   decide,
   Decision,
-  formatDuration,
   GateCriteria,
   GateFacts,
   isExpectedSha,
@@ -151,15 +150,6 @@ describe('applyDeadline', () => {
   it('says the gate checks once when the timeout is zero', () => {
     expect(applyDeadline(waiting, 0, 0).why).toContain('waitTimeout is 0');
   });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [0, '0s'],
-    [45_000, '45s'],
-    [570_000, '9m 30s'],
-    [3_600_000, '1h 0m 0s'],
-  ])('%d ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });
 
 describe('needsBlockerCheck and applyBlockers', () => {

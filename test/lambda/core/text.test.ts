@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { cutMiddleToJsonBytes, jsonBytes, truncateChars, truncateToJsonBytes } from '../../../lambda/core/text';
+import { cutMiddleToJsonBytes, formatDuration, jsonBytes, truncateChars, truncateToJsonBytes } from '../../../lambda/core/text';
 
 describe('cutMiddleToJsonBytes', () => {
   it('leaves text that fits as it is', () => {
@@ -92,4 +92,13 @@ describe('cutMiddleToJsonBytes at its edges', () => {
   ])('cutMiddleToJsonBytes(%j, %i) is %j', (text, max, expected) => {
     expect(cutMiddleToJsonBytes(text, max)).toBe(expected);
   });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [45_000, '45s'],
+    [570_000, '9m 30s'],
+    [3_600_000, '1h 0m 0s'],
+  ])('%d ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });
